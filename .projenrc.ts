@@ -1,0 +1,93 @@
+import { cdk8s, javascript } from 'projen';
+
+// Every piece of project configuration lives here: run `npx projen` after editing.
+const OPERATOR_VERSION = 'v0.93.0';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-ml-monitoring',
+  description:
+    'Typed cdk8s constructs that turn ML inference services into a complete, tested Prometheus Operator, Alertmanager and Grafana monitoring setup.',
+  author: 'cdk8s-ml-monitoring contributors',
+  authorAddress: 'maintainers@cdk8s-ml-monitoring.dev',
+  repositoryUrl: 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring.git',
+  defaultReleaseBranch: 'main',
+  keywords: ['cdk8s', 'kubernetes', 'prometheus', 'prometheus-operator', 'alertmanager', 'grafana', 'mlops', 'slo', 'monitoring'],
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  minNodeVersion: '20.0.0',
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  jsiiVersion: '~6.0.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  // Not jsii modules, so they ship inside our tarball.
+  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.0', '@lezer/highlight@^1.2.0'],
+  devDeps: [
+    'cdk8s-cli@^2.207.0',
+    'ajv@^8.17.0',
+    'yaml@^2.8.0',
+    // kubernetes-models 5.x is ESM only; 4.5.x ships CommonJS that jest can load.
+    'kubernetes-models@4.5.1',
+  ],
+
+  // There is no cluster here: integration tests that `kubectl apply` cannot run.
+  integrationTestAutoDiscover: false,
+
+  // No hosted CI/release automation in this repository: `.ci/run` is the CI entry point.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    // A run that finds no test must fail, never pass.
+    passWithNoTests: false,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      coveragePathIgnorePatterns: ['/node_modules/', '/src/imports/', '/test/'],
+      // Heavy tests spawn promtool/amtool: give them room on a 2-core machine.
+      testTimeout: 120_000,
+      // promtool and amtool: installed from Debian's packages when missing (as root), else a clear error.
+      globalSetup: '<rootDir>/test/util/global-setup.ts',
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'imports', '.projenrc.ts'],
+    ignorePatterns: ['src/imports/', '*.js', '*.d.ts', 'node_modules/', 'dist/', 'lib/'],
+  },
+  tsconfigDev: {
+    include: ['examples/**/*.ts', 'imports/**/*.ts'],
+    compilerOptions: {},
+  },
+});
+
+// Generated CRD bindings: committed, internal, not linted, marked generated.
+project.gitattributes.addAttributes('/src/imports/**', 'linguist-generated');
+project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/');
+
+// ---------------------------------------------------------------------------------------------
+// CRD bindings. Not part of `compile`: it reads pinned CRD files (default ../shared/crds/...),
+// or the folder/URL base given in ML_MONITORING_CRDS (`upstream` = the operator's release files).
+project.addTask('import:crds', {
+  description: `Regenerate src/imports from the prometheus-operator ${OPERATOR_VERSION} CRDs (see imports/README.md)`,
+  exec: 'ts-node --project test/tsconfig.json imports/import-crds.ts',
+});
+
+// The main job: synthesize the example app into dist/example/*.k8s.yaml.
+project.addTask('example', {
+  description: 'Synthesize the example app (examples/) into dist/example/*.k8s.yaml',
+  exec: 'ts-node --project test/tsconfig.json examples/main.ts',
+  env: { CDK8S_OUTDIR: 'dist/example' },
+});
+
+// Benchmarks: never part of the tests (shared, noisy machines); ratios taken in one run.
+project.addTask('bench', {
+  description: 'Benchmark synthesis against the plain-cdk8s floor; prints time, heap and ratios',
+  exec: 'node --expose-gc -r ts-node/register/transpile-only test/bench/bench.ts',
+  env: { TS_NODE_PROJECT: 'test/tsconfig.json' },
+});
+
+project.synth();

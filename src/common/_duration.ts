@@ -1,0 +1,58 @@
+import { Duration } from 'cdk8s';
+import { invalidProp } from './_errors';
+
+/** @internal */
+export interface PromDurationOptions {
+  /** Whether a zero duration is accepted (rendered `0s`). */
+  readonly allowZero?: boolean;
+}
+
+const UNITS: ReadonlyArray<[string, number]> = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+  ['ms', 1],
+];
+
+/**
+ * Renders a cdk8s `Duration` in Prometheus' duration syntax (`5m`, `1h30m`, `1d`, `1500ms` as `1s500ms`),
+ * the form accepted by PromQL range selectors, rule `for`/`keep_firing_for` and the operator CRDs'
+ * duration pattern.
+ * @internal
+ */
+export function promDuration(d: Duration, where: string, prop: string, options: PromDurationOptions = {}): string {
+  const ms = toMillis(d, where, prop);
+  if (ms === 0) {
+    if (options.allowZero) return '0s';
+    throw invalidProp(where, prop, '0s', 'a duration longer than zero (leave the prop unset to disable it)');
+  }
+  let rest = ms;
+  let out = '';
+  for (const [unit, size] of UNITS) {
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}
+
+/**
+ * The duration in whole milliseconds; rejects negative and sub-millisecond durations.
+ * @internal
+ */
+export function toMillis(d: Duration, where: string, prop: string): number {
+  if (d === undefined || d === null || typeof (d as Duration).toMilliseconds !== 'function') {
+    throw invalidProp(where, prop, d, 'a cdk8s Duration, e.g. Duration.minutes(5)');
+  }
+  const ms = d.toMilliseconds({ integral: false });
+  if (!Number.isFinite(ms) || ms < 0) {
+    throw invalidProp(where, prop, `${ms}ms`, 'a non-negative duration');
+  }
+  if (!Number.isInteger(ms)) {
+    throw invalidProp(where, prop, `${ms}ms`, 'a whole number of milliseconds (Prometheus has no finer resolution)');
+  }
+  return ms;
+}

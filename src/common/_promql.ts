@@ -1,0 +1,75 @@
+// The package's typings are ESM-only while this library compiles to CommonJS; its CommonJS build is
+// loaded with require(), typed by the few members used here.
+interface SyntaxNodeRef { readonly from: number; readonly type: { readonly isError: boolean } }
+interface PromQLParser {
+  parse(input: string): { iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined }): void };
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromQLParser };
+
+/**
+ * Parses a PromQL expression with Prometheus' own lezer grammar and returns it trimmed. On a syntax
+ * error it throws an Error that names where the expression came from (construct path and prop), shows
+ * the expression and points at the first fault:
+ *
+ *     chart/rules: invalid PromQL in alert "ModelLatencyHigh" expr: unexpected input at column 11
+ *       rate(x[5m]
+ *                 ^
+ *
+ * The grammar checks syntax; type errors (e.g. `rate` over an instant vector) are left to Prometheus,
+ * and the tests run `promtool check rules` over every rule we write.
+ * @internal
+ */
+export function parsePromQL(expr: string, where: string, prop: string): string {
+  if (typeof expr !== 'string' || expr.trim().length === 0) {
+    throw new Error(`${where}: invalid PromQL in ${prop}: the expression is empty`);
+  }
+  const text = expr.trim();
+  const tree = parser.parse(text);
+  let errorAt = -1;
+  tree.iterate({
+    enter(node) {
+      if (errorAt >= 0) return false;
+      if (node.type.isError) {
+        errorAt = node.from;
+        return false;
+      }
+      return undefined;
+    },
+  });
+  if (errorAt < 0) return text;
+  const reason = errorAt >= text.length ? 'the expression ends too early' : `unexpected input at column ${errorAt + 1}`;
+  throw new Error(`${where}: invalid PromQL in ${prop}: ${reason}\n${caret(text, errorAt)}`);
+}
+
+function caret(text: string, at: number): string {
+  // Show the line holding the fault, with a caret under the faulty column.
+  let start = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+  if (at < start) start = 0;
+  const endNl = text.indexOf('\n', at);
+  const line = text.slice(start, endNl < 0 ? text.length : endNl);
+  return `  ${line}\n  ${' '.repeat(Math.max(0, at - start))}^`;
+}
+
+/** A PromQL string literal. @internal */
+export function quote(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** One label matcher. @internal */
+export interface LabelMatcher {
+  readonly name: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** Renders a vector selector: `metric{a="b",c=~"d"}`. @internal */
+export function selector(metric: string, matchers: ReadonlyArray<LabelMatcher>): string {
+  if (matchers.length === 0) return metric;
+  return `${metric}{${matchers.map(m => `${m.name}${m.op}${quote(m.value)}`).join(',')}}`;
+}
+
+/** Equality matchers from a map, in key order for deterministic output. @internal */
+export function equalityMatchers(labels: { [key: string]: string }): LabelMatcher[] {
+  return Object.keys(labels).sort().map(name => ({ name, op: '=', value: labels[name] }));
+}

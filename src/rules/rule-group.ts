@@ -1,0 +1,115 @@
+import { Duration } from 'cdk8s';
+import { promDuration } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { validateAlertName, validatePromLabels, validateRecordName, validateUrl } from '../common/_names';
+import { parsePromQL } from '../common/_promql';
+import { Severity } from '../common/severity';
+import { PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule';
+import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
+
+const RESERVED_ALERT_LABELS = new Set(['alertname', 'alertstate']);
+
+/**
+ * A group of rules inside a `PrometheusRules` object. Made by `PrometheusRules.addGroup()`.
+ */
+export class RuleGroup {
+  /** @internal */
+  public static _create(where: string, name: string, options: RuleGroupOptions): RuleGroup {
+    return new RuleGroup(where, name, options);
+  }
+
+  /** The group name, unique within its PrometheusRule. */
+  public readonly name: string;
+  /** How often the group is evaluated, if set. */
+  public readonly interval?: Duration;
+
+  private readonly where: string;
+  private readonly intervalText?: string;
+  private readonly limit?: number;
+  private readonly rules: PrometheusRuleSpecGroupsRules[] = [];
+  private alerts = 0;
+
+  private constructor(where: string, name: string, options: RuleGroupOptions) {
+    this.where = `${where} group "${name}"`;
+    this.name = name;
+    this.interval = options.interval;
+    this.intervalText = options.interval ? promDuration(options.interval, this.where, 'interval') : undefined;
+    if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
+      throw invalidProp(this.where, 'limit', options.limit, 'a whole number of 0 or more');
+    }
+    this.limit = options.limit;
+  }
+
+  /** The number of rules in the group. */
+  public get ruleCount(): number {
+    return this.rules.length;
+  }
+
+  /** The number of alerting rules in the group. */
+  public get alertCount(): number {
+    return this.alerts;
+  }
+
+  /**
+   * Adds an alerting rule. Throws if the name, expression, durations, labels or runbook URL are invalid.
+   */
+  public addAlertingRule(options: AlertingRuleOptions): void {
+    const where = `${this.where} alert "${options.alert}"`;
+    validateAlertName(this.where, 'alert', options.alert);
+    const expr = parsePromQL(options.expr, this.where, `alert "${options.alert}" expr`);
+    if (typeof options.summary !== 'string' || options.summary.trim() === '') {
+      throw invalidProp(where, 'summary', options.summary, 'a non-empty one-line summary of what is wrong');
+    }
+    const severity = options.severity ?? Severity.WARNING;
+    if (!(severity instanceof Severity)) throw invalidProp(where, 'severity', severity, 'a Severity, e.g. Severity.CRITICAL');
+    const extra = validatePromLabels(where, 'labels', options.labels);
+    for (const reserved of RESERVED_ALERT_LABELS) {
+      if (reserved in extra) throw invalidProp(where, 'labels', reserved, `labels other than ${[...RESERVED_ALERT_LABELS].join(', ')}, which Prometheus sets itself`);
+    }
+    if (extra.severity !== undefined && extra.severity !== severity.name) {
+      throw invalidProp(where, 'labels["severity"]', extra.severity, `the severity prop (${severity.name}) instead of a severity label`);
+    }
+    const annotations: { [key: string]: string } = { summary: options.summary.trim() };
+    if (options.description !== undefined) annotations.description = options.description.trim();
+    if (options.runbookUrl !== undefined) annotations.runbook_url = validateUrl(where, 'runbookUrl', options.runbookUrl);
+    for (const [k, v] of Object.entries(validatePromLabels(where, 'annotations', options.annotations))) {
+      if (k in annotations) throw invalidProp(where, 'annotations', k, 'keys other than summary, description and runbook_url, which have props of their own');
+      annotations[k] = v;
+    }
+    this.rules.push({
+      alert: options.alert,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+      for: options.for ? promDuration(options.for, where, 'for') : undefined,
+      keepFiringFor: options.keepFiringFor ? promDuration(options.keepFiringFor, where, 'keepFiringFor') : undefined,
+      labels: { ...sorted(extra), severity: severity.name },
+      annotations,
+    });
+    this.alerts++;
+  }
+
+  /**
+   * Adds a recording rule. Throws if the name, expression or labels are invalid.
+   */
+  public addRecordingRule(options: RecordingRuleOptions): void {
+    validateRecordName(this.where, 'record', options.record);
+    const where = `${this.where} record "${options.record}"`;
+    const expr = parsePromQL(options.expr, this.where, `record "${options.record}" expr`);
+    const labels = validatePromLabels(where, 'labels', options.labels);
+    this.rules.push({
+      record: options.record,
+      expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
+      labels: Object.keys(labels).length > 0 ? sorted(labels) : undefined,
+    });
+  }
+
+  /** @internal */
+  public _render(): PrometheusRuleSpecGroups {
+    return { name: this.name, interval: this.intervalText, limit: this.limit, rules: this.rules };
+  }
+}
+
+function sorted(map: { [key: string]: string }): { [key: string]: string } {
+  const out: { [key: string]: string } = {};
+  for (const k of Object.keys(map).sort()) out[k] = map[k];
+  return out;
+}

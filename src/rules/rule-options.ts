@@ -1,0 +1,105 @@
+import { Duration } from 'cdk8s';
+import { Severity } from '../common/severity';
+
+/**
+ * An alerting rule: a PromQL condition, how long it must hold, and what the notification says.
+ */
+export interface AlertingRuleOptions {
+  /**
+   * The alert name, conventionally CamelCase, e.g. `ModelLatencyHigh`.
+   */
+  readonly alert: string;
+
+  /**
+   * The PromQL condition. Every series it returns is one firing alert. Parsed when the rule is added.
+   */
+  readonly expr: string;
+
+  /**
+   * How long the condition must hold before the alert fires (the alert is pending until then).
+   * @default - the alert fires on the first evaluation that returns a result
+   */
+  readonly for?: Duration;
+
+  /**
+   * How long the alert keeps firing after the condition stops holding (Prometheus `keep_firing_for`).
+   * @default - the alert resolves on the first evaluation that returns no result
+   */
+  readonly keepFiringFor?: Duration;
+
+  /**
+   * The severity, written to the `severity` label.
+   * @default Severity.WARNING
+   */
+  readonly severity?: Severity;
+
+  /**
+   * One line that says what is wrong. Prometheus templates such as `{{ $labels.namespace }}` and
+   * `{{ $value }}` are allowed.
+   */
+  readonly summary: string;
+
+  /**
+   * A longer explanation: impact and first steps.
+   * @default - no description annotation
+   */
+  readonly description?: string;
+
+  /**
+   * The URL of the runbook for this alert (`runbook_url` annotation).
+   * @default - no runbook_url annotation
+   */
+  readonly runbookUrl?: string;
+
+  /**
+   * Extra labels on the alert. Alertmanager routes on labels.
+   * @default - only the severity label
+   */
+  readonly labels?: { [key: string]: string };
+
+  /**
+   * Extra annotations on the alert (besides summary, description and runbook_url).
+   * @default - none
+   */
+  readonly annotations?: { [key: string]: string };
+}
+
+/**
+ * A recording rule: a PromQL expression evaluated on every group evaluation and stored as a new series.
+ */
+export interface RecordingRuleOptions {
+  /**
+   * The name of the recorded series, in the `level:metric:operations` form, e.g.
+   * `namespace_model:http_requests:rate5m`.
+   */
+  readonly record: string;
+
+  /**
+   * The PromQL expression to record. Parsed when the rule is added.
+   */
+  readonly expr: string;
+
+  /**
+   * Labels added to (or overwritten on) every recorded series.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Options of a rule group: rules in a group are evaluated together, in order, at the group's interval.
+ */
+export interface RuleGroupOptions {
+  /**
+   * How often the group is evaluated.
+   * @default - the Prometheus server's evaluation interval (30s for the Prometheus Operator)
+   */
+  readonly interval?: Duration;
+
+  /**
+   * The most alerts or series one rule of the group may produce; beyond it the rule fails (a guard
+   * against a cardinality explosion).
+   * @default - no limit
+   */
+  readonly limit?: number;
+}

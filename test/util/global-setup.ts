@@ -1,0 +1,8 @@
+import { ensureTools, requireTool } from './tools';
+
+/** Jest global setup: the proofs need promtool and amtool; install them or fail saying how. */
+export default function globalSetup(): void {
+  const tools = ['promtool', 'amtool'];
+  ensureTools(tools);
+  for (const t of tools) requireTool(t);
+}

@@ -1,0 +1,92 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { byKind, Doc } from './synth';
+import { requireTool } from './tools';
+
+export interface ToolResult {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+function tmpdir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'promtool-'));
+}
+
+function run(tool: string, args: string[], cwd: string): ToolResult {
+  const r = spawnSync(requireTool(tool), args, { cwd, encoding: 'utf8', timeout: 120_000 });
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+/**
+ * The rule groups of a PrometheusRule object as a Prometheus rule file: the operator writes
+ * `spec.groups` verbatim, so this is exactly what the Prometheus server loads.
+ */
+export function ruleFile(doc: Doc): string {
+  return YAML.stringify({ groups: doc.spec.groups });
+}
+
+/** `promtool check rules` over one PrometheusRule's groups. */
+export function checkRules(doc: Doc): ToolResult {
+  const dir = tmpdir();
+  try {
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), ruleFile(doc));
+    return run('promtool', ['check', 'rules', 'rules.yaml'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs `promtool check rules` on every PrometheusRule; throws with promtool's own words on failure. */
+export function checkAllRules(docs: Doc[]): number {
+  const rules = byKind(docs, 'PrometheusRule');
+  for (const doc of rules) {
+    const r = checkRules(doc);
+    if (!r.ok) throw new Error(`promtool check rules rejected PrometheusRule ${doc.metadata.name}:\n${r.output}`);
+  }
+  return rules.length;
+}
+
+/** One promtool unit test (the `tests[]` entries of a promtool test file). */
+export interface PromtoolTest {
+  interval?: string;
+  input_series: Array<{ series: string; values: string }>;
+  alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts: Array<{ exp_labels?: { [k: string]: string }; exp_annotations?: { [k: string]: string } }> }>;
+  promql_expr_test?: Array<{ expr: string; eval_time: string; exp_samples: Array<{ labels: string; value: number }> }>;
+  name?: string;
+}
+
+/**
+ * `promtool test rules` with the given rule groups (taken from synthesized output) and unit tests
+ * written in the test.
+ */
+export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluationInterval = '30s'): ToolResult {
+  const allGroups = (groups as any[]).flatMap(g => (g && g.kind === 'PrometheusRule' ? g.spec.groups : [g]));
+  const dir = tmpdir();
+  try {
+    fs.writeFileSync(path.join(dir, 'rules.yaml'), YAML.stringify({ groups: allGroups }));
+    fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: ['rules.yaml'], evaluation_interval: evaluationInterval, tests }));
+    return run('promtool', ['test', 'rules', 'test.yaml'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Asserts that promtool's unit tests pass, showing promtool's report when they do not. */
+export function expectRulesTestPass(groups: any[] | Doc[], tests: PromtoolTest[], evaluationInterval = '30s'): void {
+  const r = testRules(groups, tests, evaluationInterval);
+  if (!r.ok) throw new Error(`promtool test rules failed:\n${r.output}`);
+}
+
+/** `amtool check-config` over an alertmanager.yaml text. */
+export function checkAlertmanagerConfig(yamlText: string): ToolResult {
+  const dir = tmpdir();
+  try {
+    fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), yamlText);
+    return run('amtool', ['check-config', 'alertmanager.yaml'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
