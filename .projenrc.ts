@@ -1,4 +1,4 @@
-import { cdk8s, javascript } from 'projen';
+import { cdk8s, javascript, JsonFile } from 'projen';
 
 // Every piece of project configuration lives here: run `npx projen` after editing.
 const OPERATOR_VERSION = 'v0.93.0';
@@ -58,11 +58,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     devdirs: ['test', 'examples', 'imports', '.projenrc.ts'],
     ignorePatterns: ['src/imports/', '*.js', '*.d.ts', 'node_modules/', 'dist/', 'lib/'],
   },
-  tsconfigDev: {
-    include: ['examples/**/*.ts', 'imports/**/*.ts'],
-    compilerOptions: {},
-  },
 });
+
+// The example app and the import script are type-checked and linted like the tests (each folder has a
+// tsconfig.json so ESLint's project service finds it).
+for (const dir of ['examples', 'imports']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
+  });
+}
 
 // Generated CRD bindings: committed, internal, not linted, marked generated.
 project.gitattributes.addAttributes('/src/imports/**', 'linguist-generated');
@@ -73,13 +77,13 @@ project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/');
 // or the folder/URL base given in ML_MONITORING_CRDS (`upstream` = the operator's release files).
 project.addTask('import:crds', {
   description: `Regenerate src/imports from the prometheus-operator ${OPERATOR_VERSION} CRDs (see imports/README.md)`,
-  exec: 'ts-node --project test/tsconfig.json imports/import-crds.ts',
+  exec: 'ts-node --project imports/tsconfig.json imports/import-crds.ts',
 });
 
 // The main job: synthesize the example app into dist/example/*.k8s.yaml.
 project.addTask('example', {
   description: 'Synthesize the example app (examples/) into dist/example/*.k8s.yaml',
-  exec: 'ts-node --project test/tsconfig.json examples/main.ts',
+  exec: 'ts-node --project examples/tsconfig.json examples/main.ts',
   env: { CDK8S_OUTDIR: 'dist/example' },
 });
 

@@ -36,7 +36,7 @@ export class Ratio {
   }
 
   /** The ratio in percent, from 0 to 100. */
-  public get percent(): number {
+  public get percentage(): number {
     return Number(formatNumber(this.fraction * 100));
   }
 

@@ -1,10 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { RuleGroup } from './rule-group';
+import { RuleGroupOptions } from './rule-options';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
 import { PrometheusRule, toJson_PrometheusRuleSpec } from '../imports/prometheusrule';
-import { RuleGroupOptions } from './rule-options';
-import { RuleGroup } from './rule-group';
 
 /**
  * Props of `PrometheusRules`.

@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
+import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateAlertName, validatePromLabels, validateRecordName, validateUrl } from '../common/_names';
 import { parsePromQL } from '../common/_promql';
 import { Severity } from '../common/severity';
 import { PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule';
-import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
 
 const RESERVED_ALERT_LABELS = new Set(['alertname', 'alertstate']);
 

@@ -1,11 +1,11 @@
-import { formatNumber } from '../../src/common/_number';
 import { Ratio, SecretKey, Severity } from '../../src';
+import { formatNumber } from '../../src/common/_number';
 import { secretKeySelector } from '../../src/common/secret-key';
 
 describe('Ratio', () => {
   test('percent and fraction agree and render without float noise', () => {
     expect(Ratio.percent(5).fraction).toBe(0.05);
-    expect(Ratio.of(0.9).percent).toBe(90);
+    expect(Ratio.of(0.9).percentage).toBe(90);
     expect(Ratio.percent(0.1).toString()).toBe('0.001');
     expect(Ratio.of(1 - 0.999).toString()).toBe('0.001');
   });

@@ -49,11 +49,17 @@ export function checkAllRules(docs: Doc[]): number {
   return rules.length;
 }
 
+/** One alert expected by a promtool unit test. */
+export interface ExpectedAlert {
+  exp_labels?: { [k: string]: string };
+  exp_annotations?: { [k: string]: string };
+}
+
 /** One promtool unit test (the `tests[]` entries of a promtool test file). */
 export interface PromtoolTest {
   interval?: string;
   input_series: Array<{ series: string; values: string }>;
-  alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts: Array<{ exp_labels?: { [k: string]: string }; exp_annotations?: { [k: string]: string } }> }>;
+  alert_rule_test?: Array<{ eval_time: string; alertname: string; exp_alerts: ExpectedAlert[] }>;
   promql_expr_test?: Array<{ expr: string; eval_time: string; exp_samples: Array<{ labels: string; value: number }> }>;
   name?: string;
 }

@@ -1,0 +1,49 @@
+import { App, Chart, Duration } from 'cdk8s';
+import { PrometheusRules, Severity } from '../../src';
+
+/**
+ * Benchmark cases. Each builds `n` units of work into a fresh app; the harness times construct +
+ * `app.synth()` (YAML written to a temp folder), the same span the plain-cdk8s floor times.
+ * Later issues add their cases here.
+ */
+export interface BenchCase {
+  readonly name: string;
+  readonly description: string;
+  /** Arguments for shared/bench/floor.js that give the same volume of objects. */
+  readonly floorArgs: (n: number) => string[];
+  readonly build: (app: App, n: number) => void;
+}
+
+/** Rules per PrometheusRule, half alerts and half records, as in the floor. */
+export const RULES_PER_OBJECT = 24;
+
+export const CASES: BenchCase[] = [
+  {
+    name: 'rules',
+    description: `N PrometheusRules of ${RULES_PER_OBJECT} rules (12 alerts, 12 records), every expression parsed`,
+    // The floor always writes a ServiceMonitor and a ConfigMap too; D=0 keeps the ConfigMap empty.
+    floorArgs: n => [String(n), String(RULES_PER_OBJECT), '0'],
+    build: (app, n) => {
+      const chart = new Chart(app, 'bench');
+      for (let i = 0; i < n; i++) {
+        const ns = `tenant-${i}`;
+        const rules = new PrometheusRules(chart, `pr${i}`, { name: `svc-${i}`, namespace: ns, labels: { release: 'kps' } });
+        const group = rules.addGroup(`svc-${i}`);
+        for (let r = 0; r < RULES_PER_OBJECT; r++) {
+          if (r % 2) {
+            group.addRecordingRule({ record: `ml:requests:rate5m_${r}`, expr: `sum by (namespace) (rate(http_requests_total{namespace="${ns}"}[5m]))` });
+          } else {
+            group.addAlertingRule({
+              alert: `MlAlert${r}`,
+              expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${ns}"}[5m]))) > 5`,
+              for: Duration.minutes(2),
+              severity: Severity.WARNING,
+              summary: 'High latency on {{ $labels.namespace }}',
+              description: 'p95 is {{ $value }}s',
+            });
+          }
+        }
+      }
+    },
+  },
+];
