@@ -41,6 +41,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   pullRequestTemplate: false,
 
   jestOptions: {
+    // jest 30 resolves with unrs-resolver (see the note on eslint-import-resolver-typescript below).
+    jestVersion: '^29.4.0',
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     // A run that finds no test must fail, never pass.
     passWithNoTests: false,
@@ -59,6 +61,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     ignorePatterns: ['src/imports/', '*.js', '*.d.ts', 'node_modules/', 'dist/', 'lib/'],
   },
 });
+
+// eslint-import-resolver-typescript 3.6.x resolves with enhanced-resolve; 4.x pulls unrs-resolver's
+// per-platform bindings, which not every registry mirror serves, and then `npm ci` refuses the lockfile.
+project.deps.removeDependency('eslint-import-resolver-typescript');
+project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 // The example app and the import script are type-checked and linted like the tests (each folder has a
 // tsconfig.json so ESLint's project service finds it).
