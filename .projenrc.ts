@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     // kubernetes-models 5.x is ESM only; 4.5.x ships CommonJS that jest can load.
     'kubernetes-models@4.5.1',
+    // Grafana's own dashboard types: used type-only to check the dashboard JSON we render.
+    '@grafana/schema@^13.2.0',
   ],
 
   // There is no cluster here: integration tests that `kubectl apply` cannot run.

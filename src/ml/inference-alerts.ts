@@ -1,0 +1,203 @@
+import { Duration } from 'cdk8s';
+import { Ratio } from '../common/ratio';
+import { Severity } from '../common/severity';
+
+/** What every alert of `MlInferenceMonitoring` can tune. */
+export interface AlertTuning {
+  /**
+   * Whether the alert is emitted.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * How long the condition must hold before the alert fires.
+   * @default - the alert's own default (see each alert)
+   */
+  readonly for?: Duration;
+  /**
+   * The severity.
+   * @default - the alert's own default (see each alert)
+   */
+  readonly severity?: Severity;
+}
+
+/** The latency alert: a quantile from the runtime's histogram, or the average for counter-only runtimes. */
+export interface LatencyAlertOptions extends AlertTuning {
+  /**
+   * Fire when the latency quantile (or the average) is above this.
+   * @default Duration.seconds(5)
+   */
+  readonly threshold?: Duration;
+  /**
+   * The quantile, between 0 and 1 exclusive. Ignored for runtimes that only export an average.
+   * @default 0.95
+   */
+  readonly quantile?: number;
+}
+
+/** The error-ratio alert, guarded against idle and tiny traffic. */
+export interface ErrorRatioAlertOptions extends AlertTuning {
+  /**
+   * Fire when the share of failed requests is above this.
+   * @default Ratio.percent(5)
+   */
+  readonly threshold?: Ratio;
+}
+
+/** The pod-restart alert. */
+export interface PodRestartAlertOptions extends AlertTuning {
+  /**
+   * Fire when a pod's containers restarted more than this many times within `window`.
+   * @default 3
+   */
+  readonly maxRestarts?: number;
+  /**
+   * The window the restarts are counted over.
+   * @default Duration.minutes(10)
+   */
+  readonly window?: Duration;
+}
+
+/** The CPU alert: absolute cores, or a share of the pod's CPU limit. */
+export interface CpuAlertOptions extends AlertTuning {
+  /**
+   * Fire when a pod uses more than this many cores. Exclusive with `limitRatio`.
+   * @default 0.8
+   */
+  readonly cores?: number;
+  /**
+   * Fire when a pod uses more than this share of its CPU limit (pods without a limit are skipped).
+   * Exclusive with `cores`.
+   * @default - the `cores` threshold is used
+   */
+  readonly limitRatio?: Ratio;
+}
+
+/** The memory alert: a share of the pod's memory limit (pods without a limit are skipped). */
+export interface MemoryAlertOptions extends AlertTuning {
+  /**
+   * Fire when a pod's working set is above this share of its memory limit.
+   * @default Ratio.percent(90)
+   */
+  readonly limitRatio?: Ratio;
+}
+
+/** Traffic far below its usual level. */
+export interface TrafficDropAlertOptions extends AlertTuning {
+  /**
+   * Fire when the request rate falls below this share of the rate one `baseline` earlier.
+   * @default Ratio.percent(20)
+   */
+  readonly ratio?: Ratio;
+  /**
+   * How far back the usual level is read (a week covers weekly seasonality).
+   * @default Duration.days(7)
+   */
+  readonly baseline?: Duration;
+}
+
+/** The time-to-first-token alert (LLM runtimes that export it). */
+export interface TimeToFirstTokenAlertOptions extends AlertTuning {
+  /**
+   * Fire when the time-to-first-token quantile is above this.
+   * @default Duration.seconds(3)
+   */
+  readonly threshold?: Duration;
+  /**
+   * The quantile, between 0 and 1 exclusive.
+   * @default 0.95
+   */
+  readonly quantile?: number;
+}
+
+/** A gauge above a share of its capacity (KV cache, GPU). */
+export interface SaturationAlertOptions extends AlertTuning {
+  /**
+   * Fire above this share of capacity.
+   * @default - Ratio.percent(95) for KV cache and GPU utilisation, Ratio.percent(90) for GPU memory
+   */
+  readonly ratio?: Ratio;
+}
+
+/** The queue alert. */
+export interface QueueAlertOptions extends AlertTuning {
+  /**
+   * Fire when more requests than this wait in the queue.
+   * @default 50
+   */
+  readonly maxQueued?: number;
+}
+
+/** Every alert of `MlInferenceMonitoring`, each tunable or disabled. */
+export interface InferenceAlerts {
+  /**
+   * Latency quantile (or average) too high. Default for 2m, warning.
+   * @default - enabled: p95 above 5s for 2m
+   */
+  readonly latency?: LatencyAlertOptions;
+  /**
+   * Error ratio too high. Default for 5m, critical.
+   * @default - enabled: above 5 % for 5m, with at least `minRequestRate` traffic
+   */
+  readonly errorRatio?: ErrorRatioAlertOptions;
+  /**
+   * Pod restarting. Default warning, no pending period.
+   * @default - enabled: more than 3 restarts in 10m
+   */
+  readonly podRestarts?: PodRestartAlertOptions;
+  /**
+   * Pod not ready. Default for 5m, warning.
+   * @default - enabled
+   */
+  readonly podNotReady?: AlertTuning;
+  /**
+   * CPU too high. Default for 10m, warning.
+   * @default - enabled: above 0.8 cores
+   */
+  readonly cpu?: CpuAlertOptions;
+  /**
+   * Memory near the limit. Default for 5m, warning.
+   * @default - enabled: above 90 % of the limit
+   */
+  readonly memory?: MemoryAlertOptions;
+  /**
+   * A scrape target is down. Default for 5m, warning.
+   * @default - enabled
+   */
+  readonly targetDown?: AlertTuning;
+  /**
+   * No target reports at all in a namespace (all pods gone, or the monitor selects nothing). Default for 10m, warning.
+   * @default - enabled
+   */
+  readonly metricsAbsent?: AlertTuning;
+  /**
+   * Traffic far below its usual level. Default for 15m, warning.
+   * @default - enabled: below 20 % of the rate a week earlier
+   */
+  readonly trafficDrop?: TrafficDropAlertOptions;
+  /**
+   * Time to first token too high (runtimes that export it). Default for 5m, warning.
+   * @default - enabled where available: p95 above 3s
+   */
+  readonly timeToFirstToken?: TimeToFirstTokenAlertOptions;
+  /**
+   * KV cache near full (runtimes that export it). Default for 5m, warning.
+   * @default - enabled where available: above 95 %
+   */
+  readonly kvCache?: SaturationAlertOptions;
+  /**
+   * Requests backing up in the queue (runtimes that export it). Default for 5m, warning.
+   * @default - enabled where available: more than 50 waiting
+   */
+  readonly queue?: QueueAlertOptions;
+  /**
+   * GPU utilisation saturated (runtimes that export it). Default for 15m, warning.
+   * @default - enabled where available: above 95 %
+   */
+  readonly gpuUtilization?: SaturationAlertOptions;
+  /**
+   * GPU memory near full (runtimes that export it). Default for 10m, warning.
+   * @default - enabled where available: above 90 %
+   */
+  readonly gpuMemory?: SaturationAlertOptions;
+}

@@ -1,0 +1,246 @@
+import { Construct } from 'constructs';
+import { invalidProp } from '../common/_errors';
+import { formatNumber } from '../common/_number';
+import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { PrometheusRules } from '../rules/prometheus-rules';
+import { ScrapeEndpointOptions } from '../scrape/scrape-options';
+import { ScrapeTarget } from '../scrape/scrape-target';
+import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
+import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
+import { addInferenceRules } from './_inference-rules';
+import { InferenceAlerts } from './inference-alerts';
+import { InferenceRuntime } from './inference-runtime';
+
+/** Where the runbooks of the default alerts live (one anchor per alert name, lower-cased). */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
+
+/** Dashboard options of `MlInferenceMonitoring`. */
+export interface InferenceDashboardOptions {
+  /**
+   * Whether the dashboard is emitted.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The dashboard title.
+   * @default "ML inference: <serviceName>"
+   */
+  readonly title?: string;
+  /**
+   * The namespace of the dashboard ConfigMap (the Grafana sidecar must watch it).
+   * @default - the rules namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Labels that make Grafana's sidecar load the dashboard.
+   * @default { grafana_dashboard: "1" }
+   */
+  readonly sidecarLabels?: { [key: string]: string };
+  /**
+   * The Grafana folder (the sidecar's `grafana_folder` annotation).
+   * @default - the sidecar's default folder
+   */
+  readonly folder?: string;
+}
+
+/** Props of `MlInferenceMonitoring`. */
+export interface MlInferenceMonitoringProps {
+  /** The serving runtime: what the service exports and where it is scraped. */
+  readonly runtime: InferenceRuntime;
+  /** Labels of the model service's Services (ServiceMonitor) or Pods (PodMonitor). At least one. */
+  readonly selector: { [key: string]: string };
+  /**
+   * The namespace the service runs in. Give this or `namespaces`.
+   * @default - `namespaces`
+   */
+  readonly namespace?: string;
+  /**
+   * The namespaces the service runs in, one per tenant. Give this or `namespace`.
+   * @default - `namespace`
+   */
+  readonly namespaces?: string[];
+  /**
+   * The service's name: the value of the `ml_service` label that every scraped series, recorded series
+   * and alert carries, and the base of object names.
+   * @default - the construct id
+   */
+  readonly serviceName?: string;
+  /**
+   * A model name, written as a `model` label on recorded series and alerts, for runtimes that export no
+   * model label (FastAPI, TGI, custom without modelLabel).
+   * @default - none
+   */
+  readonly model?: string;
+  /**
+   * How the metrics endpoint is scraped; overrides the runtime's defaults.
+   * @default - the runtime's port, path and monitor kind; 30s interval
+   */
+  readonly scrape?: ScrapeEndpointOptions;
+  /**
+   * The alerts, each tunable or disabled.
+   * @default - every alert the runtime supports, with its defaults
+   */
+  readonly alerts?: InferenceAlerts;
+  /**
+   * The least traffic, in requests per second, at which the latency, error-ratio and traffic-drop
+   * alerts judge the service: below it, one failure out of two requests pages no one.
+   * @default 0.1
+   */
+  readonly minRequestRate?: number;
+  /**
+   * Labels on the monitors and PrometheusRule that make the Prometheus select them, e.g.
+   * `{ release: 'kube-prometheus-stack' }`.
+   * @default - none
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * The namespace of the PrometheusRule.
+   * @default - the first namespace
+   */
+  readonly rulesNamespace?: string;
+  /**
+   * Extra labels on every alert, for routing (e.g. `{ team: 'ml-platform' }`).
+   * @default - none
+   */
+  readonly alertLabels?: { [key: string]: string };
+  /**
+   * The base URL of the runbooks; each alert links to `<base>#<alertname lower-cased>`.
+   * @default DEFAULT_RUNBOOK_BASE_URL (this library's README)
+   */
+  readonly runbookBaseUrl?: string;
+  /**
+   * Grafana's external URL; when set, alerts carry a `dashboard_url` annotation to the dashboard.
+   * @default - no dashboard_url annotation
+   */
+  readonly grafanaUrl?: string;
+  /**
+   * The dashboard.
+   * @default - emitted, in the rules namespace
+   */
+  readonly dashboard?: InferenceDashboardOptions;
+}
+
+/**
+ * Monitoring for one ML model service: a ServiceMonitor or PodMonitor per namespace, recording rules for
+ * request rate, error ratio, latency and pod resources, alerts on them, and a Grafana dashboard, all
+ * computed from the serving runtime's own metric names and units.
+ */
+export class MlInferenceMonitoring extends Construct {
+  /** The value of the `ml_service` label. */
+  public readonly serviceName: string;
+  /** The namespaces monitored. */
+  public readonly namespaces: string[];
+  /** The runtime preset. */
+  public readonly runtime: InferenceRuntime;
+  /** The PrometheusRule with the recording rules and alerts. */
+  public readonly rules: PrometheusRules;
+  /** One monitor per namespace. */
+  public readonly scrapeTargets: ScrapeTarget[];
+  /** The dashboard, unless disabled. */
+  public readonly dashboard?: GrafanaDashboard;
+  /** The names of the alerts emitted. */
+  public readonly alertNames: string[];
+
+  constructor(scope: Construct, id: string, props: MlInferenceMonitoringProps) {
+    super(scope, id);
+    const where = this.node.path;
+    if (!(props.runtime instanceof InferenceRuntime)) {
+      throw invalidProp(where, 'runtime', props.runtime, 'an InferenceRuntime, e.g. InferenceRuntime.fastApi()');
+    }
+    this.runtime = props.runtime;
+    const spec = props.runtime._spec;
+
+    if ((props.namespace === undefined) === (props.namespaces === undefined)) {
+      throw invalidProp(where, 'namespace', props.namespace ?? props.namespaces, 'exactly one of namespace or namespaces');
+    }
+    const namespaces = props.namespaces ?? [props.namespace!];
+    if (namespaces.length === 0) throw invalidProp(where, 'namespaces', namespaces, 'at least one namespace');
+    namespaces.forEach((ns, i) => validateNamespace(where, props.namespaces ? `namespaces[${i}]` : 'namespace', ns));
+    if (new Set(namespaces).size !== namespaces.length) throw invalidProp(where, 'namespaces', namespaces, 'namespaces without repeats');
+    this.namespaces = [...namespaces];
+
+    this.serviceName = props.serviceName ?? id;
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.serviceName) || this.serviceName.length > 63) {
+      throw invalidProp(where, props.serviceName !== undefined ? 'serviceName' : 'id (the default serviceName)', this.serviceName,
+        'a DNS-1123 label: at most 63 lower-case letters, digits and "-" (give serviceName when the construct id is not one)');
+    }
+    const selector = validateKubeLabels(where, 'selector', props.selector);
+    if (Object.keys(selector).length === 0) {
+      throw invalidProp(where, 'selector', props.selector, 'at least one label of the model service, e.g. { app: "ml-inference" }');
+    }
+    const selectorLabels = validateKubeLabels(where, 'selectorLabels', props.selectorLabels);
+    const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
+    for (const reserved of [SERVICE_LABEL, 'namespace', 'severity']) {
+      if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, `labels other than ${SERVICE_LABEL}, namespace and severity, which the alerts set`);
+    }
+    const staticLabels: { [key: string]: string } = {};
+    if (props.model !== undefined) {
+      validateLabelValue(where, 'model', props.model);
+      if (spec.modelLabel) {
+        throw invalidProp(where, 'model', props.model, `no model prop: the ${spec.name} runtime names models in its "${spec.modelLabel}" label`);
+      }
+      staticLabels.model = props.model;
+    }
+    const minRequestRate = props.minRequestRate ?? 0.1;
+    if (typeof minRequestRate !== 'number' || !Number.isFinite(minRequestRate) || minRequestRate < 0) {
+      throw invalidProp(where, 'minRequestRate', minRequestRate, 'requests per second, 0 or more (e.g. 0.1)');
+    }
+    const rulesNamespace = props.rulesNamespace !== undefined ? validateNamespace(where, 'rulesNamespace', props.rulesNamespace) : namespaces[0];
+    const runbookBaseUrl = validateUrl(where, 'runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
+    const grafanaUrl = props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : undefined;
+
+    // Scraping: one monitor per namespace (its Secrets live there), each stamping the identity label.
+    const scrape = props.scrape ?? {};
+    const overridePort = scrape.port !== undefined || scrape.portNumber !== undefined;
+    this.scrapeTargets = namespaces.map(ns => new ScrapeTarget(this, `Scrape-${ns}`, {
+      ...scrape,
+      kind: scrape.kind ?? spec.kind,
+      port: overridePort ? scrape.port : spec.port,
+      portNumber: overridePort ? scrape.portNumber : spec.portNumber,
+      path: scrape.path ?? spec.path,
+      namespace: ns,
+      name: this.serviceName,
+      selector,
+      labels: selectorLabels,
+      targetLabels: { [SERVICE_LABEL]: this.serviceName },
+    }));
+
+    const queries = new InferenceQueries(spec, this.serviceName, namespaces);
+    const dashboardOptions = props.dashboard ?? {};
+    const dashboardEnabled = dashboardOptions.enabled ?? true;
+    const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
+
+    // Rules: recording rules first, then the alerts that read them, in one group.
+    this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: rulesNamespace, labels: selectorLabels });
+    const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);
+    const alerts = props.alerts ?? {};
+    this.alertNames = addInferenceRules(group, queries, {
+      where,
+      alerts,
+      minRequestRate,
+      staticLabels,
+      alertLabels,
+      runbookBaseUrl,
+      dashboardUrl: grafanaUrl && dashboardEnabled ? `${grafanaUrl}/d/${uid}` : undefined,
+    });
+
+    if (dashboardEnabled) {
+      this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+        title: dashboardOptions.title ?? `ML inference: ${this.serviceName}`,
+        uid,
+        description: `Requests, errors, latency and pods of ${this.serviceName} (${spec.name} runtime) in ${namespaces.join(', ')}.`,
+        tags: ['ml-monitoring', 'inference', spec.name],
+        namespace: dashboardOptions.namespace ?? rulesNamespace,
+        configMapName: `${this.serviceName}-inference-dashboard`,
+        sidecarLabels: dashboardOptions.sidecarLabels,
+        folder: dashboardOptions.folder,
+        variables: inferenceVariables(queries),
+      });
+      addInferencePanels(this.dashboard, queries, {
+        latencySeconds: alerts.latency?.enabled === false ? undefined : (alerts.latency?.threshold?.toMilliseconds({ integral: false }) ?? 5000) / 1000,
+        errorRatio: alerts.errorRatio?.enabled === false ? undefined : Number(formatNumber(alerts.errorRatio?.threshold?.fraction ?? 0.05)),
+      });
+    }
+  }
+}

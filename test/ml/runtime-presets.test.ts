@@ -1,0 +1,61 @@
+import { MlInferenceMonitoring } from '../../src';
+import { expectRulesTestPass, ExpectedAlert, PromtoolTest } from '../util/promtool';
+import { proveAll } from '../util/prove';
+import { oneOfKind, synthChart, testChart } from '../util/synth';
+import { RUNTIME_CASES, Scenario } from './_traffic';
+
+/*
+ * For every runtime preset: series written in that runtime's own metric names, label names and units
+ * drive `promtool test rules` over the synthesized PrometheusRule. The latency and error alerts fire on
+ * slow, failing traffic and stay silent on healthy traffic and on an idle service.
+ */
+
+const NS = 'tenant-a';
+const SVC = 'model-svc';
+const SLOW_FAILING: Scenario = { rps: 10, errorRatio: 0.5, latency: 8, minutes: 12 };
+const HEALTHY: Scenario = { rps: 10, errorRatio: 0, latency: 0.05, minutes: 12 };
+const IDLE: Scenario = { rps: 0, errorRatio: 0, latency: 0.05, minutes: 12 };
+
+describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
+  const chart = testChart();
+  const mon = new MlInferenceMonitoring(chart, SVC, { runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
+  const docs = synthChart(chart);
+  const rules = oneOfKind(docs, 'PrometheusRule');
+  const spec = c.runtime._spec;
+  const latencyAlert = spec.latency ? 'ModelLatencyHigh' : 'ModelAverageLatencyHigh';
+  const modelLabels = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: c.model! } : {});
+  const latencyByModel = spec.latency ? spec.latency.byModel : spec.averageLatency!.sum.byModel;
+  const ratioByModel = spec.requests.byModel && spec.errors.byModel;
+  const expected = (alertname: string, severity: string, byModel: boolean): ExpectedAlert[] =>
+    [{ exp_labels: { ml_service: SVC, namespace: NS, severity, ...modelLabels(byModel) } }];
+
+  test('output validates and loads in promtool', () => {
+    expect(mon.alertNames).toEqual(expect.arrayContaining([latencyAlert, 'ModelErrorRatioHigh']));
+    proveAll(docs);
+  });
+
+  test('latency and error alerts fire on slow, failing traffic', () => {
+    const t: PromtoolTest = {
+      name: `${name}: slow and failing`,
+      interval: '1m',
+      input_series: c.series(NS, SVC, SLOW_FAILING),
+      alert_rule_test: [
+        { eval_time: '10m', alertname: latencyAlert, exp_alerts: expected(latencyAlert, 'warning', latencyByModel) },
+        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: expected('ModelErrorRatioHigh', 'critical', ratioByModel) },
+      ],
+    };
+    expectRulesTestPass([rules], [t], '30s', { ignoreAnnotations: true });
+  });
+
+  test.each([['healthy', HEALTHY], ['idle', IDLE]])('no latency or error alert on %s traffic', (label, scenario) => {
+    expectRulesTestPass([rules], [{
+      name: `${name}: ${label}`,
+      interval: '1m',
+      input_series: c.series(NS, SVC, scenario as Scenario),
+      alert_rule_test: [
+        { eval_time: '10m', alertname: latencyAlert, exp_alerts: [] },
+        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] },
+      ],
+    }], '30s', { ignoreAnnotations: true });
+  });
+});
