@@ -1,33 +1,36 @@
 import { App, AppProps, Chart, Duration } from 'cdk8s';
-import { PrometheusRules, Severity } from '../src';
+import { InferenceRuntime, MlInferenceMonitoring, Ratio } from '../src';
 
 /**
- * The example app: two tenants (tenant-a, tenant-b) running a FastAPI inference service. It grows
- * with every capability of the library; `npx projen example` writes it to dist/example/.
+ * The example app, the seed scenario: two tenants (tenant-a, tenant-b) run a FastAPI inference service
+ * (prometheus-fastapi-instrumentator metrics), scraped every 30 s, with the six seed alerts (latency p95
+ * above 5 s for 2 m, error ratio above 5 % for 5 m, more than 3 restarts in 10 m, pod not ready for 5 m,
+ * CPU above 0.8 cores for 10 m, memory above 90 % of the limit for 5 m), the library's further alerts and
+ * the inference dashboard. It grows with every capability of the library; `npx projen example` writes
+ * it to dist/example/.
  */
 export function buildExampleApp(props: AppProps = {}): App {
   const app = new App(props);
   const chart = new Chart(app, 'ml-monitoring');
 
-  for (const tenant of ['tenant-a', 'tenant-b']) {
-    const rules = new PrometheusRules(chart, `${tenant}-rules`, {
-      name: `${tenant}-inference`,
-      namespace: tenant,
-      labels: { release: 'kube-prometheus-stack' },
-    });
-    const group = rules.addGroup(`${tenant}.inference`);
-    group.addRecordingRule({
-      record: 'namespace:http_requests:rate5m',
-      expr: `sum by (namespace) (rate(http_requests_total{namespace="${tenant}"}[5m]))`,
-    });
-    group.addAlertingRule({
-      alert: 'ModelLatencyHigh',
-      expr: `histogram_quantile(0.95, sum by (namespace, le) (rate(http_request_duration_seconds_bucket{namespace="${tenant}"}[5m]))) > 5`,
-      for: Duration.minutes(2),
-      severity: Severity.WARNING,
-      summary: 'p95 latency above 5s in {{ $labels.namespace }}',
-      description: 'The 95th percentile of request latency is {{ $value | humanizeDuration }}.',
-    });
-  }
+  new MlInferenceMonitoring(chart, 'ml-inference', {
+    runtime: InferenceRuntime.fastApi({ port: 'http' }),
+    namespaces: ['tenant-a', 'tenant-b'],
+    selector: { app: 'ml-inference' },
+    model: 'fraud-detector',
+    scrape: { interval: Duration.seconds(30) },
+    // What the kube-prometheus-stack Prometheus selects by default (until the stack construct lands).
+    selectorLabels: { release: 'kube-prometheus-stack' },
+    alertLabels: { team: 'ml-platform' },
+    alerts: {
+      latency: { threshold: Duration.seconds(5), for: Duration.minutes(2) },
+      errorRatio: { threshold: Ratio.percent(5), for: Duration.minutes(5) },
+      podRestarts: { maxRestarts: 3, window: Duration.minutes(10) },
+      podNotReady: { for: Duration.minutes(5) },
+      cpu: { cores: 0.8, for: Duration.minutes(10) },
+      memory: { limitRatio: Ratio.percent(90), for: Duration.minutes(5) },
+    },
+    dashboard: { namespace: 'monitoring' },
+  });
   return app;
 }

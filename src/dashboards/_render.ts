@@ -1,7 +1,7 @@
 import type { Dashboard, Panel as GrafanaPanel, RowPanel, VariableModel } from '@grafana/schema';
-import { parsePromQL } from '../common/_promql';
 import { Panel, PanelType, PanelUnit } from './panel';
 import { DashboardVariable } from './variable';
+import { parsePromQL } from '../common/_promql';
 
 /** Everything the renderer needs from a GrafanaDashboard. @internal */
 export interface DashboardModel {

@@ -1,12 +1,13 @@
 import { createHash } from 'crypto';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { promDuration } from '../common/_duration';
-import { invalidProp } from '../common/_errors';
-import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
 import { renderDashboard } from './_render';
 import { Panel } from './panel';
 import { DashboardVariable } from './variable';
+import { promDuration } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { metadata } from '../common/_metadata';
+import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
 
 /** Props of `GrafanaDashboard`. */
 export interface GrafanaDashboardProps {
@@ -98,18 +99,25 @@ export class GrafanaDashboard extends Construct {
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: {
+      metadata: metadata({
         name: props.configMapName !== undefined ? validateObjectName(where, 'configMapName', props.configMapName) : undefined,
         namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
         labels,
         annotations: props.folder !== undefined ? { grafana_folder: props.folder } : undefined,
-      },
+      }),
       data: Lazy.any({
         produce: () => ({
           [key]: JSON.stringify(renderDashboard({
-            where, uid: this.uid, title: this.title, description: props.description, tags, refresh, timeFrom,
-            variables: this.variables, panels: this.panels,
-          }), undefined, 2),
+            where,
+            uid: this.uid,
+            title: this.title,
+            description: props.description,
+            tags,
+            refresh,
+            timeFrom,
+            variables: this.variables,
+            panels: this.panels,
+          })),
         }),
       }),
     });

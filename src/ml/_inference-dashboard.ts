@@ -1,9 +1,9 @@
+import { InferenceQueries, quantileName, RECORD } from './_inference-queries';
+import { PANEL_QUANTILES } from './_inference-rules';
 import { LabelMatcher } from '../common/_promql';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelThreshold, PanelUnit } from '../dashboards/panel';
 import { DashboardVariable } from '../dashboards/variable';
-import { InferenceQueries, quantileName, RECORD } from './_inference-queries';
-import { PANEL_QUANTILES } from './_inference-rules';
 
 /** Thresholds drawn on the panels, equal to the alerts' (same source, same numbers). @internal */
 export interface DashboardThresholds {

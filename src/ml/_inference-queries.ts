@@ -1,6 +1,6 @@
+import { CounterSignal, GaugeSignal, HistogramSignal, RuntimeSpec } from './_runtime-spec';
 import { formatNumber } from '../common/_number';
 import { LabelMatcher, selector } from '../common/_promql';
-import { CounterSignal, GaugeSignal, HistogramSignal, RuntimeSpec } from './_runtime-spec';
 
 /** The label every series scraped through an MlInferenceMonitoring carries: its identity. @internal */
 export const SERVICE_LABEL = 'ml_service';

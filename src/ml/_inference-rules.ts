@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
+import { InferenceQueries, quantileName, RECORD, SERVICE_LABEL } from './_inference-queries';
+import { AlertTuning, InferenceAlerts } from './inference-alerts';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { formatNumber } from '../common/_number';
 import { Ratio } from '../common/ratio';
 import { Severity } from '../common/severity';
 import { RuleGroup } from '../rules/rule-group';
-import { InferenceQueries, quantileName, RECORD, SERVICE_LABEL } from './_inference-queries';
-import { AlertTuning, InferenceAlerts } from './inference-alerts';
 
 /** Settings resolved by the construct. @internal */
 export interface InferenceRuleSettings {
@@ -168,7 +168,7 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
     alert('ModelKvCacheNearFull', a.kvCache, { for: Duration.minutes(5), severity: Severity.WARNING },
       `max ${q.by([...q.labels(spec.kvCacheUsage.byModel), 'pod'])} (${q.sel(spec.kvCacheUsage.metric)}) > ${formatNumber(Number(r) * (spec.kvCacheUsage.scale ?? 1))}`,
       `${q.service} KV cache of {{ $labels.namespace }}/{{ $labels.pod }} is near full`,
-      `The KV cache is {{ $value | humanizePercentage }} full: requests get preempted and latency rises.`);
+      'The KV cache is {{ $value | humanizePercentage }} full: requests get preempted and latency rises.');
   }
   if (spec.queueLength) {
     const max = a.queue?.maxQueued ?? 50;
@@ -190,7 +190,7 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
     alert('ModelGpuMemoryNearFull', a.gpuMemory, { for: Duration.minutes(10), severity: Severity.WARNING },
       `${q.sel(spec.gpuMemoryUsed.metric)} / ${q.sel(spec.gpuMemoryTotal.metric)} > ${r}`,
       `GPU memory of ${q.service} pod {{ $labels.namespace }}/{{ $labels.pod }} is near full`,
-      `GPU memory is {{ $value | humanizePercentage }} used.`);
+      'GPU memory is {{ $value | humanizePercentage }} used.');
   }
   return names;
 }

@@ -1,8 +1,8 @@
+import { CounterSignal, HistogramSignal, RuntimeSpec } from './_runtime-spec';
 import { invalidProp } from '../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';
 import { MonitorKind } from '../scrape/scrape-options';
-import { CounterSignal, HistogramSignal, RuntimeSpec } from './_runtime-spec';
 
 /** The unit of a runtime's latency metric. Everything this library emits is in seconds. */
 export enum LatencyUnit {
@@ -123,7 +123,10 @@ export class InferenceRuntime {
   public static fastApi(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     const notMetrics = m('handler', '!~', '/metrics|/health.*|/ready.*|/live.*');
     return InferenceRuntime.build(options, {
-      name: 'fastapi', kind: MonitorKind.SERVICE_MONITOR, port: 'http', path: '/metrics',
+      name: 'fastapi',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'http',
+      path: '/metrics',
       requests: { metric: 'http_requests_total', matchers: [notMetrics], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [notMetrics, m('status', '=~', STATUS_5XX)], byModel: false },
       errorsAreExtra: false,
@@ -137,7 +140,12 @@ export class InferenceRuntime {
    */
   public static triton(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'triton', kind: MonitorKind.SERVICE_MONITOR, port: 'metrics', path: '/metrics', modelLabel: 'model', versionLabel: 'version',
+      name: 'triton',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'metrics',
+      path: '/metrics',
+      modelLabel: 'model',
+      versionLabel: 'version',
       requests: { metric: 'nv_inference_request_success', byModel: true },
       errors: { metric: 'nv_inference_request_failure', byModel: true },
       errorsAreExtra: true,
@@ -159,7 +167,12 @@ export class InferenceRuntime {
    */
   public static mlServer(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'mlserver', kind: MonitorKind.SERVICE_MONITOR, port: 'metrics', path: '/metrics', modelLabel: 'model_name', versionLabel: 'model_version',
+      name: 'mlserver',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'metrics',
+      path: '/metrics',
+      modelLabel: 'model_name',
+      versionLabel: 'model_version',
       requests: { metric: 'model_infer_request_success_total', byModel: true },
       errors: { metric: 'model_infer_request_failure_total', byModel: true },
       errorsAreExtra: true,
@@ -174,7 +187,11 @@ export class InferenceRuntime {
    */
   public static seldonCoreV2(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'seldon-core-v2', kind: MonitorKind.POD_MONITOR, port: 'metrics', path: '/metrics', modelLabel: 'model',
+      name: 'seldon-core-v2',
+      kind: MonitorKind.POD_MONITOR,
+      port: 'metrics',
+      path: '/metrics',
+      modelLabel: 'model',
       requests: { metric: 'seldon_model_infer_total', byModel: true },
       errors: { metric: 'seldon_model_infer_total', matchers: [m('code', '=~', '5..|Unknown|Internal|Unavailable|DeadlineExceeded|ResourceExhausted|DataLoss')], byModel: true },
       errorsAreExtra: false,
@@ -190,7 +207,11 @@ export class InferenceRuntime {
     const knative = options.knative ?? KnativeMetrics.OPEN_TELEMETRY;
     if (knative === KnativeMetrics.OPEN_CENSUS) {
       return InferenceRuntime.build(options, {
-        name: 'kserve', kind: MonitorKind.POD_MONITOR, portNumber: 9091, path: '/metrics', modelLabel: 'service_name',
+        name: 'kserve',
+        kind: MonitorKind.POD_MONITOR,
+        portNumber: 9091,
+        path: '/metrics',
+        modelLabel: 'service_name',
         requests: { metric: 'revision_request_count', byModel: true },
         errors: { metric: 'revision_request_count', matchers: [m('response_code_class', '=', '5xx')], byModel: true },
         errorsAreExtra: false,
@@ -200,7 +221,11 @@ export class InferenceRuntime {
     }
     if (knative !== KnativeMetrics.OPEN_TELEMETRY) throw invalidProp('InferenceRuntime.kserve', 'knative', knative, 'a KnativeMetrics value');
     return InferenceRuntime.build(options, {
-      name: 'kserve', kind: MonitorKind.POD_MONITOR, portNumber: 9091, path: '/metrics', modelLabel: 'kn_service_name',
+      name: 'kserve',
+      kind: MonitorKind.POD_MONITOR,
+      portNumber: 9091,
+      path: '/metrics',
+      modelLabel: 'kn_service_name',
       requests: { metric: 'kn_serving_invocation_duration_seconds_count', byModel: true },
       errors: { metric: 'kn_serving_invocation_duration_seconds_count', matchers: [m('http_response_status_code', '=~', '5..')], byModel: true },
       errorsAreExtra: false,
@@ -215,7 +240,12 @@ export class InferenceRuntime {
    */
   public static torchServe(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'torchserve', kind: MonitorKind.SERVICE_MONITOR, port: 'metrics', path: '/metrics', modelLabel: 'model_name', versionLabel: 'model_version',
+      name: 'torchserve',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'metrics',
+      path: '/metrics',
+      modelLabel: 'model_name',
+      versionLabel: 'model_version',
       requests: { metric: 'ts_inference_requests_total', byModel: true },
       errors: { metric: 'Requests5XX', byModel: false },
       errorsAreExtra: false,
@@ -233,7 +263,12 @@ export class InferenceRuntime {
    */
   public static bentoMl(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'bentoml', kind: MonitorKind.SERVICE_MONITOR, port: 'http', path: '/metrics', modelLabel: 'service_name', versionLabel: 'service_version',
+      name: 'bentoml',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'http',
+      path: '/metrics',
+      modelLabel: 'service_name',
+      versionLabel: 'service_version',
       requests: { metric: 'bentoml_service_request_total', byModel: true },
       errors: { metric: 'bentoml_service_request_total', matchers: [m('http_response_code', '=~', '5..')], byModel: true },
       errorsAreExtra: false,
@@ -248,7 +283,11 @@ export class InferenceRuntime {
    */
   public static rayServe(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'ray-serve', kind: MonitorKind.POD_MONITOR, port: 'metrics', path: '/metrics', modelLabel: 'application',
+      name: 'ray-serve',
+      kind: MonitorKind.POD_MONITOR,
+      port: 'metrics',
+      path: '/metrics',
+      modelLabel: 'application',
       requests: { metric: 'ray_serve_num_http_requests_total', byModel: true },
       errors: { metric: 'ray_serve_num_http_error_requests_total', byModel: true },
       errorsAreExtra: false,
@@ -265,7 +304,11 @@ export class InferenceRuntime {
   public static vllm(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     const api = m('handler', '=~', '/v1/.*');
     return InferenceRuntime.build(options, {
-      name: 'vllm', kind: MonitorKind.SERVICE_MONITOR, port: 'http', path: '/metrics', modelLabel: 'model_name',
+      name: 'vllm',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'http',
+      path: '/metrics',
+      modelLabel: 'model_name',
       requests: { metric: 'http_requests_total', matchers: [api], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [api, m('status', '=~', STATUS_5XX)], byModel: false },
       errorsAreExtra: false,
@@ -284,7 +327,10 @@ export class InferenceRuntime {
    */
   public static tgi(options: RuntimeScrapeOptions = {}): InferenceRuntime {
     return InferenceRuntime.build(options, {
-      name: 'tgi', kind: MonitorKind.SERVICE_MONITOR, port: 'http', path: '/metrics',
+      name: 'tgi',
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'http',
+      path: '/metrics',
       requests: { metric: 'tgi_request_count', byModel: false },
       errors: { metric: 'tgi_request_failure', matchers: [m('err', '!=', 'validation')], byModel: false },
       errorsAreExtra: false,
@@ -331,7 +377,12 @@ export class InferenceRuntime {
     }
     const requests: CounterSignal = { metric: options.requestsCounter, byModel: modelLabel !== undefined };
     return InferenceRuntime.build(options, {
-      name: options.name, kind: MonitorKind.SERVICE_MONITOR, port: 'http', path: '/metrics', modelLabel, versionLabel,
+      name: options.name,
+      kind: MonitorKind.SERVICE_MONITOR,
+      port: 'http',
+      path: '/metrics',
+      modelLabel,
+      versionLabel,
       requests,
       errors: options.errorsCounter !== undefined
         ? { metric: options.errorsCounter, byModel: modelLabel !== undefined }

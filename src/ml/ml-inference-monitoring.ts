@@ -1,16 +1,16 @@
 import { Construct } from 'constructs';
-import { invalidProp } from '../common/_errors';
-import { formatNumber } from '../common/_number';
-import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
-import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
-import { PrometheusRules } from '../rules/prometheus-rules';
-import { ScrapeEndpointOptions } from '../scrape/scrape-options';
-import { ScrapeTarget } from '../scrape/scrape-target';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { addInferenceRules } from './_inference-rules';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
+import { invalidProp } from '../common/_errors';
+import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { formatNumber } from '../common/_number';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { PrometheusRules } from '../rules/prometheus-rules';
+import { ScrapeEndpointOptions } from '../scrape/scrape-options';
+import { ScrapeTarget } from '../scrape/scrape-target';
 
 /** Where the runbooks of the default alerts live (one anchor per alert name, lower-cased). */
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
@@ -238,7 +238,9 @@ export class MlInferenceMonitoring extends Construct {
         variables: inferenceVariables(queries),
       });
       addInferencePanels(this.dashboard, queries, {
-        latencySeconds: alerts.latency?.enabled === false ? undefined : (alerts.latency?.threshold?.toMilliseconds({ integral: false }) ?? 5000) / 1000,
+        latencySeconds: alerts.latency?.enabled === false
+          ? undefined
+          : (alerts.latency?.threshold?.toMilliseconds({ integral: false }) ?? 5000) / 1000,
         errorRatio: alerts.errorRatio?.enabled === false ? undefined : Number(formatNumber(alerts.errorRatio?.threshold?.fraction ?? 0.05)),
       });
     }

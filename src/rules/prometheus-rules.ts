@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { RuleGroup } from './rule-group';
 import { RuleGroupOptions } from './rule-options';
 import { invalidProp } from '../common/_errors';
+import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
 import { PrometheusRule, toJson_PrometheusRuleSpec } from '../imports/prometheusrule';
 
@@ -48,11 +49,11 @@ export class PrometheusRules extends Construct {
     const labels = validateKubeLabels(where, 'labels', props.labels);
     this.resource = new ApiObject(this, 'Resource', {
       ...PrometheusRule.GVK,
-      metadata: {
+      metadata: metadata({
         name: props.name !== undefined ? validateObjectName(where, 'name', props.name) : undefined,
         namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
-        labels: Object.keys(labels).length > 0 ? labels : undefined,
-      },
+        labels,
+      }),
       spec: Lazy.any({ produce: () => toJson_PrometheusRuleSpec({ groups: this.ruleGroups.map(g => g._render()) }) }),
     });
     this.node.addValidation({

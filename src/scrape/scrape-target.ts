@@ -1,12 +1,13 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MonitorKind, Relabeling, RelabelAction, ScrapeEndpointOptions, ScrapeScheme } from './scrape-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
+import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { secretKeySelector } from '../common/secret-key';
 import { PodMonitor } from '../imports/podmonitor';
 import { ServiceMonitor } from '../imports/servicemonitor';
-import { MonitorKind, Relabeling, RelabelAction, ScrapeEndpointOptions, ScrapeScheme } from './scrape-options';
 
 /** Props of `ScrapeTarget`. */
 export interface ScrapeTargetProps extends ScrapeEndpointOptions {
@@ -59,11 +60,11 @@ export class ScrapeTarget extends Construct {
     const endpointsKey = this.kind === MonitorKind.POD_MONITOR ? 'podMetricsEndpoints' : 'endpoints';
     this.resource = new ApiObject(this, 'Resource', {
       ...gvk,
-      metadata: {
+      metadata: metadata({
         name: props.name !== undefined ? validateObjectName(where, 'name', props.name) : undefined,
         namespace: this.namespace,
-        labels: Object.keys(labels).length > 0 ? labels : undefined,
-      },
+        labels,
+      }),
       spec: {
         selector: { matchLabels: selector },
         [endpointsKey]: [endpoint],

@@ -85,6 +85,9 @@ function main(): void {
         peakRssMB: Math.round(median(o.map(m => m.rssMB))),
         floorPeakRssMB: Math.round(median(f.map(m => m.rssMB))),
         bytesPerObject: Math.round(o[0].bytes / n),
+        floorBytesPerObject: Math.round(f[0].bytes / n),
+        // Time per byte written against the floor's: what is left when the extra content is accounted for.
+        ratioPerByte: +((om / o[0].bytes) / (fm / f[0].bytes)).toFixed(2),
       };
       rows.push(JSON.stringify(row));
       console.log(JSON.stringify(row));

@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { PrometheusRules, Severity } from '../../src';
+import { InferenceRuntime, MlInferenceMonitoring, PrometheusRules, Severity } from '../../src';
 
 /**
  * Benchmark cases. Each builds `n` units of work into a fresh app; the harness times construct +
@@ -43,6 +43,20 @@ export const CASES: BenchCase[] = [
             });
           }
         }
+      }
+    },
+  },
+  {
+    name: 'inference',
+    description: 'N MlInferenceMonitoring (FastAPI), one namespace each: a ServiceMonitor, a PrometheusRule of 23 rules, a dashboard ConfigMap of 14 panels',
+    // The floor writes the same three objects per service with 24 rules and 14 panels.
+    floorArgs: n => [String(n), '24', '14'],
+    build: (app, n) => {
+      const chart = new Chart(app, 'bench');
+      for (let i = 0; i < n; i++) {
+        new MlInferenceMonitoring(chart, `svc-${i}`, {
+          runtime: InferenceRuntime.fastApi(), namespace: `tenant-${i}`, selector: { app: 'ml-inference' }, selectorLabels: { release: 'kps' },
+        });
       }
     },
   },

@@ -23,6 +23,13 @@ describe('parsePromQL', () => {
     expect(() => parsePromQL('rate(x[5m]) ) > 1', 'c', 'expr')).toThrow(/unexpected input at column 13\n  rate\(x\[5m\]\) \) > 1\n {14}\^/);
   });
 
+  test('the parse cache never hides an error: the same shape with a broken literal still fails', () => {
+    expect(parsePromQL('sum(rate(x{ns="a"}[5m]))', 'c', 'expr')).toBeDefined();
+    expect(parsePromQL('sum(rate(x{ns="b"}[5m]))', 'c', 'expr')).toBeDefined(); // cached shape
+    expect(() => parsePromQL('sum(rate(x{ns="b}[5m]))', 'c', 'expr')).toThrow(/invalid PromQL/);
+    expect(() => parsePromQL('sum(rate(x{ns="a"}[5m])', 'c', 'expr')).toThrow(/ends too early/);
+  });
+
   test('empty expressions are rejected', () => {
     expect(() => parsePromQL('  ', 'c', 'expr')).toThrow(/c: invalid PromQL in expr: the expression is empty/);
   });

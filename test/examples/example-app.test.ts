@@ -24,6 +24,25 @@ describe('example app', () => {
     proveAll(docs);
   });
 
+  test('is the seed scenario: two tenants, FastAPI, 30s scraping, the six seed alerts, the dashboard', () => {
+    const docs = synthApp(buildExampleApp());
+    const monitors = docs.filter(d => d.kind === 'ServiceMonitor');
+    expect(monitors.map(d => d.metadata.namespace)).toEqual(['tenant-a', 'tenant-b']);
+    expect(monitors.every(d => d.spec.endpoints[0].interval === '30s')).toBe(true);
+    const rules = docs.filter(d => d.kind === 'PrometheusRule').flatMap(d => d.spec.groups[0].rules as any[]);
+    const alert = (name: string) => rules.find(r => r.alert === name);
+    expect(alert('ModelLatencyHigh').for).toBe('2m');
+    expect(alert('ModelLatencyHigh').expr).toMatch(/p95_5m\{ml_service="ml-inference"\} > 5 /);
+    expect(alert('ModelErrorRatioHigh').for).toBe('5m');
+    expect(alert('ModelErrorRatioHigh').expr).toMatch(/ > 0.05 /);
+    expect(alert('ModelPodRestarting').expr).toMatch(/\[10m\]\)\) > 3 /);
+    expect(alert('ModelPodNotReady').for).toBe('5m');
+    expect(alert('ModelCpuHigh')).toMatchObject({ for: '10m', expr: expect.stringMatching(/ > 0.8$/) });
+    expect(alert('ModelMemoryHigh')).toMatchObject({ for: '5m', expr: expect.stringMatching(/ > 0.9$/) });
+    const dashboards = docs.filter(d => d.kind === 'ConfigMap' && d.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards).toHaveLength(1);
+  });
+
   test('synthesis is deterministic: two runs write byte-identical files', () => {
     const first = synthToDir();
     const second = synthToDir();

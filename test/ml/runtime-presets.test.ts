@@ -1,8 +1,8 @@
+import { RUNTIME_CASES, Scenario } from './_traffic';
 import { MlInferenceMonitoring } from '../../src';
 import { expectRulesTestPass, ExpectedAlert, PromtoolTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
-import { RUNTIME_CASES, Scenario } from './_traffic';
 
 /*
  * For every runtime preset: series written in that runtime's own metric names, label names and units

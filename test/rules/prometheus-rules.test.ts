@@ -136,6 +136,15 @@ describe('PrometheusRules', () => {
     });
   });
 
+  test('without a name, cdk8s generates a valid one (never a nameless object)', () => {
+    const chart = testChart();
+    new PrometheusRules(chart, 'auto').addGroup('g').addRecordingRule({ record: 'a:b:c', expr: 'sum(up)' });
+    const doc = oneOfKind(synthChart(chart), 'PrometheusRule');
+    expect(doc.metadata.name).toMatch(/^test-auto-[0-9a-f]{8}$/);
+    expect(doc.metadata).not.toHaveProperty('labels');
+    proveAll([doc]);
+  });
+
   test('an object without rules fails synthesis validation', () => {
     const chart = testChart();
     new PrometheusRules(chart, 'empty');

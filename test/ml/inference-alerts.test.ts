@@ -1,0 +1,244 @@
+import { Duration } from 'cdk8s';
+import { InferenceRuntime, MlInferenceMonitoring, MlInferenceMonitoringProps, Ratio, Severity } from '../../src';
+import { expectRulesTestPass, PromtoolTest } from '../util/promtool';
+import { oneOfKind, synthChart, testChart } from '../util/synth';
+
+/*
+ * Every default alert of MlInferenceMonitoring, proved with promtool on the synthesized rules: it fires
+ * on the series that should fire it, not before its `for`, and not on the series that should not.
+ */
+
+const NS = 'tenant-a';
+const SVC = 'fraud';
+const POD = 'fraud-7d9f-abcde';
+
+function rulesFor(props: Partial<MlInferenceMonitoringProps> = {}) {
+  const chart = testChart();
+  new MlInferenceMonitoring(chart, SVC, { runtime: InferenceRuntime.fastApi(), namespace: NS, selector: { app: 'fraud' }, ...props });
+  return oneOfKind(synthChart(chart), 'PrometheusRule');
+}
+
+const upSeries = (value = '1+0x30', pod = POD) => ({ series: `up{ml_service="${SVC}",namespace="${NS}",pod="${pod}",job="fraud",instance="10.0.0.1:8000"}`, values: value });
+const requests = (status: string, values: string) => ({ series: `http_requests_total{ml_service="${SVC}",namespace="${NS}",handler="/predict",method="POST",status="${status}"}`, values });
+function latency(perMinute: number, slow: boolean, minutes = 30) {
+  const inc = `0+${perMinute}x${minutes}`;
+  const zero = `0+0x${minutes}`;
+  const l = `ml_service="${SVC}",namespace="${NS}",handler="/predict",method="POST"`;
+  return [
+    { series: `http_request_duration_seconds_bucket{${l},le="0.1"}`, values: slow ? zero : inc },
+    { series: `http_request_duration_seconds_bucket{${l},le="1"}`, values: slow ? zero : inc },
+    { series: `http_request_duration_seconds_bucket{${l},le="10"}`, values: inc },
+    { series: `http_request_duration_seconds_bucket{${l},le="+Inf"}`, values: inc },
+    { series: `http_request_duration_seconds_count{${l}}`, values: inc },
+  ];
+}
+const labels = (extra: { [k: string]: string } = {}) => ({ ml_service: SVC, namespace: NS, ...extra });
+const run = (doc: any, tests: PromtoolTest[]) => expectRulesTestPass([doc], tests, '30s', { ignoreAnnotations: true });
+
+describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
+  const doc = rulesFor();
+
+  test('ModelLatencyHigh: p95 above 5s fires after 2m of breach, not before', () => {
+    run(doc, [{
+      interval: '1m',
+      input_series: [...latency(600, true), requests('2xx', '0+600x30')],
+      alert_rule_test: [
+        // The breach is measurable from 1m (two samples); pending until 3m.
+        { eval_time: '2m30s', alertname: 'ModelLatencyHigh', exp_alerts: [] },
+        { eval_time: '3m', alertname: 'ModelLatencyHigh', exp_alerts: [{ exp_labels: labels({ severity: 'warning' }) }] },
+      ],
+    }, {
+      interval: '1m',
+      input_series: [...latency(600, false), requests('2xx', '0+600x30')],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelLatencyHigh', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelErrorRatioHigh: 50 % errors fires after 5m, not before; guarded against tiny traffic', () => {
+    run(doc, [{
+      interval: '1m',
+      input_series: [requests('2xx', '0+300x30'), requests('5xx', '0+300x30')],
+      alert_rule_test: [
+        { eval_time: '5m30s', alertname: 'ModelErrorRatioHigh', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'ModelErrorRatioHigh', exp_alerts: [{ exp_labels: labels({ severity: 'critical' }) }] },
+      ],
+    }, {
+      name: 'one error out of two requests pages no one',
+      interval: '1m',
+      input_series: [requests('2xx', '0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1'), requests('5xx', '0 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1')],
+      alert_rule_test: [{ eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] }],
+    }, {
+      name: '4 % errors stays below the 5 % threshold',
+      interval: '1m',
+      input_series: [requests('2xx', '0+576x30'), requests('5xx', '0+24x30')],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelPodRestarting: more than 3 restarts in 10m', () => {
+    const restarts = (values: string) => ({ series: `kube_pod_container_status_restarts_total{namespace="${NS}",pod="${POD}",container="model",job="kube-state-metrics"}`, values });
+    run(doc, [{
+      interval: '1m',
+      input_series: [upSeries(), restarts('0+1x30')],
+      alert_rule_test: [{ eval_time: '12m', alertname: 'ModelPodRestarting', exp_alerts: [{ exp_labels: labels({ pod: POD, severity: 'warning' }) }] }],
+    }, {
+      name: 'two restarts are tolerated',
+      interval: '1m',
+      input_series: [upSeries(), restarts('0 0 0 1 1 1 2 2 2 2 2 2 2 2 2 2 2 2 2 2')],
+      alert_rule_test: [{ eval_time: '12m', alertname: 'ModelPodRestarting', exp_alerts: [] }],
+    }, {
+      name: 'restarts of pods that are not the service\'s are not its alert',
+      interval: '1m',
+      input_series: [upSeries(), { series: `kube_pod_container_status_restarts_total{namespace="${NS}",pod="other-pod",container="x"}`, values: '0+1x30' }],
+      alert_rule_test: [{ eval_time: '12m', alertname: 'ModelPodRestarting', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelPodNotReady: not ready for 5m', () => {
+    const ready = (cond: string, values: string) => ({ series: `kube_pod_status_ready{namespace="${NS}",pod="${POD}",condition="${cond}"}`, values });
+    run(doc, [{
+      interval: '1m',
+      input_series: [upSeries(), ready('false', '1+0x30'), ready('true', '0+0x30')],
+      alert_rule_test: [
+        { eval_time: '4m', alertname: 'ModelPodNotReady', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'ModelPodNotReady', exp_alerts: [{ exp_labels: labels({ pod: POD, severity: 'warning' }) }] },
+      ],
+    }, {
+      interval: '1m',
+      input_series: [upSeries(), ready('false', '0+0x30'), ready('true', '1+0x30')],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelPodNotReady', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelCpuHigh: above 0.8 cores for 10m', () => {
+    const cpu = (coresPerSecond: number) => ({ series: `container_cpu_usage_seconds_total{namespace="${NS}",pod="${POD}",container="model"}`, values: `0+${coresPerSecond * 60}x30` });
+    run(doc, [{
+      interval: '1m',
+      input_series: [upSeries(), cpu(1), { series: `container_cpu_usage_seconds_total{namespace="${NS}",pod="${POD}",container=""}`, values: '0+600x30' }],
+      // rate() over a counter that starts at 0 ramps up over its 5m window: 1 core reads above 0.8 from
+      // 4m30s, so the 10m pending period ends at 14m30s.
+      alert_rule_test: [
+        { eval_time: '14m', alertname: 'ModelCpuHigh', exp_alerts: [] },
+        { eval_time: '15m', alertname: 'ModelCpuHigh', exp_alerts: [{ exp_labels: labels({ pod: POD, severity: 'warning' }) }] },
+      ],
+    }, {
+      interval: '1m',
+      input_series: [upSeries(), cpu(0.5)],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelCpuHigh', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelCpuHigh as a share of the CPU limit', () => {
+    const limited = rulesFor({ alerts: { cpu: { limitRatio: Ratio.percent(80) } } });
+    run(limited, [{
+      interval: '1m',
+      input_series: [
+        upSeries(),
+        { series: `container_cpu_usage_seconds_total{namespace="${NS}",pod="${POD}",container="model"}`, values: '0+54x30' }, // 0.9 cores
+        { series: `kube_pod_container_resource_limits{namespace="${NS}",pod="${POD}",container="model",resource="cpu",unit="core"}`, values: '1+0x30' },
+      ],
+      alert_rule_test: [{ eval_time: '15m', alertname: 'ModelCpuHigh', exp_alerts: [{ exp_labels: labels({ pod: POD, severity: 'warning' }) }] }],
+    }]);
+  });
+
+  test('ModelMemoryHigh: above 90 % of the limit for 5m', () => {
+    const mem = (bytes: number) => ({ series: `container_memory_working_set_bytes{namespace="${NS}",pod="${POD}",container="model"}`, values: `${bytes}+0x30` });
+    const limit = { series: `kube_pod_container_resource_limits{namespace="${NS}",pod="${POD}",container="model",resource="memory",unit="byte"}`, values: '1000+0x30' };
+    run(doc, [{
+      interval: '1m',
+      input_series: [upSeries(), mem(950), limit],
+      alert_rule_test: [
+        { eval_time: '4m', alertname: 'ModelMemoryHigh', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'ModelMemoryHigh', exp_alerts: [{ exp_labels: labels({ pod: POD, severity: 'warning' }) }] },
+      ],
+    }, {
+      interval: '1m',
+      input_series: [upSeries(), mem(800), limit],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelMemoryHigh', exp_alerts: [] }],
+    }]);
+  });
+
+  test('ModelTargetDown and ModelMetricsAbsent', () => {
+    run(doc, [{
+      interval: '1m',
+      input_series: [upSeries('0+0x30')],
+      alert_rule_test: [
+        { eval_time: '4m', alertname: 'ModelTargetDown', exp_alerts: [] },
+        { eval_time: '6m', alertname: 'ModelTargetDown', exp_alerts: [{ exp_labels: { ...labels({ pod: POD, severity: 'warning' }), job: 'fraud', instance: '10.0.0.1:8000' } }] },
+        { eval_time: '20m', alertname: 'ModelMetricsAbsent', exp_alerts: [] },
+      ],
+    }, {
+      name: 'no target at all',
+      interval: '1m',
+      input_series: [{ series: 'up{ml_service="other",namespace="tenant-a",pod="x"}', values: '1+0x30' }],
+      alert_rule_test: [
+        { eval_time: '9m', alertname: 'ModelMetricsAbsent', exp_alerts: [] },
+        { eval_time: '11m', alertname: 'ModelMetricsAbsent', exp_alerts: [{ exp_labels: labels({ severity: 'warning' }) }] },
+      ],
+    }]);
+  });
+
+  test('ModelTrafficDrop: far below the rate one baseline earlier (baseline tuned to 1h)', () => {
+    const tuned = rulesFor({ alerts: { trafficDrop: { baseline: Duration.hours(1) } } });
+    // 10 rps for 75 minutes, then 1 rps: below 20 % of the rate an hour earlier.
+    const values = '0+600x75 45000+60x40';
+    run(tuned, [{
+      interval: '1m',
+      input_series: [requests('2xx', values)],
+      alert_rule_test: [
+        { eval_time: '85m', alertname: 'ModelTrafficDrop', exp_alerts: [] },
+        { eval_time: '100m', alertname: 'ModelTrafficDrop', exp_alerts: [{ exp_labels: labels({ severity: 'warning' }) }] },
+      ],
+    }, {
+      name: 'steady traffic',
+      interval: '1m',
+      input_series: [requests('2xx', '0+600x120')],
+      alert_rule_test: [{ eval_time: '110m', alertname: 'ModelTrafficDrop', exp_alerts: [] }],
+    }]);
+  });
+
+  test('annotations: summary, description and runbook_url are rendered from the alert', () => {
+    expectRulesTestPass([doc], [{
+      interval: '1m',
+      input_series: [requests('2xx', '0+300x30'), requests('5xx', '0+300x30')],
+      alert_rule_test: [{
+        eval_time: '10m',
+        alertname: 'ModelErrorRatioHigh',
+        exp_alerts: [{
+          exp_labels: labels({ severity: 'critical' }),
+          exp_annotations: {
+            summary: 'fraud error ratio above 5% in tenant-a',
+            description: '50% of the requests to fraud fail (threshold 5%, over 5m, at least 0.1 requests/s).',
+            runbook_url: 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md#modelerrorratiohigh',
+          },
+        }],
+      }],
+    }]);
+  });
+
+  test('tuning: thresholds, durations, severities and disabling', () => {
+    const chart = testChart();
+    const m = new MlInferenceMonitoring(chart, SVC, {
+      runtime: InferenceRuntime.fastApi(),
+      namespace: NS,
+      selector: { app: 'fraud' },
+      model: 'fraud-v2',
+      alertLabels: { team: 'risk' },
+      alerts: {
+        latency: { threshold: Duration.millis(800), quantile: 0.99, for: Duration.minutes(1), severity: Severity.CRITICAL },
+        errorRatio: { threshold: Ratio.percent(1) },
+        trafficDrop: { enabled: false },
+        podNotReady: { enabled: false },
+      },
+    });
+    expect(m.alertNames).not.toContain('ModelTrafficDrop');
+    expect(m.alertNames).not.toContain('ModelPodNotReady');
+    const rules = oneOfKind(synthChart(chart), 'PrometheusRule').spec.groups[0].rules as any[];
+    const lat = rules.find(r => r.alert === 'ModelLatencyHigh');
+    expect(lat.expr).toMatch(/^ml_service:request_duration_seconds:p99_5m\{ml_service="fraud"\} > 0.8 and/);
+    expect(lat.for).toBe('1m');
+    expect(lat.labels).toEqual({ model: 'fraud-v2', team: 'risk', ml_service: SVC, severity: 'critical' });
+    expect(rules.find(r => r.alert === 'ModelErrorRatioHigh').expr).toMatch(/ > 0.01 and/);
+    expect(rules.filter(r => r.record).every(r => r.labels?.model === 'fraud-v2')).toBe(true);
+  });
+});
