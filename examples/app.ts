@@ -1,19 +1,20 @@
 import { App, AppProps, Chart, Duration } from 'cdk8s';
-import { InferenceRuntime, MlInferenceMonitoring, Ratio } from '../src';
+import { InferenceRuntime, MlInferenceMonitoring, Objective, Ratio, SloAlert } from '../src';
 
 /**
  * The example app, the seed scenario: two tenants (tenant-a, tenant-b) run a FastAPI inference service
  * (prometheus-fastapi-instrumentator metrics), scraped every 30 s, with the six seed alerts (latency p95
  * above 5 s for 2 m, error ratio above 5 % for 5 m, more than 3 restarts in 10 m, pod not ready for 5 m,
  * CPU above 0.8 cores for 10 m, memory above 90 % of the limit for 5 m), the library's further alerts and
- * the inference dashboard. It grows with every capability of the library; `npx projen example` writes
+ * the inference dashboard, and per tenant an availability SLO and a latency SLO with error-budget
+ * dashboards. It grows with every capability of the library; `npx projen example` writes
  * it to dist/example/.
  */
 export function buildExampleApp(props: AppProps = {}): App {
   const app = new App(props);
   const chart = new Chart(app, 'ml-monitoring');
 
-  new MlInferenceMonitoring(chart, 'ml-inference', {
+  const inference = new MlInferenceMonitoring(chart, 'ml-inference', {
     runtime: InferenceRuntime.fastApi({ port: 'http' }),
     namespaces: ['tenant-a', 'tenant-b'],
     selector: { app: 'ml-inference' },
@@ -32,5 +33,27 @@ export function buildExampleApp(props: AppProps = {}): App {
     },
     dashboard: { namespace: 'monitoring' },
   });
+
+  // Per tenant: availability (99.9 % of requests succeed) and latency (99 % of requests within 1 s,
+  // a bucket of the instrumentator's histogram) over 30 days, with the four burn-rate tiers.
+  for (const tenant of inference.namespaces) {
+    new SloAlert(chart, `${tenant}-availability`, {
+      sli: inference.availability({ namespace: tenant }),
+      objective: Objective.percent(99.9),
+      window: Duration.days(30),
+      namespace: tenant,
+      selectorLabels: { release: 'kube-prometheus-stack' },
+      alertLabels: { team: 'ml-platform' },
+      dashboardNamespace: 'monitoring',
+    });
+    new SloAlert(chart, `${tenant}-latency`, {
+      sli: inference.latency(Duration.seconds(1), { namespace: tenant }),
+      objective: Objective.percent(99),
+      namespace: tenant,
+      selectorLabels: { release: 'kube-prometheus-stack' },
+      alertLabels: { team: 'ml-platform' },
+      dashboardNamespace: 'monitoring',
+    });
+  }
   return app;
 }

@@ -14,3 +14,6 @@ export * from './dashboards/grafana-dashboard';
 export * from './ml/inference-runtime';
 export * from './ml/inference-alerts';
 export * from './ml/ml-inference-monitoring';
+export * from './ml/objective';
+export * from './ml/sli';
+export * from './ml/slo-alert';

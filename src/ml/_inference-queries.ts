@@ -82,22 +82,24 @@ export class InferenceQueries {
   }
 
   /** All requests per second. A missing error counter (no failure yet) counts as zero. */
-  public requestRate(): string {
+  public requestRate(window = '5m', labels: string[] = this.requestLabels): string {
     const s = this.spec;
-    const l = this.requestLabels;
-    if (!s.errorsAreExtra) return this.rate(s.requests, l);
-    const ok = this.rate(s.requests, l);
-    const failed = this.rate(s.errors, l);
+    if (!s.errorsAreExtra) return this.rate(s.requests, labels, window);
+    const ok = this.rate(s.requests, labels, window);
+    const failed = this.rate(s.errors, labels, window);
     return `(${ok} or 0 * ${failed}) + (${failed} or 0 * ${ok})`;
   }
 
   /** Failed requests per second; zero rather than absent while the service serves without errors. */
-  public errorRate(): string {
+  public errorRate(window = '5m', labels: string[] = this.errorLabels): string {
     const s = this.spec;
-    const l = this.errorLabels;
-    const errors = this.rate(s.errors, l);
-    if (l.length !== this.requestLabels.length) return errors;
-    return `${errors} or 0 * ${this.rate(s.requests, l)}`;
+    const errors = this.rate(s.errors, labels, window);
+    return `${errors} or 0 * ${this.rate(s.requests, labels, window)}`;
+  }
+
+  /** The matcher of the monitored namespaces. */
+  public get namespaceMatcher(): LabelMatcher {
+    return this.nsMatcher;
   }
 
   /** The error ratio, from the recorded rates; absent (never NaN) while there is no traffic. */

@@ -1,9 +1,12 @@
+import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { addInferenceRules } from './_inference-rules';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
+import { Sli } from './sli';
+import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { formatNumber } from '../common/_number';
@@ -42,6 +45,15 @@ export interface InferenceDashboardOptions {
    * @default - the sidecar's default folder
    */
   readonly folder?: string;
+}
+
+/** Which part of a monitored service an SLI covers. */
+export interface InferenceSliOptions {
+  /**
+   * One namespace (tenant) of the service: an SLI, and so an SLO, per tenant.
+   * @default - every namespace of the service, one SLO series per namespace
+   */
+  readonly namespace?: string;
 }
 
 /** Props of `MlInferenceMonitoring`. */
@@ -142,6 +154,8 @@ export class MlInferenceMonitoring extends Construct {
   /** The names of the alerts emitted. */
   public readonly alertNames: string[];
 
+  private readonly queries: InferenceQueries;
+
   constructor(scope: Construct, id: string, props: MlInferenceMonitoringProps) {
     super(scope, id);
     const where = this.node.path;
@@ -207,6 +221,7 @@ export class MlInferenceMonitoring extends Construct {
     }));
 
     const queries = new InferenceQueries(spec, this.serviceName, namespaces);
+    this.queries = queries;
     const dashboardOptions = props.dashboard ?? {};
     const dashboardEnabled = dashboardOptions.enabled ?? true;
     const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
@@ -244,5 +259,43 @@ export class MlInferenceMonitoring extends Construct {
         errorRatio: alerts.errorRatio?.enabled === false ? undefined : Number(formatNumber(alerts.errorRatio?.threshold?.fraction ?? 0.05)),
       });
     }
+  }
+
+  /**
+   * An availability SLI: failed requests over all requests, in the runtime's own error terms (5xx,
+   * failure counters), per namespace.
+   */
+  public availability(options: InferenceSliOptions = {}): Sli {
+    const q = this.sliQueries('availability', options);
+    const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
+    return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
+      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`);
+  }
+
+  /**
+   * A latency SLI: the share of requests slower than `threshold`, read from the runtime's latency
+   * histogram bucket. `threshold` must be one of the histogram's bucket boundaries. Throws for runtimes
+   * that export no histogram (Triton, TorchServe).
+   */
+  public latency(threshold: Duration, options: InferenceSliOptions = {}): Sli {
+    const where = `${this.node.path}.latency()`;
+    const spec = this.runtime._spec;
+    if (!spec.latency) {
+      throw invalidProp(where, 'runtime', spec.name, 'a runtime with a latency histogram: this one exports only cumulative latency counters, which cannot tell how many requests were slow');
+    }
+    promDuration(threshold, where, 'threshold');
+    const q = this.sliQueries('latency', options);
+    const seconds = threshold.toMilliseconds({ integral: false }) / 1000;
+    const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-latency-${formatNumber(seconds * 1000)}ms`;
+    const matchers = [{ name: SERVICE_LABEL, op: '=' as const, value: this.serviceName }, q.namespaceMatcher, ...(spec.latency.matchers ?? [])];
+    return Sli._histogram(where, name, spec.latency.base, seconds / spec.latency.unitSeconds, matchers, q.base);
+  }
+
+  private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {
+    if (options.namespace === undefined) return this.queries;
+    if (!this.namespaces.includes(options.namespace)) {
+      throw invalidProp(`${this.node.path}.${kind}()`, 'namespace', options.namespace, `one of the service's namespaces (${this.namespaces.join(', ')})`);
+    }
+    return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace]);
   }
 }

@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { InferenceRuntime, MlInferenceMonitoring, PrometheusRules, Severity } from '../../src';
+import { InferenceRuntime, MlInferenceMonitoring, Objective, PrometheusRules, Severity, SloAlert, Sli } from '../../src';
 
 /**
  * Benchmark cases. Each builds `n` units of work into a fresh app; the harness times construct +
@@ -57,6 +57,18 @@ export const CASES: BenchCase[] = [
         new MlInferenceMonitoring(chart, `svc-${i}`, {
           runtime: InferenceRuntime.fastApi(), namespace: `tenant-${i}`, selector: { app: 'ml-inference' }, selectorLabels: { release: 'kps' },
         });
+      }
+    },
+  },
+  {
+    name: 'slo',
+    description: 'N SloAlert (99.9 % / 30 d, four tiers) on N SLIs: 11 rules and a 6-panel budget dashboard each',
+    floorArgs: n => [String(n), '11', '6'],
+    build: (app, n) => {
+      const chart = new Chart(app, 'bench');
+      for (let i = 0; i < n; i++) {
+        const sli = Sli.errorRatio({ name: `svc-${i}`, errors: `http_requests_total{namespace="tenant-${i}",code=~"5.."}`, total: `http_requests_total{namespace="tenant-${i}"}`, aggregateBy: ['namespace'] });
+        new SloAlert(chart, `slo-${i}`, { sli, objective: Objective.percent(99.9), namespace: `tenant-${i}`, selectorLabels: { release: 'kps' } });
       }
     },
   },

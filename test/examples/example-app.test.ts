@@ -40,7 +40,18 @@ describe('example app', () => {
     expect(alert('ModelCpuHigh')).toMatchObject({ for: '10m', expr: expect.stringMatching(/ > 0.8$/) });
     expect(alert('ModelMemoryHigh')).toMatchObject({ for: '5m', expr: expect.stringMatching(/ > 0.9$/) });
     const dashboards = docs.filter(d => d.kind === 'ConfigMap' && d.metadata.labels?.grafana_dashboard === '1');
-    expect(dashboards).toHaveLength(1);
+    expect(dashboards.filter(d => d.metadata.name === 'ml-inference-inference-dashboard')).toHaveLength(1);
+  });
+
+  test('carries an availability SLO and a latency SLO per tenant', () => {
+    const docs = synthApp(buildExampleApp());
+    const slos = docs.filter(d => d.kind === 'PrometheusRule' && d.metadata.name.startsWith('slo-')).map(d => `${d.metadata.namespace}/${d.metadata.name}`);
+    expect(slos.sort()).toEqual(['tenant-a/slo-tenant-a-availability', 'tenant-a/slo-tenant-a-latency', 'tenant-b/slo-tenant-b-availability', 'tenant-b/slo-tenant-b-latency']);
+    const slis = docs.filter(d => d.kind === 'PrometheusRule' && d.metadata.name.startsWith('sli-'));
+    expect(slis).toHaveLength(4);
+    const latencyExpr = slis.flatMap(d => d.spec.groups[0].rules as any[]).find(r => r.expr.includes('_bucket')).expr as string;
+    // Prometheus 2 writes le="1", Prometheus 3 le="1.0": the latency SLI matches both.
+    expect(latencyExpr).toContain('le=~"1(\\\\.0)?"');
   });
 
   test('synthesis is deterministic: two runs write byte-identical files', () => {

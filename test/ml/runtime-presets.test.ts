@@ -26,7 +26,7 @@ describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
   const modelLabels = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: c.model! } : {});
   const latencyByModel = spec.latency ? spec.latency.byModel : spec.averageLatency!.sum.byModel;
   const ratioByModel = spec.requests.byModel && spec.errors.byModel;
-  const expected = (alertname: string, severity: string, byModel: boolean): ExpectedAlert[] =>
+  const expected = (severity: string, byModel: boolean): ExpectedAlert[] =>
     [{ exp_labels: { ml_service: SVC, namespace: NS, severity, ...modelLabels(byModel) } }];
 
   test('output validates and loads in promtool', () => {
@@ -40,8 +40,8 @@ describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
       interval: '1m',
       input_series: c.series(NS, SVC, SLOW_FAILING),
       alert_rule_test: [
-        { eval_time: '10m', alertname: latencyAlert, exp_alerts: expected(latencyAlert, 'warning', latencyByModel) },
-        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: expected('ModelErrorRatioHigh', 'critical', ratioByModel) },
+        { eval_time: '10m', alertname: latencyAlert, exp_alerts: expected('warning', latencyByModel) },
+        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: expected('critical', ratioByModel) },
       ],
     };
     expectRulesTestPass([rules], [t], '30s', { ignoreAnnotations: true });

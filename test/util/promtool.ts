@@ -15,9 +15,10 @@ function tmpdir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'promtool-'));
 }
 
-function run(tool: string, args: string[], cwd: string): ToolResult {
-  const r = spawnSync(requireTool(tool), args, { cwd, encoding: 'utf8', timeout: 120_000 });
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+function run(tool: string, args: string[], cwd: string, timeoutMs = 120_000): ToolResult {
+  const r = spawnSync(requireTool(tool), args, { cwd, encoding: 'utf8', timeout: timeoutMs });
+  const killed = r.signal ? `\n(${tool} was stopped by ${r.signal} after ${timeoutMs / 1000}s)` : '';
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() + killed };
 }
 
 /**
@@ -52,6 +53,8 @@ export function checkAllRules(docs: Doc[]): number {
 export interface RulesTestOptions {
   /** Compare alert labels only (see testRules). */
   ignoreAnnotations?: boolean;
+  /** How long promtool may run, in ms. */
+  timeoutMs?: number;
 }
 
 /** One alert expected by a promtool unit test. */
@@ -84,7 +87,7 @@ export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluati
   try {
     fs.writeFileSync(path.join(dir, 'rules.yaml'), YAML.stringify({ groups: allGroups }));
     fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: ['rules.yaml'], evaluation_interval: evaluationInterval, tests }));
-    return run('promtool', ['test', 'rules', 'test.yaml'], dir);
+    return run('promtool', ['test', 'rules', 'test.yaml'], dir, options.timeoutMs);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,35 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { addSliRules } from './_slo-rules';
+import { Sli } from './sli';
+import { invalidProp } from '../common/_errors';
+import { PrometheusRules } from '../rules/prometheus-rules';
+
+/**
+ * The recording rules of one SLI, emitted once per chart however many SLOs use it.
+ * @internal
+ */
+export class SliRecording extends Construct {
+  /** The recording for `sli` in the chart of `scope`, made on first use. */
+  public static of(scope: Construct, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration, where: string): SliRecording {
+    const chart = Chart.of(scope);
+    const id = `SLI-${sli.name}`;
+    const found = chart.node.tryFindChild(id);
+    if (found instanceof SliRecording) {
+      if (found.key !== sli._key) {
+        throw invalidProp(where, 'sli', sli.name, 'an SLI name used by one definition only (another SLI with this name counts other events)');
+      }
+      return found;
+    }
+    return new SliRecording(chart, id, sli, namespace, labels, interval);
+  }
+
+  public readonly key: string;
+  public readonly rules: PrometheusRules;
+  private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration) {
+    super(scope, id);
+    this.key = sli._key;
+    this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
+    addSliRules(this.rules.addGroup(`sli.${sli.name}`, { interval }), sli);
+  }
+}

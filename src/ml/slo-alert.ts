@@ -1,0 +1,324 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { SliRecording } from './_sli-recording';
+import { SLO_RECORD, sliEvents, sliRatio } from './_slo-rules';
+import { Objective } from './objective';
+import { Sli } from './sli';
+import { promDuration, toMillis } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { formatNumber } from '../common/_number';
+import { selector } from '../common/_promql';
+import { Severity } from '../common/severity';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { Panel, PanelUnit } from '../dashboards/panel';
+import { PrometheusRules } from '../rules/prometheus-rules';
+
+/** One burn-rate alert tier. */
+export interface SloTierOptions {
+  /**
+   * Whether the tier alerts.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The alert name.
+   * @default "SloErrorBudgetBurn" (tiers tell apart by their slo_tier label)
+   */
+  readonly alertName?: string;
+  /**
+   * The severity.
+   * @default Severity.CRITICAL for the page tiers, Severity.WARNING for the ticket tiers
+   */
+  readonly severity?: Severity;
+  /**
+   * How long both windows must burn before the alert fires.
+   * @default - no pending period: the short window already confirms the burn
+   */
+  readonly for?: Duration;
+  /**
+   * Extra labels on the tier's alert.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/** The four multi-window, multi-burn-rate tiers of the SRE workbook. */
+export interface SloTiers {
+  /**
+   * Page: 2 % of the budget in 1 h (14.4× over 1 h and 5 m for a 30-day window).
+   * @default - enabled
+   */
+  readonly pageFast?: SloTierOptions;
+  /**
+   * Page: 5 % of the budget in 6 h (6× over 6 h and 30 m for a 30-day window).
+   * @default - enabled
+   */
+  readonly pageSlow?: SloTierOptions;
+  /**
+   * Ticket: 10 % of the budget in 1 d (3× over 1 d and 2 h for a 30-day window).
+   * @default - enabled
+   */
+  readonly ticketFast?: SloTierOptions;
+  /**
+   * Ticket: 10 % of the budget in 3 d (1× over 3 d and 6 h for a 30-day window).
+   * @default - enabled
+   */
+  readonly ticketSlow?: SloTierOptions;
+}
+
+/** Props of `SloAlert`. */
+export interface SloAlertProps {
+  /** What counts as a bad event and as an event. */
+  readonly sli: Sli;
+  /** The objective, e.g. `Objective.percent(99.9)`. */
+  readonly objective: Objective;
+  /**
+   * The rolling window the objective holds over: a whole number of days, at least the longest enabled
+   * alert window (3 days with the default tiers).
+   * @default Duration.days(30)
+   */
+  readonly window?: Duration;
+  /**
+   * The SLO's name: the `slo` label of its series and alerts.
+   * @default - the construct id
+   */
+  readonly sloName?: string;
+  /**
+   * The alert tiers.
+   * @default - all four, with the workbook's budget shares
+   */
+  readonly tiers?: SloTiers;
+  /**
+   * The least number of events in a tier's long window for the tier to alert: a low-traffic guard.
+   * @default 0 (no guard; an idle service still never alerts)
+   */
+  readonly minEvents?: number;
+  /**
+   * The namespace of the PrometheusRules.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Labels on the PrometheusRules that make the Prometheus select them.
+   * @default - none
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * Extra labels on every alert, for routing.
+   * @default - none
+   */
+  readonly alertLabels?: { [key: string]: string };
+  /**
+   * How often the SLI and alert rules are evaluated.
+   * @default Duration.seconds(30)
+   */
+  readonly evaluationInterval?: Duration;
+  /**
+   * The runbook URL of the alerts.
+   * @default - the library README's SLO runbook
+   */
+  readonly runbookUrl?: string;
+  /**
+   * Emit an error-budget dashboard.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * The namespace of the dashboard ConfigMap.
+   * @default - the rules namespace
+   */
+  readonly dashboardNamespace?: string;
+}
+
+interface TierSpec {
+  readonly key: keyof SloTiers;
+  readonly tier: string;
+  readonly budgetShare: number;
+  readonly long: Duration;
+  readonly short: Duration;
+  readonly page: boolean;
+}
+
+/** The workbook's tiers: budget share consumed within the long window; short window = long / 12. */
+const TIERS: TierSpec[] = [
+  { key: 'pageFast', tier: 'page-fast', budgetShare: 0.02, long: Duration.hours(1), short: Duration.minutes(5), page: true },
+  { key: 'pageSlow', tier: 'page-slow', budgetShare: 0.05, long: Duration.hours(6), short: Duration.minutes(30), page: true },
+  { key: 'ticketFast', tier: 'ticket-fast', budgetShare: 0.10, long: Duration.days(1), short: Duration.hours(2), page: false },
+  { key: 'ticketSlow', tier: 'ticket-slow', budgetShare: 0.10, long: Duration.days(3), short: Duration.hours(6), page: false },
+];
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Multi-window, multi-burn-rate SLO alerts (SRE workbook), with the fewest rules that keep every window
+ * traffic-weighted: the SLI's bad and total event rates are recorded once (shared by every SLO on the
+ * SLI), the page tiers read exact 30m and 1h ratios, and the long windows are summed from the recorded
+ * rates. Adds the error budget remaining, the burn rate and an info series, and an error-budget dashboard.
+ */
+export class SloAlert extends Construct {
+  /** The SLO name (`slo` label). */
+  public readonly sloName: string;
+  /** The PrometheusRule with the SLO's alerts and budget series. */
+  public readonly rules: PrometheusRules;
+  /** The PrometheusRule with the SLI's recording rules (shared by every SLO on the same SLI). */
+  public readonly sliRules: PrometheusRules;
+  /** The burn-rate factor of each enabled tier, by tier name (`page-fast`, ...). */
+  public readonly burnRateFactors: { [tier: string]: number };
+  /** The names of the alerts, one per enabled tier. */
+  public readonly alertNames: string[];
+  /** The dashboard, unless disabled. */
+  public readonly dashboard?: GrafanaDashboard;
+
+  constructor(scope: Construct, id: string, props: SloAlertProps) {
+    super(scope, id);
+    const where = this.node.path;
+    if (!(props.sli instanceof Sli)) throw invalidProp(where, 'sli', props.sli, 'an Sli, e.g. inference.availability() or Sli.errorRatio({...})');
+    if (!(props.objective instanceof Objective)) throw invalidProp(where, 'objective', props.objective, 'an Objective, e.g. Objective.percent(99.9)');
+    const sli = props.sli;
+    const budget = props.objective.errorBudget;
+    this.sloName = props.sloName ?? id;
+    if (!/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(this.sloName) || this.sloName.length > 63) {
+      throw invalidProp(where, props.sloName !== undefined ? 'sloName' : 'id (the default sloName)', this.sloName,
+        'lower-case letters, digits, "-", "_" and ".", at most 63 (give sloName when the construct id is not one)');
+    }
+    const window = props.window ?? Duration.days(30);
+    const windowMs = toMillis(window, where, 'window');
+    if (windowMs === 0 || windowMs % DAY_MS !== 0) {
+      throw invalidProp(where, 'window', promDuration(window, where, 'window', { allowZero: true }), 'a whole number of days, e.g. Duration.days(30) or Duration.days(28)');
+    }
+    const windowText = promDuration(window, where, 'window');
+    const tiers = TIERS.filter(t => props.tiers?.[t.key]?.enabled !== false);
+    for (const t of tiers) {
+      if (toMillis(t.long, where, 'tier') > windowMs) {
+        throw invalidProp(where, 'window', windowText,
+          `a window at least as long as the longest enabled alert window (${promDuration(t.long, where, 'tier')} of the ${t.tier} tier), or disable that tier`);
+      }
+    }
+    const minEvents = props.minEvents ?? 0;
+    if (typeof minEvents !== 'number' || !Number.isFinite(minEvents) || minEvents < 0) {
+      throw invalidProp(where, 'minEvents', minEvents, 'a number of events, 0 or more');
+    }
+    const interval = props.evaluationInterval ?? Duration.seconds(30);
+    promDuration(interval, where, 'evaluationInterval');
+    const namespace = props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined;
+    const selectorLabels = validateKubeLabels(where, 'selectorLabels', props.selectorLabels);
+    const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
+    for (const reserved of ['slo', 'sli', 'slo_tier', 'severity']) {
+      if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, 'labels other than slo, sli, slo_tier and severity, which the alerts set');
+    }
+    const runbookUrl = validateUrl(where, 'runbookUrl', props.runbookUrl ?? 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md#sloerrorbudgetburn');
+
+    const recording = SliRecording.of(this, sli, namespace, selectorLabels, interval, where);
+    this.sliRules = recording.rules;
+    this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace, labels: selectorLabels });
+    const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });
+    const sloLabels = { slo: this.sloName };
+
+    this.burnRateFactors = {};
+    this.alertNames = [];
+    for (const t of tiers) {
+      const o = props.tiers?.[t.key] ?? {};
+      const factor = Number(formatNumber(t.budgetShare * windowMs / toMillis(t.long, where, 'tier')));
+      this.burnRateFactors[t.tier] = factor;
+      const threshold = formatNumber(factor * budget);
+      const long = promDuration(t.long, where, 'tier');
+      const short = promDuration(t.short, where, 'tier');
+      let expr = `(${sliRatio(sli, long)}) > ${threshold}\nand\n(${sliRatio(sli, short)}) > ${threshold}`;
+      if (minEvents > 0) expr += `\nand\n${sliEvents(sli, long)} >= ${formatNumber(minEvents)}`;
+      const name = o.alertName ?? 'SloErrorBudgetBurn';
+      const exhaustion = humanDays(windowMs / factor / DAY_MS);
+      group.addAlertingRule({
+        alert: name,
+        expr,
+        for: o.for,
+        severity: o.severity ?? (t.page ? Severity.CRITICAL : Severity.WARNING),
+        summary: `SLO ${this.sloName} burns its error budget ${formatNumber(factor)}× too fast (${t.tier})`,
+        description: `{{ $value | humanizePercentage }} of events were bad over the last ${long} (and still over ${short}), against an error budget of ` +
+          `${formatNumber(budget * 100)}% (objective ${props.objective}% over ${windowText}). At this rate the budget is gone in about ${exhaustion}.`,
+        runbookUrl,
+        labels: { ...alertLabels, ...validatePromLabels(where, `tiers.${t.key}.labels`, o.labels), ...sloLabels, slo_tier: t.tier, long_window: long, short_window: short },
+      });
+      if (!this.alertNames.includes(name)) this.alertNames.push(name);
+    }
+
+    // Budget series for dashboards. The budget over the SLO window is summed from the recorded rates; an
+    // SLI with no traffic in the window keeps its whole budget (1), never NaN.
+    // A 30-day sum every 30 s would be wasted work: the budget moves slowly, so its group runs every 5 m.
+    const totalSel = selector(SLO_RECORD.total, [{ name: 'sli', op: '=', value: sli.name }]);
+    const budgetGroup = this.rules.addGroup(`slo.${this.sloName}.budget`, { interval: Duration.minutes(5) });
+    group.addRecordingRule({ record: SLO_RECORD.burnRate, expr: `${sliRatio(sli, '1h')} / ${formatNumber(budget)}`, labels: sloLabels });
+    budgetGroup.addRecordingRule({
+      record: SLO_RECORD.budgetRemaining,
+      expr: `1 - (${sliRatio(sli, windowText)}) / ${formatNumber(budget)}\nor\n0 * sum_over_time(${totalSel}[${windowText}:5m]) + 1`,
+      labels: sloLabels,
+    });
+    budgetGroup.addRecordingRule({
+      record: SLO_RECORD.info,
+      expr: 'vector(1)',
+      labels: { ...sloLabels, sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: formatNumber(budget) },
+    });
+
+    if (props.dashboard ?? true) {
+      this.dashboard = this.addDashboard(sli, budget, props, namespace);
+    }
+  }
+
+  /** The number of rules this SLO costs: its own plus its SLI's (shared with other SLOs on the same SLI). */
+  public get ruleCount(): number {
+    return this.rules.ruleCount + this.sliRules.ruleCount;
+  }
+
+  private addDashboard(sli: Sli, budget: number, props: SloAlertProps, namespace: string | undefined): GrafanaDashboard {
+    const d = new GrafanaDashboard(this, 'Dashboard', {
+      title: `SLO: ${this.sloName}`,
+      uid: `slo-${this.sloName}`.slice(0, 40),
+      description: `Error budget of ${this.sloName}: objective ${props.objective}% of ${sli.name}.`,
+      tags: ['ml-monitoring', 'slo'],
+      namespace: props.dashboardNamespace ?? namespace,
+      configMapName: `slo-${this.sloName}-dashboard`,
+      timeRange: Duration.days(7),
+    });
+    const slo = `slo="${this.sloName}"`;
+    const legend = sli.aggregateBy.map(l => `{{${l}}}`).join(' ');
+    d.addRow('Error budget');
+    d.addPanel(Panel.stat({
+      title: 'Error budget remaining',
+      unit: PanelUnit.PERCENT_UNIT,
+      thresholds: [{ value: 0.25, color: 'yellow' }, { value: 0.5, color: 'green' }],
+      queries: [{ expr: `${SLO_RECORD.budgetRemaining}{${slo}}`, legend }],
+    }));
+    d.addPanel(Panel.timeseries({
+      title: 'Error budget remaining over time',
+      unit: PanelUnit.PERCENT_UNIT,
+      width: 18,
+      thresholds: [{ value: 0, color: 'red' }],
+      queries: [{ expr: `${SLO_RECORD.budgetRemaining}{${slo}}`, legend }],
+    }));
+    d.addPanel(Panel.timeseries({
+      title: 'Burn rate per window',
+      unit: PanelUnit.SHORT,
+      queries: ['5m', '1h', '6h', '1d', '3d'].map(w => ({ expr: `(${sliRatio(sli, w)}) / ${formatNumber(budget)}`, legend: `${w} ${legend}`.trim() })),
+    }));
+    d.addPanel(Panel.timeseries({
+      title: 'SLI: good events (1h)',
+      unit: PanelUnit.PERCENT_UNIT,
+      thresholds: [{ value: 1 - budget, color: 'green' }],
+      queries: [{ expr: `1 - (${sliRatio(sli, '1h')})`, legend }],
+    }));
+    d.addPanel(Panel.timeseries({
+      title: 'Alert tiers firing',
+      unit: PanelUnit.SHORT,
+      width: 24,
+      queries: [{ expr: `sum by (slo_tier) (ALERTS{alertstate="firing",${slo}})`, legend: '{{slo_tier}}' }],
+    }));
+    return d;
+  }
+}
+
+function humanDays(days: number): string {
+  if (days >= 1) return `${formatNumber(Math.round(days * 10) / 10)} days`;
+  const hours = days * 24;
+  if (hours >= 1) return `${formatNumber(Math.round(hours * 10) / 10)} hours`;
+  return `${Math.max(1, Math.round(hours * 60))} minutes`;
+}
