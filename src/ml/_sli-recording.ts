@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addSliRules } from './_slo-rules';
+import { addSliRules, TILE_SECONDS } from './_slo-rules';
 import { Sli } from './sli';
 import { invalidProp } from '../common/_errors';
 import { PrometheusRules } from '../rules/prometheus-rules';
@@ -11,7 +11,8 @@ import { PrometheusRules } from '../rules/prometheus-rules';
  */
 export class SliRecording extends Construct {
   /** The recording for `sli` in the chart of `scope`, made on first use. */
-  public static of(scope: Construct, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration, where: string): SliRecording {
+  public static of(scope: Construct, sli: Sli, namespace: string | undefined, labels: { [k: string]: string },
+    interval: Duration, where: string): SliRecording {
     const chart = Chart.of(scope);
     const id = `SLI-${sli.name}`;
     const found = chart.node.tryFindChild(id);
@@ -30,6 +31,9 @@ export class SliRecording extends Construct {
     super(scope, id);
     this.key = sli._key;
     this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
-    addSliRules(this.rules.addGroup(`sli.${sli.name}`, { interval }), sli);
+    addSliRules(
+      this.rules.addGroup(`sli.${sli.name}`, { interval }),
+      this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }),
+      sli);
   }
 }

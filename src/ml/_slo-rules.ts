@@ -6,50 +6,57 @@ import { RuleGroup } from '../rules/rule-group';
 export const SLO_RECORD = {
   bad: 'slo:sli_errors:rate5m',
   total: 'slo:sli_requests:rate5m',
-  ratio30m: 'slo:sli_error:ratio_rate30m',
   ratio1h: 'slo:sli_error:ratio_rate1h',
+  bad5m: 'slo:sli_errors:rate5m_every5m',
+  total5m: 'slo:sli_requests:rate5m_every5m',
   budgetRemaining: 'slo:error_budget_remaining:ratio',
   burnRate: 'slo:burn_rate:ratio_rate1h',
   info: 'slo:info',
 };
 
-/** Windows that have a recorded ratio of their own (the others are built from the 5m rates). */
-const RECORDED: { [w: string]: string } = { '30m': SLO_RECORD.ratio30m, '1h': SLO_RECORD.ratio1h };
+/** The interval of the SLI's tiling group: its 5m rates recorded every 5m tile time without overlap. */
+export const TILE_SECONDS = 300;
+
+const sel = (sli: Sli, record: string) => selector(record, [{ name: 'sli', op: '=', value: sli.name }]);
 
 /**
- * The SLI's recording rules: bad and total events per second over 5m, and the exact 30m and 1h ratios
- * that the page tiers' windows need. Longer windows (2h, 6h, 1d, 3d, the SLO window) are summed from the
- * recorded 5m rates, so no rule scans raw series over more than an hour.
+ * The SLI's recording rules, in two groups:
+ * - `fast` (the evaluation interval): bad and total events per second over 5m, and the exact 1h ratio
+ *   the fastest page tier needs;
+ * - `tiles` (every 5m): the same 5m rates, which now tile time without overlap, so a sum over any window
+ *   times 300 s counts every event exactly once; windows of 2h and more read these (a 30-day window
+ *   reads 8,640 points per series, a tenth of what a 30 s-resolution sum would).
  * @internal
  */
-export function addSliRules(group: RuleGroup, sli: Sli): void {
+export function addSliRules(fast: RuleGroup, tiles: RuleGroup, sli: Sli): void {
   const labels = { sli: sli.name };
-  group.addRecordingRule({ record: SLO_RECORD.bad, expr: sli._badRate('5m'), labels });
-  group.addRecordingRule({ record: SLO_RECORD.total, expr: sli._totalRate('5m'), labels });
-  group.addRecordingRule({ record: SLO_RECORD.ratio30m, expr: sli._ratio('30m'), labels });
-  group.addRecordingRule({ record: SLO_RECORD.ratio1h, expr: sli._ratio('1h'), labels });
+  fast.addRecordingRule({ record: SLO_RECORD.bad, expr: sli._badRate('5m'), labels });
+  fast.addRecordingRule({ record: SLO_RECORD.total, expr: sli._totalRate('5m'), labels });
+  fast.addRecordingRule({ record: SLO_RECORD.ratio1h, expr: sli._ratio('1h'), labels });
+  tiles.addRecordingRule({ record: SLO_RECORD.bad5m, expr: sel(sli, SLO_RECORD.bad) });
+  tiles.addRecordingRule({ record: SLO_RECORD.total5m, expr: sel(sli, SLO_RECORD.total) });
 }
 
 /**
  * The bad-event ratio of an SLI over `window`: traffic-weighted (bad events over all events, never an
- * average of ratios), absent while there is no traffic. 5m, 30m and 1h are exact; longer windows sum the
- * recorded 5m rates at 5m steps (non-overlapping, so still event-exact, at a tenth of the samples a
- * 30 s-resolution sum would read: a 30-day window reads 8,640 points per series).
+ * average of ratios), absent while there is no traffic. 5m and 1h are exact; 30m sums the 30 s-resolution
+ * 5m rates (overlapping equally in numerator and denominator, so the ratio stays traffic-weighted); 2h
+ * and longer sum the 5m tiles.
  * @internal
  */
 export function sliRatio(sli: Sli, window: string): string {
-  const sel = (r: string) => selector(r, [{ name: 'sli', op: '=', value: sli.name }]);
-  if (window === '5m') return `${sel(SLO_RECORD.bad)} / (${sel(SLO_RECORD.total)} > 0)`;
-  if (RECORDED[window]) return sel(RECORDED[window]);
-  return `sum_over_time(${sel(SLO_RECORD.bad)}[${window}:5m]) / (sum_over_time(${sel(SLO_RECORD.total)}[${window}:5m]) > 0)`;
+  if (window === '5m') return `${sel(sli, SLO_RECORD.bad)} / (${sel(sli, SLO_RECORD.total)} > 0)`;
+  if (window === '1h') return sel(sli, SLO_RECORD.ratio1h);
+  const [bad, total] = window === '30m' ? [SLO_RECORD.bad, SLO_RECORD.total] : [SLO_RECORD.bad5m, SLO_RECORD.total5m];
+  return `sum_over_time(${sel(sli, bad)}[${window}]) / (sum_over_time(${sel(sli, total)}[${window}]) > 0)`;
 }
 
-/**
- * Events in `window`: the recorded 5m rates read every 5m (a subquery) tile the window without overlap,
- * so their sum times 300 s counts every event once, whatever the rule evaluation interval.
- * @internal
- */
+/** Events in `window` (2h or more), counted exactly from the 5m tiles. @internal */
 export function sliEvents(sli: Sli, window: string): string {
-  const sel = selector(SLO_RECORD.total, [{ name: 'sli', op: '=', value: sli.name }]);
-  return `sum_over_time(${sel}[${window}:5m]) * 300`;
+  return `sum_over_time(${sel(sli, SLO_RECORD.total5m)}[${window}]) * ${TILE_SECONDS}`;
+}
+
+/** The tiles' sum over `window`: zero, with the SLI's labels, while there is no traffic. @internal */
+export function sliTotalTiles(sli: Sli, window: string): string {
+  return `sum_over_time(${sel(sli, SLO_RECORD.total5m)}[${window}])`;
 }

@@ -110,14 +110,16 @@ export class Sli {
   }
 
   /** An SLI from ready expressions (used by MlInferenceMonitoring's availability()). @internal */
-  public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string, total: (w: string) => string, key: string): Sli {
+  public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string,
+    total: (w: string) => string, key: string): Sli {
     const sli = new Sli(where, name, aggregateBy, bad, total, false, key);
     sli.rawSums = true;
     return sli;
   }
 
   /** @internal */
-  public static _histogram(where: string, name: string, base: string, le: number, matchers: LabelMatcher[], aggregateBy: string[] | undefined): Sli {
+  public static _histogram(where: string, name: string, base: string, le: number, matchers: LabelMatcher[],
+    aggregateBy: string[] | undefined): Sli {
     const count = selector(`${base}_count`, matchers);
     // Prometheus 3 writes integral bucket bounds as "1.0", Prometheus 2 as "1": match both.
     const leText = formatNumber(le);

@@ -1,14 +1,13 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { SliRecording } from './_sli-recording';
-import { SLO_RECORD, sliEvents, sliRatio } from './_slo-rules';
+import { SLO_RECORD, sliEvents, sliRatio, sliTotalTiles } from './_slo-rules';
 import { Objective } from './objective';
 import { Sli } from './sli';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { formatNumber } from '../common/_number';
-import { selector } from '../common/_promql';
 import { Severity } from '../common/severity';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../dashboards/panel';
@@ -153,8 +152,9 @@ const DAY_MS = 86_400_000;
 /**
  * Multi-window, multi-burn-rate SLO alerts (SRE workbook), with the fewest rules that keep every window
  * traffic-weighted: the SLI's bad and total event rates are recorded once (shared by every SLO on the
- * SLI), the page tiers read exact 30m and 1h ratios, and the long windows are summed from the recorded
- * rates. Adds the error budget remaining, the burn rate and an info series, and an error-budget dashboard.
+ * SLI), the fastest page tier reads an exact 1h ratio, and every longer window is summed from recorded
+ * 5m rates, never from raw series. Adds the error budget remaining, the burn rate and an info series, and
+ * an error-budget dashboard.
  */
 export class SloAlert extends Construct {
   /** The SLO name (`slo` label). */
@@ -212,7 +212,10 @@ export class SloAlert extends Construct {
     const recording = SliRecording.of(this, sli, namespace, selectorLabels, interval, where);
     this.sliRules = recording.rules;
     this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace, labels: selectorLabels });
+    // Page tiers run at the evaluation interval. Ticket tiers (1d and 3d windows, hours to detect) and the
+    // budget series (the whole SLO window) run every 5m, reading the SLI's 5m tiles: a tenth of the work.
     const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });
+    const slowGroup = this.rules.addGroup(`slo.${this.sloName}.slow`, { interval: Duration.minutes(5) });
     const sloLabels = { slo: this.sloName };
 
     this.burnRateFactors = {};
@@ -228,7 +231,7 @@ export class SloAlert extends Construct {
       if (minEvents > 0) expr += `\nand\n${sliEvents(sli, long)} >= ${formatNumber(minEvents)}`;
       const name = o.alertName ?? 'SloErrorBudgetBurn';
       const exhaustion = humanDays(windowMs / factor / DAY_MS);
-      group.addAlertingRule({
+      (t.page ? group : slowGroup).addAlertingRule({
         alert: name,
         expr,
         for: o.for,
@@ -244,16 +247,13 @@ export class SloAlert extends Construct {
 
     // Budget series for dashboards. The budget over the SLO window is summed from the recorded rates; an
     // SLI with no traffic in the window keeps its whole budget (1), never NaN.
-    // A 30-day sum every 30 s would be wasted work: the budget moves slowly, so its group runs every 5 m.
-    const totalSel = selector(SLO_RECORD.total, [{ name: 'sli', op: '=', value: sli.name }]);
-    const budgetGroup = this.rules.addGroup(`slo.${this.sloName}.budget`, { interval: Duration.minutes(5) });
     group.addRecordingRule({ record: SLO_RECORD.burnRate, expr: `${sliRatio(sli, '1h')} / ${formatNumber(budget)}`, labels: sloLabels });
-    budgetGroup.addRecordingRule({
+    slowGroup.addRecordingRule({
       record: SLO_RECORD.budgetRemaining,
-      expr: `1 - (${sliRatio(sli, windowText)}) / ${formatNumber(budget)}\nor\n0 * sum_over_time(${totalSel}[${windowText}:5m]) + 1`,
+      expr: `1 - (${sliRatio(sli, windowText)}) / ${formatNumber(budget)}\nor\n0 * ${sliTotalTiles(sli, windowText)} + 1`,
       labels: sloLabels,
     });
-    budgetGroup.addRecordingRule({
+    slowGroup.addRecordingRule({
       record: SLO_RECORD.info,
       expr: 'vector(1)',
       labels: { ...sloLabels, sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: formatNumber(budget) },

@@ -13,9 +13,9 @@ describe('SloAlert 99.9 % / 30 d', () => {
   const { alert, docs, rules } = slo();
   const run = (tests: any[]) => expectRulesTestPass(rules, tests, '30s', { ignoreAnnotations: true });
 
-  test('every object validates and loads; 11 rules with all four tiers and the budget series', () => {
+  test('every object validates and loads; 12 rules with all four tiers and the budget series', () => {
     proveAll(docs);
-    expect(alert.ruleCount).toBe(11);
+    expect(alert.ruleCount).toBe(12);
     expect(alert.burnRateFactors).toEqual({ 'page-fast': 14.4, 'page-slow': 6, 'ticket-fast': 3, 'ticket-slow': 1 });
   });
 
@@ -125,14 +125,16 @@ describe('SloAlert construction', () => {
     });
     expect(s.alertNames).toEqual(['ApiPage', 'SloErrorBudgetBurn']);
     const sloRule = byKind(synthChart(chart), 'PrometheusRule').find(d => d.metadata.name === 'slo-api')!;
-    const alerts = sloRule.spec.groups[0].rules.filter((r: any) => r.alert);
+    const alerts = sloRule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
+    // Page tiers at the evaluation interval, ticket tiers with the budget every 5 m.
+    expect(sloRule.spec.groups.map((g: any) => [g.name, g.interval])).toEqual([['slo.api', '30s'], ['slo.api.slow', '5m']]);
     expect(alerts.map((a: any) => a.labels.slo_tier)).toEqual(['page-fast', 'page-slow', 'ticket-fast']);
     expect(alerts[0]).toMatchObject({ alert: 'ApiPage', for: '2m', labels: { team: 'ml', escalate: 'yes', severity: 'critical' } });
   });
 
   test('the low-traffic guard adds a minimum number of events in the long window', () => {
     const { rules } = slo({ minEvents: 100 });
-    expect(JSON.stringify(rules)).toContain('sum_over_time(slo:sli_requests:rate5m{sli=\\"api-availability\\"}[1h:5m]) * 300 >= 100');
+    expect(JSON.stringify(rules)).toContain('sum_over_time(slo:sli_requests:rate5m_every5m{sli=\\"api-availability\\"}[1h]) * 300 >= 100');
   });
 
   test('MlInferenceMonitoring offers availability and latency SLIs in the runtime\'s own terms', () => {
@@ -193,5 +195,28 @@ describe('SloAlert dashboard', () => {
     ]);
     const burn = json.panels.find((p: any) => p.title === 'Burn rate per window');
     expect(burn.targets.map((t: any) => t.legendFormat)).toEqual(['5m', '1h', '6h', '1d', '3d']);
+  });
+});
+
+describe('latency SLI (histogram bucket)', () => {
+  test('requests slower than the threshold burn the budget; fast ones do not; Prometheus 3 "1.0" buckets match', () => {
+    const chart = testChart();
+    const sli = Sli.latency({ name: 'api-latency', histogram: 'http_request_duration_seconds', threshold: Duration.seconds(1), matchers: { job: 'api' } });
+    new SloAlert(chart, 'lat', { sli, objective: Objective.percent(99), tiers: { pageFast: { alertName: 'LatencyPage' } } });
+    const rules = byKind(synthChart(chart), 'PrometheusRule');
+    const hist = (le1: number, leName: string) => [
+      { series: `http_request_duration_seconds_bucket{job="api",le="${leName}"}`, values: `0+${le1}x120` },
+      { series: 'http_request_duration_seconds_bucket{job="api",le="+Inf"}', values: '0+600x120' },
+      { series: 'http_request_duration_seconds_count{job="api"}', values: '0+600x120' },
+    ];
+    const page = { exp_labels: { slo: 'lat', sli: 'api-latency', slo_tier: 'page-fast', long_window: '1h', short_window: '5m', severity: 'critical' } };
+    expectRulesTestPass(rules, [
+      // Half the requests slower than 1 s (Prometheus 2 bucket name).
+      { interval: '1m', input_series: hist(300, '1'), alert_rule_test: [{ eval_time: '10m', alertname: 'LatencyPage', exp_alerts: [page] }] },
+      // The same with Prometheus 3's normalised bucket name.
+      { interval: '1m', input_series: hist(300, '1.0'), alert_rule_test: [{ eval_time: '10m', alertname: 'LatencyPage', exp_alerts: [page] }] },
+      // All requests within 1 s.
+      { interval: '1m', input_series: hist(600, '1'), alert_rule_test: [{ eval_time: '10m', alertname: 'LatencyPage', exp_alerts: [] }] },
+    ], '30s', { ignoreAnnotations: true });
   });
 });
