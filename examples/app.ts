@@ -1,5 +1,5 @@
 import { App, AppProps, Chart, Duration } from 'cdk8s';
-import { InferenceRuntime, MlInferenceMonitoring, Objective, Ratio, SloAlert } from '../src';
+import { DriftDetector, InferenceRuntime, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, Ratio, SloAlert } from '../src';
 
 /**
  * The example app, the seed scenario: two tenants (tenant-a, tenant-b) run a FastAPI inference service
@@ -53,6 +53,29 @@ export function buildExampleApp(props: AppProps = {}): App {
       selectorLabels: { release: 'kube-prometheus-stack' },
       alertLabels: { team: 'ml-platform' },
       dashboardNamespace: 'monitoring',
+    });
+
+    // Model quality per tenant: drift of the fraud score against last week (computed in PromQL), the
+    // alibi-detect drift detector, accuracy from feedback counters, and data health. Every alert carries
+    // ml_signal (drift, performance, data) for routing to a retraining webhook.
+    const tenantOnly = { namespace: tenant };
+    new ModelQualityMonitoring(chart, `${tenant}-quality`, {
+      modelName: `fraud-detector-${tenant}`,
+      namespace: tenant,
+      selectorLabels: { release: 'kube-prometheus-stack' },
+      alertLabels: { team: 'ml-platform' },
+      histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', matchers: tenantOnly, threshold: 0.1 }],
+      classDrift: [{ name: 'fraud-decision', counter: 'fraud_predictions_total', classLabel: 'decision', matchers: tenantOnly }],
+      driftDetectors: [DriftDetector.alibiDetect({ matchers: tenantOnly })],
+      performance: ModelPerformance.confusionCounters({
+        truePositives: 'fraud_feedback_true_positive_total',
+        falsePositives: 'fraud_feedback_false_positive_total',
+        trueNegatives: 'fraud_feedback_true_negative_total',
+        falseNegatives: 'fraud_feedback_false_negative_total',
+        matchers: tenantOnly,
+      }),
+      performanceAlerts: { minAccuracy: Ratio.percent(85) },
+      dataHealth: { matchers: tenantOnly, predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
     });
   }
   return app;

@@ -54,6 +54,18 @@ describe('example app', () => {
     expect(latencyExpr).toContain('le=~"1(\\\\.0)?"');
   });
 
+  test('carries drift and accuracy alerts for the tenants, labelled for routing', () => {
+    const docs = synthApp(buildExampleApp());
+    for (const tenant of ['tenant-a', 'tenant-b']) {
+      const rule = docs.find(d => d.kind === 'PrometheusRule' && d.metadata.name === `fraud-detector-${tenant}-quality`)!;
+      expect(rule.metadata.namespace).toBe(tenant);
+      const alerts = (rule.spec.groups[0].rules as any[]).filter(r => r.alert);
+      expect(alerts.map(a => a.alert)).toEqual(expect.arrayContaining(['ModelDistributionDrift', 'ModelDataDrift', 'ModelAccuracyLow', 'ModelPredictionsStopped']));
+      expect(alerts.filter(a => a.alert.includes('Drift')).every(a => a.labels.ml_signal === 'drift')).toBe(true);
+      expect(JSON.stringify(rule)).toContain(`namespace=\\"${tenant}\\"`);
+    }
+  });
+
   test('synthesis is deterministic: two runs write byte-identical files', () => {
     const first = synthToDir();
     const second = synthToDir();

@@ -1,0 +1,175 @@
+import { Duration } from 'cdk8s';
+import { Ratio } from '../../common/ratio';
+
+/** Distribution drift computed in PromQL from a histogram, with no detector service. */
+export interface HistogramDriftOptions {
+  /** A name for the distribution (the `distribution` label), e.g. `fraud-score`. */
+  readonly name: string;
+  /** The histogram's base name: `<name>_bucket{le}` of a prediction score or an input feature. */
+  readonly histogram: string;
+  /**
+   * Equality matchers that narrow the histogram.
+   * @default - none
+   */
+  readonly matchers?: { [label: string]: string };
+  /**
+   * The window each distribution is taken over.
+   * @default Duration.hours(1)
+   */
+  readonly window?: Duration;
+  /**
+   * How far back the reference distribution is read: the same window one `baseline` earlier.
+   * @default Duration.days(7)
+   */
+  readonly baseline?: Duration;
+  /**
+   * Alert when the Kolmogorov–Smirnov distance (largest gap between the two cumulative distributions)
+   * exceeds this.
+   * @default 0.1
+   */
+  readonly threshold?: number;
+  /**
+   * How long the distance must stay above the threshold.
+   * @default Duration.minutes(30)
+   */
+  readonly for?: Duration;
+}
+
+/** A shift in the share of each predicted class, from a counter labelled by class. */
+export interface ClassDriftOptions {
+  /** A name for the prediction stream (the `distribution` label). */
+  readonly name: string;
+  /** The counter of predictions, e.g. `predictions_total`. */
+  readonly counter: string;
+  /**
+   * The label that holds the predicted class.
+   * @default "class"
+   */
+  readonly classLabel?: string;
+  /**
+   * Equality matchers that narrow the counter.
+   * @default - none
+   */
+  readonly matchers?: { [label: string]: string };
+  /**
+   * The window shares are taken over.
+   * @default Duration.hours(1)
+   */
+  readonly window?: Duration;
+  /**
+   * How far back the reference shares are read.
+   * @default Duration.days(7)
+   */
+  readonly baseline?: Duration;
+  /**
+   * Alert when a class's share moved by more than this (absolute), e.g. 10 % → 25 % is 15 points.
+   * @default Ratio.percent(10)
+   */
+  readonly threshold?: Ratio;
+  /**
+   * How long the shift must last.
+   * @default Duration.minutes(30)
+   */
+  readonly for?: Duration;
+}
+
+/** Alerts on model performance against ground truth. */
+export interface PerformanceAlertOptions {
+  /**
+   * The window accuracy, precision and recall are computed over (feedback counters).
+   * @default Duration.hours(1)
+   */
+  readonly window?: Duration;
+  /**
+   * Alert when accuracy falls below this floor.
+   * @default Ratio.percent(80)
+   */
+  readonly minAccuracy?: Ratio;
+  /**
+   * Alert when accuracy falls this much below its average over the trailing `baseline`.
+   * @default Ratio.percent(10)
+   */
+  readonly maxRelativeDrop?: Ratio;
+  /**
+   * The trailing period accuracy is compared with.
+   * @default Duration.days(7)
+   */
+  readonly baseline?: Duration;
+}
+
+/** A feature's missing (or null) values, counted against all predictions. */
+export interface MissingValuesOptions {
+  /** The counter of missing values, labelled by feature, e.g. `feature_missing_total`. */
+  readonly counter: string;
+  /** The counter of all predictions (inputs). */
+  readonly total: string;
+  /**
+   * The label that names the feature.
+   * @default "feature"
+   */
+  readonly featureLabel?: string;
+  /**
+   * Alert above this share of missing values.
+   * @default Ratio.percent(5)
+   */
+  readonly threshold?: Ratio;
+}
+
+/** Data health: predictions still arriving, inputs complete, evaluation fresh. */
+export interface DataHealthOptions {
+  /**
+   * Equality matchers applied to every data-health metric, e.g. `{ namespace: 'tenant-a' }`.
+   * @default - none
+   */
+  readonly matchers?: { [label: string]: string };
+  /**
+   * The counter of predictions; alerts when it stops increasing while it increased one `baseline` earlier.
+   * @default - no predictions-stopped alert
+   */
+  readonly predictionsCounter?: string;
+  /**
+   * How long predictions must be absent.
+   * @default Duration.minutes(15)
+   */
+  readonly stoppedFor?: Duration;
+  /**
+   * When traffic is expected: at the same time one `baseline` earlier.
+   * @default Duration.days(1)
+   */
+  readonly baseline?: Duration;
+  /**
+   * Missing or null feature values.
+   * @default - no missing-values alert
+   */
+  readonly missingValues?: MissingValuesOptions;
+  /**
+   * A gauge holding the Unix time of the evaluation job's last success, e.g. `model_eval_last_success_timestamp_seconds`.
+   * @default - no evaluation-freshness alert
+   */
+  readonly evaluationLastSuccess?: string;
+  /**
+   * How old the last successful evaluation may be.
+   * @default Duration.days(1)
+   */
+  readonly evaluationMaxAge?: Duration;
+}
+
+/** Several versions of one model serving at once. */
+export interface ModelVersionOptions {
+  /** The request counter carrying model and version labels. */
+  readonly requestsCounter: string;
+  /** The label naming the model. */
+  readonly modelLabel: string;
+  /** The label naming the version. */
+  readonly versionLabel: string;
+  /**
+   * Equality matchers that narrow the counter.
+   * @default - none
+   */
+  readonly matchers?: { [label: string]: string };
+  /**
+   * How long a rollout may take: alert when more than one version serves for longer.
+   * @default Duration.hours(1)
+   */
+  readonly maxRolloutDuration?: Duration;
+}

@@ -1,0 +1,288 @@
+import { Duration } from 'cdk8s';
+import { DriftDetector, ModelPerformance, ModelQualityMonitoring, ModelQualityMonitoringProps, Ratio } from '../../../src';
+import { expectRulesTestPass, PromtoolTest } from '../../util/promtool';
+import { proveAll } from '../../util/prove';
+import { oneOfKind, synthChart, testChart } from '../../util/synth';
+
+/* promtool proofs for every model-quality alert, on synthesized rules. */
+
+function quality(props: Partial<ModelQualityMonitoringProps>) {
+  const chart = testChart('ml');
+  const q = new ModelQualityMonitoring(chart, 'quality', { modelName: 'fraud', ...props } as ModelQualityMonitoringProps);
+  const docs = synthChart(chart);
+  proveAll(docs);
+  return { q, docs, rules: oneOfKind(docs, 'PrometheusRule') };
+}
+// Input samples one a minute unless a test says otherwise (promtool loads nothing without an interval).
+const run = (doc: any, tests: PromtoolTest[], interval = '1m') =>
+  expectRulesTestPass([doc], tests.map(t => ({ interval: '1m', ...t })), interval, { ignoreAnnotations: true });
+const drift = (extra: { [k: string]: string }) => ({ exp_labels: { model: 'fraud', ml_signal: 'drift', severity: 'warning', ...extra } });
+
+/** Cumulative per-minute counts: [per-minute increase, minutes] segments. */
+function counter(...segments: Array<[number, number]>): string {
+  let cur = 0;
+  const parts = ['0'];
+  for (const [per, n] of segments) {
+    parts.push(`${cur + per}+${per}x${n - 1}`);
+    cur += per * n;
+  }
+  return parts.join(' ');
+}
+
+describe('distribution drift in PromQL (Kolmogorov–Smirnov)', () => {
+  const { rules } = quality({ histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', window: Duration.minutes(30), baseline: Duration.hours(1) }] });
+  const LE = ['0.25', '0.5', '0.75', '1', '+Inf'];
+  // Cumulative counts per minute for each le: distribution A (CDF .1 .3 .6 .8 1) and B (CDF .4 .7 .9 .95 1).
+  const A = [10, 30, 60, 80, 100];
+  const B = [40, 70, 90, 95, 100];
+  const hist = (phases: Array<[number[], number]>) => [
+    ...LE.map((le, i) => ({ series: `fraud_score_bucket{le="${le}"}`, values: counter(...phases.map(([d, n]) => [d[i], n] as [number, number])) })),
+    { series: 'fraud_score_count', values: counter(...phases.map(([d, n]) => [d[4], n] as [number, number])) },
+  ];
+
+  test('two identical distributions give distance 0 and no alert', () => {
+    run(rules, [{
+      input_series: hist([[A, 200]]),
+      promql_expr_test: [{ expr: 'ml_quality:distribution_ks:distance', eval_time: '150m', exp_samples: [{ labels: 'ml_quality:distribution_ks:distance{distribution="fraud-score",model="fraud"}', value: 0 }] }],
+      alert_rule_test: [{ eval_time: '190m', alertname: 'ModelDistributionDrift', exp_alerts: [] }],
+    }]);
+  });
+
+  test('a shifted distribution gives the distance computed by hand (0.4 at le=0.5) and fires', () => {
+    // From 90m on the score follows B. At 150m the last 30m are all B and the window an hour earlier all A:
+    // max |F_B - F_A| = max(.3, .4, .3, .15, 0) = 0.4.
+    run(rules, [{
+      input_series: hist([[A, 90], [B, 110]]),
+      promql_expr_test: [{ expr: 'round(ml_quality:distribution_ks:distance, 0.001)', eval_time: '150m', exp_samples: [{ labels: '{distribution="fraud-score",model="fraud"}', value: 0.4 }] }],
+      alert_rule_test: [
+        // The distance passes 0.1 at ~97m, so the alert fires at ~128m; an hour after the shift the
+        // reference window fills with the new distribution too, and the alert resolves at ~172m.
+        { eval_time: '90m', alertname: 'ModelDistributionDrift', exp_alerts: [] },
+        { eval_time: '120m', alertname: 'ModelDistributionDrift', exp_alerts: [] },
+        { eval_time: '140m', alertname: 'ModelDistributionDrift', exp_alerts: [drift({ distribution: 'fraud-score' })] },
+        { eval_time: '165m', alertname: 'ModelDistributionDrift', exp_alerts: [drift({ distribution: 'fraud-score' })] },
+        { eval_time: '185m', alertname: 'ModelDistributionDrift', exp_alerts: [] },
+      ],
+    }]);
+  });
+});
+
+describe('class-share shift', () => {
+  const { rules } = quality({ classDrift: [{ name: 'fraud-class', counter: 'predictions_total', baseline: Duration.hours(1) }] });
+  const preds = (fraudShareA: number, fraudShareB: number) => [
+    { series: 'predictions_total{class="fraud"}', values: counter([100 * fraudShareA, 90], [100 * fraudShareB, 110]) },
+    { series: 'predictions_total{class="legit"}', values: counter([100 * (1 - fraudShareA), 90], [100 * (1 - fraudShareB), 110]) },
+  ];
+  test('fraud 10 % → 30 %: both classes moved 20 points and alert; steady shares do not', () => {
+    run(rules, [{
+      input_series: preds(0.1, 0.3),
+      promql_expr_test: [{
+        expr: 'round(ml_quality:class_share:ratio, 0.001)',
+        eval_time: '170m',
+        exp_samples: [
+          { labels: '{class="fraud",distribution="fraud-class",model="fraud"}', value: 0.3 },
+          { labels: '{class="legit",distribution="fraud-class",model="fraud"}', value: 0.7 },
+        ],
+      }],
+      // Shares cross the 10-point shift at 120m (half the window new), so the alert fires at 150m.
+      alert_rule_test: [{
+        eval_time: '165m',
+        alertname: 'ModelPredictionClassShift',
+        exp_alerts: [
+          drift({ distribution: 'fraud-class', class: 'fraud' }), drift({ distribution: 'fraud-class', class: 'legit' }),
+        ],
+      }],
+    }, {
+      input_series: preds(0.1, 0.1),
+      alert_rule_test: [{ eval_time: '190m', alertname: 'ModelPredictionClassShift', exp_alerts: [] }],
+    }]);
+  });
+});
+
+describe('model performance', () => {
+  const conf = (tp: number, fp: number, tn: number, fn: number, n: number) => [
+    { series: 'seldon_metric_true_positive_total', values: `0+${tp}x${n}` },
+    { series: 'seldon_metric_false_positive_total', values: `0+${fp}x${n}` },
+    { series: 'seldon_metric_true_negative_total', values: `0+${tn}x${n}` },
+    { series: 'seldon_metric_false_negative_total', values: `0+${fn}x${n}` },
+  ];
+  const perf = (extra: { [k: string]: string }) => ({ exp_labels: { model: 'fraud', ml_signal: 'performance', ...extra } });
+
+  test('accuracy, precision, recall and F1 from Seldon feedback counters; accuracy floor', () => {
+    const { rules } = quality({ performance: ModelPerformance.seldonFeedback() });
+    run(rules, [{
+      input_series: conf(40, 5, 50, 5, 120),
+      promql_expr_test: ['accuracy', 'precision', 'recall', 'f1'].map((m, i) => ({
+        expr: `round(ml_quality:${m}:ratio, 0.0001)`,
+        eval_time: '60m',
+        exp_samples: [{ labels: '{model="fraud"}', value: [0.9, 0.8889, 0.8889, 0.8889][i] }],
+      })),
+      alert_rule_test: [{ eval_time: '100m', alertname: 'ModelAccuracyLow', exp_alerts: [] }],
+    }, {
+      input_series: conf(20, 20, 40, 20, 120),
+      alert_rule_test: [
+        { eval_time: '20m', alertname: 'ModelAccuracyLow', exp_alerts: [] },
+        { eval_time: '60m', alertname: 'ModelAccuracyLow', exp_alerts: [perf({ severity: 'critical' })] },
+      ],
+    }]);
+  });
+
+  test('accuracy dropping against its trailing average (baseline tuned to 2h)', () => {
+    const { rules } = quality({ performance: ModelPerformance.accuracyGauge({ metric: 'model_eval_accuracy' }), performanceAlerts: { baseline: Duration.hours(6), minAccuracy: Ratio.percent(50) } });
+    // 0.9 for 6 h, then 0.75: below 90 % of the 6 h average until ~160m after the drop; `for: 1h`.
+    run(rules, [{
+      input_series: [{ series: 'model_eval_accuracy{job="eval"}', values: '0.9+0x360 0.75+0x120' }],
+      alert_rule_test: [
+        { eval_time: '410m', alertname: 'ModelAccuracyDropped', exp_alerts: [] },
+        { eval_time: '430m', alertname: 'ModelAccuracyDropped', exp_alerts: [perf({ severity: 'warning' })] },
+        { eval_time: '430m', alertname: 'ModelAccuracyLow', exp_alerts: [] },
+      ],
+    }]);
+  });
+});
+
+describe('data health', () => {
+  const { rules } = quality({
+    dataHealth: {
+      predictionsCounter: 'predictions_total',
+      baseline: Duration.hours(1),
+      missingValues: { counter: 'feature_missing_total', total: 'predictions_total' },
+      evaluationLastSuccess: 'model_eval_last_success_timestamp_seconds',
+    },
+  });
+  const data = (extra: { [k: string]: string }) => ({ exp_labels: { model: 'fraud', ml_signal: 'data', ...extra } });
+
+  test('predictions stop where traffic was expected', () => {
+    run(rules, [{
+      input_series: [{ series: 'predictions_total', values: counter([100, 70], [0, 60]) }, { series: 'model_eval_last_success_timestamp_seconds', values: '0+60x130' }],
+      alert_rule_test: [
+        { eval_time: '60m', alertname: 'ModelPredictionsStopped', exp_alerts: [] },
+        { eval_time: '95m', alertname: 'ModelPredictionsStopped', exp_alerts: [data({ severity: 'critical' })] },
+      ],
+    }]);
+  });
+
+  test('a feature missing in 10 % of inputs alerts; one missing in 1 % does not', () => {
+    run(rules, [{
+      input_series: [
+        { series: 'predictions_total', values: '0+100x60' },
+        { series: 'feature_missing_total{feature="age"}', values: '0+10x60' },
+        { series: 'feature_missing_total{feature="income"}', values: '0+1x60' },
+        { series: 'model_eval_last_success_timestamp_seconds', values: '0+60x60' },
+      ],
+      alert_rule_test: [{ eval_time: '40m', alertname: 'ModelFeatureMissingValues', exp_alerts: [data({ severity: 'warning', feature: 'age' })] }],
+    }]);
+  });
+
+  test('an evaluation older than a day, or never reported, alerts', () => {
+    run(rules, [{
+      interval: '10m',
+      input_series: [{ series: 'model_eval_last_success_timestamp_seconds', values: '0+0x200' }],
+      alert_rule_test: [
+        { eval_time: '23h', alertname: 'ModelEvaluationStale', exp_alerts: [] },
+        { eval_time: '25h', alertname: 'ModelEvaluationStale', exp_alerts: [data({ severity: 'warning' })] },
+      ],
+    }, {
+      input_series: [{ series: 'predictions_total', values: '0+1x30' }],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelEvaluationStale', exp_alerts: [data({ severity: 'warning' })] }],
+    }], '5m');
+  });
+});
+
+describe('model versions', () => {
+  test('two versions serving for longer than a rollout alerts; the alert clears once one remains', () => {
+    const { rules } = quality({ versions: { requestsCounter: 'http_requests_total', modelLabel: 'model_name', versionLabel: 'model_version', maxRolloutDuration: Duration.minutes(30) } });
+    run(rules, [{
+      input_series: [
+        { series: 'http_requests_total{namespace="ml",model_name="fraud",model_version="v1"}', values: counter([60, 60], [0, 60]) },
+        { series: 'http_requests_total{namespace="ml",model_name="fraud",model_version="v2"}', values: '0+60x120' },
+      ],
+      alert_rule_test: [
+        { eval_time: '20m', alertname: 'ModelVersionsMixed', exp_alerts: [] },
+        { eval_time: '45m', alertname: 'ModelVersionsMixed', exp_alerts: [{ exp_labels: { model: 'fraud', model_name: 'fraud', namespace: 'ml', ml_signal: 'version', severity: 'warning' } }] },
+        { eval_time: '110m', alertname: 'ModelVersionsMixed', exp_alerts: [] },
+      ],
+    }]);
+  });
+});
+
+describe('drift detectors', () => {
+  const { rules, q } = quality({
+    driftDetectors: [DriftDetector.alibiDetect(), DriftDetector.evidently(), DriftDetector.mlrun(),
+      DriftDetector.customGauge({ name: 'psi', metric: 'feature_psi', threshold: 0.2 })],
+  });
+  test('every detector condition fires on drifted gauges after 15m, none on healthy ones', () => {
+    expect(q.alertNames).toEqual(['ModelDataDrift']);
+    const drifted = [
+      { series: 'seldon_metric_drift_is_drift{index="0",pod="cd-0"}', values: '1+0x30' },
+      { series: 'seldon_metric_drift_p_val{index="0",pod="cd-0"}', values: '0.01+0x30' },
+      { series: 'seldon_metric_drift_distance{index="0",pod="cd-0"}', values: '0.5+0x30' },
+      { series: 'seldon_metric_drift_threshold{index="0",pod="cd-0"}', values: '0.3+0x30' },
+      { series: 'seldon_metric_drift_threshold{index="0",pod="cd-1"}', values: '0.3+0x30' },
+      { series: 'evidently:data_drift:dataset_drift{dataset_name="prod"}', values: '1+0x30' },
+      { series: 'evidently:data_drift:share_drifted_features{dataset_name="prod"}', values: '0.6+0x30' },
+      { series: 'evidently:data_drift:p_value{dataset_name="prod",feature="age",feature_type="num"}', values: '0.01+0x30' },
+      { series: 'drift_status{drift_status="DRIFT_DETECTED",endpoint_id="e1",project="p"}', values: '1+0x30' },
+      { series: 'drift_metrics{metric="general_drift",endpoint_id="e1",project="p"}', values: '0.75+0x30' },
+      { series: 'feature_psi{feature="age"}', values: '0.3+0x30' },
+    ];
+    const healthy = drifted.map(s => ({ ...s, values: s.series.startsWith('seldon_metric_drift_threshold') ? '0.3+0x30' : s.series.includes('p_va') ? '0.5+0x30' : '0+0x30' }));
+    const d = (detector: string, check: string, extra: { [k: string]: string }) => drift({ detector, drift_check: check, ...extra });
+    run(rules, [{
+      input_series: drifted,
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'ModelDataDrift', exp_alerts: [] },
+        {
+          eval_time: '20m',
+          alertname: 'ModelDataDrift',
+          exp_alerts: [
+            d('alibi-detect', 'flag', { index: '0' }), d('alibi-detect', 'pvalue', { index: '0' }), d('alibi-detect', 'distance', { index: '0' }),
+            d('evidently', 'flag', { dataset_name: 'prod' }), d('evidently', 'share', { dataset_name: 'prod' }),
+            d('evidently', 'pvalue', { dataset_name: 'prod', feature: 'age', feature_type: 'num' }),
+            d('mlrun', 'flag', { drift_status: 'DRIFT_DETECTED', endpoint_id: 'e1', project: 'p' }), d('mlrun', 'distance', { metric: 'general_drift', endpoint_id: 'e1', project: 'p' }),
+            d('psi', 'gauge', { feature: 'age' }),
+          ],
+        },
+      ],
+    }, { input_series: healthy, alert_rule_test: [{ eval_time: '20m', alertname: 'ModelDataDrift', exp_alerts: [] }] }]);
+  });
+});
+
+describe('ModelQualityMonitoring construction', () => {
+  test('alerts carry model and ml_signal for routing; the dashboard renders', () => {
+    const { docs } = quality({
+      performance: ModelPerformance.seldonFeedback(),
+      versions: { requestsCounter: 'r_total', modelLabel: 'model_name', versionLabel: 'version' },
+      dataHealth: { predictionsCounter: 'p_total' },
+      histogramDrift: [{ name: 's', histogram: 'score' }],
+      classDrift: [{ name: 'c', counter: 'p_total' }],
+    });
+    const alerts = (oneOfKind(docs, 'PrometheusRule').spec.groups[0].rules as any[]).filter(r => r.alert);
+    expect(new Set(alerts.map(a => a.labels.ml_signal))).toEqual(new Set(['drift', 'performance', 'data', 'version']));
+    expect(alerts.every(a => a.labels.model === 'fraud' && a.annotations.runbook_url)).toBe(true);
+    const cm = oneOfKind(docs, 'ConfigMap');
+    const json = JSON.parse(Object.values(cm.data)[0] as string);
+    expect(json.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
+      'Distribution drift (KS distance)', 'Predicted class shares', 'Accuracy, precision, recall, F1', 'Predictions per second', 'Traffic by model version',
+    ]);
+  });
+
+  test.each([
+    [{}, /at least one of driftDetectors, histogramDrift/],
+    [{ histogramDrift: [{ name: 's', histogram: 'score_bucket' }] }, /histogramDrift: invalid histogram "score_bucket": the histogram's base name/],
+    [{ histogramDrift: [{ name: 's', histogram: 'score', threshold: 1.5 }] }, /invalid threshold 1.5: a distance between 0 and 1/],
+    [{ classDrift: [{ name: 'c', counter: 'p_total', threshold: 0.2 as any }] }, /invalid threshold 0.2: a Ratio/],
+    [{ versions: { requestsCounter: 'r', modelLabel: 'm', versionLabel: 'm' } }, /invalid versionLabel "m": a label other than modelLabel/],
+    [{ alertLabels: { ml_signal: 'x' }, performance: ModelPerformance.seldonFeedback() }, /invalid alertLabels "ml_signal"/],
+    [{ modelName: 'fraud model', performance: ModelPerformance.seldonFeedback() }, /invalid modelName "fraud model"/],
+  ])('bad input %#', (bad, message) => {
+    expect(() => new ModelQualityMonitoring(testChart(), 'q', { modelName: 'fraud', ...(bad as any) })).toThrow(message);
+  });
+
+  test('bad detector and performance options', () => {
+    expect(() => DriftDetector.alibiDetect({ pValue: 2 })).toThrow(/DriftDetector.alibiDetect: invalid pValue 2/);
+    expect(() => DriftDetector.customGauge({ name: 'PSI', metric: 'psi', threshold: 0.2 })).toThrow(/invalid name "PSI"/);
+    expect(() => DriftDetector.customGauge({ name: 'psi', metric: 'psi-score', threshold: 0.2 })).toThrow(/invalid metric "psi-score"/);
+    expect(() => ModelPerformance.confusionCounters({ truePositives: 'a', falsePositives: 'a', trueNegatives: 'b', falseNegatives: 'c' })).toThrow(/four different counters/);
+  });
+});
