@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
-import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../../common/_names';
+import { validateKubeLabels, validateLabelValue, validateMetricName, validateNamespace, validatePromLabelName, validatePromLabels, validateUrl } from '../../common/_names';
+import { equalityMatchers, LabelMatcher, selector } from '../../common/_promql';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../../dashboards/panel';
 import { PrometheusRules } from '../../rules/prometheus-rules';
@@ -11,6 +12,42 @@ import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, add
 import { DriftDetector } from './drift-detector';
 import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions } from './quality-options';
+
+/** Traffic by version, and for canaries the error ratio and p95 latency of each version side by side. */
+function addVersionPanels(d: GrafanaDashboard, v: ModelVersionOptions, serving: string, where: string): void {
+  const legend = `{{${v.modelLabel}}} {{${v.versionLabel}}}`;
+  const by = `namespace, ${v.modelLabel}, ${v.versionLabel}`;
+  const base = equalityMatchers(v.matchers ?? {});
+  d.addRow('Versions');
+  d.addPanel(Panel.timeseries({
+    title: 'Traffic by model version',
+    unit: PanelUnit.REQUESTS_PER_SECOND,
+    stacked: true,
+    width: 24,
+    queries: [{ expr: serving.replace('[5m]', '[$__rate_interval]').replace(/ > 0$/, ''), legend }],
+  }));
+  if (v.errorLabelMatchers) {
+    const errs: LabelMatcher[] = Object.keys(v.errorLabelMatchers).sort().map(k => {
+      validatePromLabelName(`${where} versions`, 'errorLabelMatchers key', k);
+      return { name: k, op: '=~', value: v.errorLabelMatchers![k] };
+    });
+    const rate = (m: LabelMatcher[]) => `sum by (${by}) (rate(${selector(v.requestsCounter, m)}[$__rate_interval]))`;
+    d.addPanel(Panel.timeseries({
+      title: 'Error ratio by version (canary vs stable)',
+      unit: PanelUnit.PERCENT_UNIT,
+      queries: [{ expr: `${rate([...base, ...errs])} / (${rate(base)} > 0)`, legend }],
+    }));
+  }
+  if (v.latencyHistogram) {
+    validateMetricName(`${where} versions`, 'latencyHistogram', v.latencyHistogram);
+    const buckets = selector(`${v.latencyHistogram}_bucket`, base);
+    d.addPanel(Panel.timeseries({
+      title: 'p95 latency by version (canary vs stable)',
+      unit: PanelUnit.SECONDS,
+      queries: [{ expr: `histogram_quantile(0.95, sum by (${by}, le) (rate(${buckets}[$__rate_interval])))`, legend }],
+    }));
+  }
+}
 
 /** Props of `ModelQualityMonitoring`. */
 export interface ModelQualityMonitoringProps {
@@ -211,14 +248,7 @@ export class ModelQualityMonitoring extends Construct {
         }
       }
       if (props.versions && serving) {
-        d.addRow('Versions');
-        d.addPanel(Panel.timeseries({
-          title: 'Traffic by model version',
-          unit: PanelUnit.REQUESTS_PER_SECOND,
-          stacked: true,
-          width: 24,
-          queries: [{ expr: serving.replace('[5m]', '[$__rate_interval]').replace(/ > 0$/, ''), legend: `{{${props.versions.modelLabel}}} {{${props.versions.versionLabel}}}` }],
-        }));
+        addVersionPanels(d, props.versions, serving, where);
       }
       this.dashboard = d;
     }

@@ -172,4 +172,16 @@ export interface ModelVersionOptions {
    * @default Duration.hours(1)
    */
   readonly maxRolloutDuration?: Duration;
+  /**
+   * Regular-expression matchers that select failed requests from `requestsCounter` (e.g. `{ status: '5..' }`),
+   * for a per-version error-ratio panel comparing a canary with the stable version.
+   * @default - no per-version error panel
+   */
+  readonly errorLabelMatchers?: { [label: string]: string };
+  /**
+   * A latency histogram (base name, seconds) carrying the same model and version labels, for a
+   * per-version p95 panel.
+   * @default - no per-version latency panel
+   */
+  readonly latencyHistogram?: string;
 }

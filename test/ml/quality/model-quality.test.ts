@@ -206,6 +206,27 @@ describe('model versions', () => {
   });
 });
 
+describe('canary comparison panels', () => {
+  test('per-version error ratio and p95 latency, parsed at synth', () => {
+    const { docs } = quality({
+      versions: {
+        requestsCounter: 'http_requests_total',
+        modelLabel: 'model_name',
+        versionLabel: 'model_version',
+        errorLabelMatchers: { status: '5..' },
+        latencyHistogram: 'http_request_duration_seconds',
+        matchers: { namespace: 'ml' },
+      },
+    });
+    const json = JSON.parse(Object.values(oneOfKind(docs, 'ConfigMap').data)[0] as string);
+    const byTitle = (t: string) => json.panels.find((p: any) => p.title === t).targets[0].expr;
+    expect(byTitle('Error ratio by version (canary vs stable)')).toBe(
+      'sum by (namespace, model_name, model_version) (rate(http_requests_total{namespace="ml",status=~"5.."}[$__rate_interval])) / '
+      + '(sum by (namespace, model_name, model_version) (rate(http_requests_total{namespace="ml"}[$__rate_interval])) > 0)');
+    expect(byTitle('p95 latency by version (canary vs stable)')).toContain('sum by (namespace, model_name, model_version, le) (rate(http_request_duration_seconds_bucket{namespace="ml"}');
+  });
+});
+
 describe('drift detectors', () => {
   const { rules, q } = quality({
     driftDetectors: [DriftDetector.alibiDetect(), DriftDetector.evidently(), DriftDetector.mlrun(),
