@@ -1,3 +1,5 @@
+import { validatePromLabelName } from './_names';
+
 // The package's typings are ESM-only while this library compiles to CommonJS; its CommonJS build is
 // loaded with require(), typed by the few members used here.
 interface SyntaxNodeRef { readonly from: number; readonly type: { readonly isError: boolean } }
@@ -89,4 +91,10 @@ export function selector(metric: string, matchers: ReadonlyArray<LabelMatcher>):
 /** Equality matchers from a map, in key order for deterministic output. @internal */
 export function equalityMatchers(labels: { [key: string]: string }): LabelMatcher[] {
   return Object.keys(labels).sort().map(name => ({ name, op: '=', value: labels[name] }));
+}
+
+/** Equality matchers from a user-given map, with every label name validated. @internal */
+export function validatedEqualityMatchers(where: string, prop: string, labels: { [key: string]: string } | undefined): LabelMatcher[] {
+  for (const k of Object.keys(labels ?? {})) validatePromLabelName(where, `${prop} key`, k);
+  return equalityMatchers(labels ?? {});
 }

@@ -6,7 +6,7 @@ import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
-import { equalityMatchers, selector } from '../../common/_promql';
+import { selector, validatedEqualityMatchers } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
@@ -58,8 +58,7 @@ function checkName(where: string, prop: string, n: string): string {
 }
 
 function matchers(where: string, m: { [k: string]: string } | undefined) {
-  for (const k of Object.keys(m ?? {})) validatePromLabelName(where, 'matchers key', k);
-  return equalityMatchers(m ?? {});
+  return validatedEqualityMatchers(where, 'matchers', m);
 }
 
 function ratioText(where: string, prop: string, r: Ratio): string {

@@ -1,7 +1,7 @@
 import { invalidProp } from '../../common/_errors';
-import { validateMetricName, validatePromLabelName } from '../../common/_names';
+import { validateMetricName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
-import { equalityMatchers, selector } from '../../common/_promql';
+import { selector, validatedEqualityMatchers } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
 
 /** Which series of a drift detector to read. */
@@ -176,8 +176,7 @@ export class DriftDetector {
 }
 
 function matchersOf(where: string, o: { matchers?: { [k: string]: string } }) {
-  for (const k of Object.keys(o.matchers ?? {})) validatePromLabelName(where, 'matchers key', k);
-  return equalityMatchers(o.matchers ?? {});
+  return validatedEqualityMatchers(where, 'matchers', o.matchers);
 }
 
 function pValueOf(where: string, o: DriftDetectorOptions): string {

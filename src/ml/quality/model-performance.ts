@@ -1,6 +1,6 @@
 import { invalidProp } from '../../common/_errors';
-import { validateMetricName, validatePromLabelName } from '../../common/_names';
-import { equalityMatchers, LabelMatcher, selector } from '../../common/_promql';
+import { validateMetricName } from '../../common/_names';
+import { selector, validatedEqualityMatchers } from '../../common/_promql';
 
 /** Counters of a binary classifier's outcomes against ground truth. */
 export interface ConfusionCountersOptions {
@@ -42,8 +42,7 @@ export class ModelPerformance {
     const props = ['truePositives', 'falsePositives', 'trueNegatives', 'falseNegatives'];
     names.forEach((n, i) => validateMetricName(where, props[i], n));
     if (new Set(names).size !== 4) throw invalidProp(where, 'truePositives', names, 'four different counters');
-    for (const k of Object.keys(options.matchers ?? {})) validatePromLabelName(where, 'matchers key', k);
-    const m = equalityMatchers(options.matchers ?? {});
+    const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
     const [tp, fp, tn, fn] = names.map(n => selector(n, m));
     return new ModelPerformance({ tp, fp, tn, fn }, undefined);
   }
@@ -63,8 +62,7 @@ export class ModelPerformance {
   public static accuracyGauge(options: AccuracyGaugeOptions): ModelPerformance {
     const where = 'ModelPerformance.accuracyGauge';
     validateMetricName(where, 'metric', options.metric);
-    for (const k of Object.keys(options.matchers ?? {})) validatePromLabelName(where, 'matchers key', k);
-    const m: LabelMatcher[] = equalityMatchers(options.matchers ?? {});
+    const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
     return new ModelPerformance(undefined, selector(options.metric, m));
   }
 

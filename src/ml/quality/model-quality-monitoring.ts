@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateMetricName, validateNamespace, validatePromLabelName, validatePromLabels, validateUrl } from '../../common/_names';
-import { equalityMatchers, LabelMatcher, selector } from '../../common/_promql';
+import { LabelMatcher, selector, validatedEqualityMatchers } from '../../common/_promql';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../../dashboards/panel';
 import { PrometheusRules } from '../../rules/prometheus-rules';
@@ -17,7 +17,7 @@ import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersi
 function addVersionPanels(d: GrafanaDashboard, v: ModelVersionOptions, serving: string, where: string): void {
   const legend = `{{${v.modelLabel}}} {{${v.versionLabel}}}`;
   const by = `namespace, ${v.modelLabel}, ${v.versionLabel}`;
-  const base = equalityMatchers(v.matchers ?? {});
+  const base = validatedEqualityMatchers(`${where} versions`, 'matchers', v.matchers);
   d.addRow('Versions');
   d.addPanel(Panel.timeseries({
     title: 'Traffic by model version',
