@@ -1,5 +1,8 @@
 import { App, AppProps, Chart, Duration } from 'cdk8s';
-import { DriftDetector, InferenceRuntime, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, Ratio, SloAlert } from '../src';
+import {
+  AlertRouting, DriftDetector, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, Ratio,
+  Receiver, SecretKey, Severity, SloAlert,
+} from '../src';
 
 /**
  * The example app, the seed scenario: two tenants (tenant-a, tenant-b) run a FastAPI inference service
@@ -13,6 +16,27 @@ import { DriftDetector, InferenceRuntime, MlInferenceMonitoring, ModelPerformanc
 export function buildExampleApp(props: AppProps = {}): App {
   const app = new App(props);
   const chart = new Chart(app, 'ml-monitoring');
+
+  // Alert routing (alertmanager.yaml in the Secret the Alertmanager reads): critical alerts page on-call,
+  // drift and performance alerts start the retraining pipeline, each tenant's warnings go to its channel,
+  // the rest by email. Every credential is a reference to a Secret.
+  const routing = new AlertRouting(chart, 'alert-routing', {
+    namespace: 'monitoring',
+    defaultReceiver: Receiver.email('ml-platform-mail', {
+      to: 'ml-platform@example.com',
+      from: 'alertmanager@example.com',
+      smarthost: 'smtp.example.com:587',
+      authUsername: 'alertmanager',
+      authPassword: SecretKey.of('smtp', 'password'),
+    }),
+  });
+  routing.addTimeInterval({ name: 'weekends', weekdays: ['saturday', 'sunday'] });
+  routing.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.pagerDuty('ml-oncall', { routingKey: SecretKey.of('pagerduty', 'routing-key') }) });
+  routing.addRoute({
+    matchers: [{ label: 'ml_signal', value: 'drift|performance', operator: MatchOperator.REGEX }],
+    receiver: Receiver.webhook('retrain-pipeline', { url: 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain', bearerToken: SecretKey.of('argo-events', 'token') }),
+    continue: true,
+  });
 
   const inference = new MlInferenceMonitoring(chart, 'ml-inference', {
     runtime: InferenceRuntime.fastApi({ port: 'http' }),
@@ -37,6 +61,12 @@ export function buildExampleApp(props: AppProps = {}): App {
   // Per tenant: availability (99.9 % of requests succeed) and latency (99 % of requests within 1 s,
   // a bucket of the instrumentator's histogram) over 30 days, with the four burn-rate tiers.
   for (const tenant of inference.namespaces) {
+    routing.addRoute({
+      namespace: tenant,
+      severity: Severity.WARNING,
+      receiver: Receiver.slack(`${tenant}-slack`, { channel: `#${tenant}-ml-alerts`, apiUrl: SecretKey.of('slack', `${tenant}-webhook-url`) }),
+      muteTimeIntervals: ['weekends'],
+    });
     new SloAlert(chart, `${tenant}-availability`, {
       sli: inference.availability({ namespace: tenant }),
       objective: Objective.percent(99.9),

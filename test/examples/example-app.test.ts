@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildExampleApp } from '../../examples/app';
+import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { synthApp } from '../util/synth';
 
@@ -64,6 +65,16 @@ describe('example app', () => {
       expect(alerts.filter(a => a.alert.includes('Drift')).every(a => a.labels.ml_signal === 'drift')).toBe(true);
       expect(JSON.stringify(rule)).toContain(`namespace=\\"${tenant}\\"`);
     }
+  });
+
+  test('routes critical alerts to PagerDuty, each tenant\'s warnings to its Slack channel, drift to the retraining webhook', () => {
+    const docs = synthApp(buildExampleApp());
+    const config = docs.find(d => d.kind === 'Secret' && d.metadata.name === 'alertmanager-main')!.stringData['alertmanager.yaml'];
+    expect(checkAlertmanagerConfig(config).ok).toBe(true);
+    expect(routesTest(config, { severity: 'critical', namespace: 'tenant-a', alertname: 'ModelErrorRatioHigh' })).toEqual(['ml-oncall']);
+    expect(routesTest(config, { severity: 'warning', namespace: 'tenant-b', alertname: 'ModelLatencyHigh' })).toEqual(['tenant-b-slack']);
+    expect(routesTest(config, { severity: 'warning', namespace: 'tenant-a', alertname: 'ModelDistributionDrift', ml_signal: 'drift' })).toEqual(['retrain-pipeline', 'tenant-a-slack']);
+    expect(routesTest(config, { severity: 'info', alertname: 'Watchdog' })).toEqual(['ml-platform-mail']);
   });
 
   test('synthesis is deterministic: two runs write byte-identical files', () => {

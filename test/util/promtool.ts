@@ -8,7 +8,10 @@ import { requireTool } from './tools';
 
 export interface ToolResult {
   readonly ok: boolean;
+  /** stdout and stderr together. */
   readonly output: string;
+  /** stdout alone. */
+  readonly stdout: string;
 }
 
 function tmpdir(): string {
@@ -18,7 +21,7 @@ function tmpdir(): string {
 function run(tool: string, args: string[], cwd: string, timeoutMs = 120_000): ToolResult {
   const r = spawnSync(requireTool(tool), args, { cwd, encoding: 'utf8', timeout: timeoutMs });
   const killed = r.signal ? `\n(${tool} was stopped by ${r.signal} after ${timeoutMs / 1000}s)` : '';
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() + killed };
+  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() + killed, stdout: (r.stdout ?? '').trim() };
 }
 
 /**
@@ -105,6 +108,20 @@ export function checkAlertmanagerConfig(yamlText: string): ToolResult {
   try {
     fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), yamlText);
     return run('amtool', ['check-config', 'alertmanager.yaml'], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `amtool config routes test`: the receivers an alert with `labels` reaches. */
+export function routesTest(yamlText: string, labels: { [k: string]: string }): string[] {
+  const dir = tmpdir();
+  try {
+    fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), yamlText);
+    const args = ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+    const r = run('amtool', args, dir);
+    if (!r.ok) throw new Error(`amtool config routes test failed:\n${r.output}`);
+    return r.stdout.split('\n').pop()!.split(',').map(x => x.trim()).filter(Boolean);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -26,9 +26,12 @@ export function which(tool: string): string | undefined {
   return r.status === 0 && p ? p : undefined;
 }
 
+/** Other names a tool goes by (Debian installs the Alertmanager server as prometheus-alertmanager). */
+const ALIASES: { [tool: string]: string[] } = { alertmanager: ['prometheus-alertmanager'] };
+
 /** The tool's path, or an Error that says exactly how to install it. Never a silent skip. */
 export function requireTool(tool: string): string {
-  const found = which(tool);
+  const found = [tool, ...(ALIASES[tool] ?? [])].map(which).find(p => p !== undefined);
   if (found) return found;
   const how = INSTALL[tool]?.hint ?? `install ${tool} and put it on PATH`;
   throw new Error(`${tool} is required by the tests and was not found on PATH. ${how}`);
@@ -39,7 +42,7 @@ export function requireTool(tool: string): string {
  * (as on CI and the project's machines); otherwise leaves the clear error to requireTool().
  */
 export function ensureTools(tools: string[]): void {
-  const missing = tools.filter(t => !which(t));
+  const missing = tools.filter(t => ![t, ...(ALIASES[t] ?? [])].some(n => which(n)));
   if (missing.length === 0) return;
   const canInstall = process.getuid?.() === 0 && which('apt-get') !== undefined;
   if (!canInstall) return;

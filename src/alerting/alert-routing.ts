@@ -1,0 +1,252 @@
+import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
+import { renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { Receiver } from './receiver';
+import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
+import { promDuration } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { metadata } from '../common/_metadata';
+import { validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
+import { Severity } from '../common/severity';
+
+/** Props of `AlertRouting`. */
+export interface AlertRoutingProps {
+  /** Where alerts that match no route go. */
+  readonly defaultReceiver: Receiver;
+  /**
+   * Labels alerts are grouped by into one notification.
+   * @default ["namespace", "alertname"]
+   */
+  readonly groupBy?: string[];
+  /**
+   * How long to wait to batch the first notification of a group.
+   * @default Duration.seconds(30)
+   */
+  readonly groupWait?: Duration;
+  /**
+   * How long to wait before notifying about new alerts in a group.
+   * @default Duration.minutes(5)
+   */
+  readonly groupInterval?: Duration;
+  /**
+   * How long before re-sending a notification that is still firing.
+   * @default Duration.hours(4)
+   */
+  readonly repeatInterval?: Duration;
+  /**
+   * Add the standard inhibitions: critical mutes warning (same namespace and alert), an SLO's page tiers
+   * mute its ticket tiers, and a target that is down mutes the latency and error alerts of its service.
+   * @default true
+   */
+  readonly defaultInhibitions?: boolean;
+  /**
+   * The namespace of the configuration Secret (the Alertmanager's).
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The name of the configuration Secret (`alertmanager-<name>` is what the operator reads by default).
+   * @default "alertmanager-main"
+   */
+  readonly secretName?: string;
+}
+
+const OPERATORS = Object.values(MatchOperator) as string[];
+
+/**
+ * An Alertmanager routing tree: receivers, routes, inhibitions and time intervals, rendered into the
+ * `alertmanager.yaml` of a Secret that an Alertmanager managed by the Prometheus Operator reads. Credentials
+ * stay in their own Secrets: list `secretNames` in the Alertmanager's `secrets` and the rendered config
+ * reads them from the mounted files. The Secret is the child `Resource`.
+ */
+export class AlertRouting extends Construct {
+  /** The configuration Secret. */
+  public readonly resource: ApiObject;
+
+  private readonly props: AlertRoutingProps;
+  private readonly receiverByName = new Map<string, Receiver>();
+  private readonly routes: Array<{ [key: string]: unknown }> = [];
+  private readonly inhibitRules: Array<{ [key: string]: unknown }> = [];
+  private readonly timeIntervals: Array<{ [key: string]: unknown }> = [];
+  private readonly referencedIntervals = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: AlertRoutingProps) {
+    super(scope, id);
+    const where = this.node.path;
+    this.props = props;
+    this.register(props.defaultReceiver, 'defaultReceiver');
+    for (const [prop, d] of [['groupWait', props.groupWait], ['groupInterval', props.groupInterval], ['repeatInterval', props.repeatInterval]] as const) {
+      if (d !== undefined) promDuration(d, where, prop);
+    }
+    (props.groupBy ?? []).forEach(l => l === '...' || validatePromLabelName(where, 'groupBy', l));
+    if (props.defaultInhibitions ?? true) {
+      // Equal on slo and ml_service too: SLO alerts share one name, and so do the alerts of two services in
+      // one namespace; a page for one must not mute the other's warnings.
+      this.addInhibitRule({ sourceMatchers: [m('severity', 'critical')], targetMatchers: [m('severity', 'warning')], equal: ['namespace', 'alertname', 'ml_service', 'slo'] });
+      this.addInhibitRule({ sourceMatchers: [m('slo_tier', 'page-.*', MatchOperator.REGEX)], targetMatchers: [m('slo_tier', 'ticket-.*', MatchOperator.REGEX)], equal: ['slo'] });
+      this.addInhibitRule({
+        sourceMatchers: [m('alertname', 'ModelTargetDown')],
+        targetMatchers: [m('alertname', 'ModelLatencyHigh|ModelAverageLatencyHigh|ModelErrorRatioHigh', MatchOperator.REGEX)],
+        equal: ['namespace', 'ml_service'],
+      });
+    }
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: metadata({
+        name: validateObjectName(where, 'secretName', props.secretName ?? 'alertmanager-main'),
+        namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
+      }),
+      type: 'Opaque',
+      // No credential is in here: receivers read theirs from mounted Secret files.
+      stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': TEMPLATES }) }),
+    });
+    this.node.addValidation({ validate: () => this.validateIntervals() });
+  }
+
+  /** Adds a route, checked in the order added. */
+  public addRoute(options: RouteOptions): void {
+    const where = `${this.node.path} route ${this.routes.length + 1}`;
+    this.register(options.receiver, 'receiver');
+    const matchers: AlertMatcher[] = [...(options.matchers ?? [])];
+    if (options.severity) {
+      if (!(options.severity instanceof Severity)) throw invalidProp(where, 'severity', options.severity, 'a Severity');
+      matchers.push(m('severity', options.severity.name));
+    }
+    if (options.namespace !== undefined) matchers.push(m('namespace', validateNamespace(where, 'namespace', options.namespace)));
+    if (options.alertName !== undefined) matchers.push(m('alertname', options.alertName));
+    if (matchers.length === 0) throw invalidProp(where, 'matchers', [], 'at least one matcher (severity, namespace, alertName or matchers); the default receiver takes everything else');
+    for (const i of [...(options.muteTimeIntervals ?? []), ...(options.activeTimeIntervals ?? [])]) this.referencedIntervals.add(i);
+    this.routes.push(clean({
+      receiver: options.receiver.name,
+      matchers: matchers.map((x, i) => renderMatcher(where, `matchers[${i}]`, x)),
+      continue: options.continue,
+      group_by: options.groupBy?.map(l => (l === '...' ? l : validatePromLabelName(where, 'groupBy', l))),
+      group_wait: options.groupWait && promDuration(options.groupWait, where, 'groupWait'),
+      group_interval: options.groupInterval && promDuration(options.groupInterval, where, 'groupInterval'),
+      repeat_interval: options.repeatInterval && promDuration(options.repeatInterval, where, 'repeatInterval'),
+      mute_time_intervals: options.muteTimeIntervals,
+      active_time_intervals: options.activeTimeIntervals,
+    }));
+  }
+
+  /** Adds an inhibition rule. */
+  public addInhibitRule(options: InhibitRuleOptions): void {
+    const where = `${this.node.path} inhibit rule ${this.inhibitRules.length + 1}`;
+    if (!options.sourceMatchers?.length || !options.targetMatchers?.length) {
+      throw invalidProp(where, 'sourceMatchers', options.sourceMatchers, 'at least one source and one target matcher');
+    }
+    this.inhibitRules.push(clean({
+      source_matchers: options.sourceMatchers.map((x, i) => renderMatcher(where, `sourceMatchers[${i}]`, x)),
+      target_matchers: options.targetMatchers.map((x, i) => renderMatcher(where, `targetMatchers[${i}]`, x)),
+      equal: options.equal?.map(l => validatePromLabelName(where, 'equal', l)),
+    }));
+  }
+
+  /** Adds a named time interval (for `muteTimeIntervals` / `activeTimeIntervals` of routes). */
+  public addTimeInterval(options: TimeIntervalOptions): void {
+    const where = `${this.node.path} time interval "${options.name}"`;
+    if (typeof options.name !== 'string' || !/^[a-zA-Z0-9][-a-zA-Z0-9_.]*$/.test(options.name)) {
+      throw invalidProp(this.node.path, 'time interval name', options.name, 'letters, digits, "-", "_" and "."');
+    }
+    if (this.timeIntervals.some(t => t.name === options.name)) throw invalidProp(this.node.path, 'time interval name', options.name, 'a name not already used');
+    // Alertmanager's week starts on Sunday, and a range must not run backwards.
+    const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+    for (const d of options.weekdays ?? []) {
+      const [from, to] = d.split(':');
+      if (!DAYS.includes(from) || (to !== undefined && (!DAYS.includes(to) || DAYS.indexOf(to) < DAYS.indexOf(from)))) {
+        throw invalidProp(where, 'weekdays', d, 'a weekday or a forward range within sunday..saturday, e.g. "monday:friday" (weekends: "saturday", "sunday")');
+      }
+    }
+    const hhmm = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
+    for (const t of options.times ?? []) {
+      if (!hhmm.test(t.start) || !hhmm.test(t.end) || t.start >= t.end) throw invalidProp(where, 'times', `${t.start}-${t.end}`, 'HH:MM to a later HH:MM, e.g. 09:00 to 17:00');
+    }
+    const range = /^-?\d{1,2}(:-?\d{1,2})?$/;
+    for (const d of options.daysOfMonth ?? []) if (!range.test(d)) throw invalidProp(where, 'daysOfMonth', d, 'a day or range such as "1:7"');
+    const month = /^([a-z]+|\d{1,2})(:([a-z]+|\d{1,2}))?$/;
+    for (const mo of options.months ?? []) if (!month.test(mo)) throw invalidProp(where, 'months', mo, 'a month or range such as "december" or "1:3"');
+    this.timeIntervals.push({
+      name: options.name,
+      time_intervals: [clean({
+        weekdays: options.weekdays,
+        times: options.times?.map(t => ({ start_time: t.start, end_time: t.end })),
+        days_of_month: options.daysOfMonth,
+        months: options.months,
+        location: options.location,
+      })],
+    });
+  }
+
+  /** The receivers, default first. */
+  public get receivers(): Receiver[] {
+    return [...this.receiverByName.values()];
+  }
+
+  /** The Secrets the receivers read credentials from: list them in the Alertmanager's `secrets`. */
+  public get secretNames(): string[] {
+    return [...new Set(this.receivers.flatMap(r => r._spec.secrets.map(s => s.ref.secretName)))].sort();
+  }
+
+  /** The rendered alertmanager.yaml. */
+  public renderConfig(): string {
+    const p = this.props;
+    const where = this.node.path;
+    const config = clean({
+      global: { resolve_timeout: '5m' },
+      templates: ['/etc/alertmanager/config/*.tmpl'],
+      route: clean({
+        receiver: p.defaultReceiver.name,
+        group_by: p.groupBy ?? ['namespace', 'alertname'],
+        group_wait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
+        group_interval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
+        repeat_interval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
+        routes: this.routes.length > 0 ? this.routes : undefined,
+      }),
+      inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules : undefined,
+      receivers: this.receivers.map(renderReceiver),
+      time_intervals: this.timeIntervals.length > 0 ? this.timeIntervals : undefined,
+    });
+    return Yaml.stringify(config);
+  }
+
+  private register(r: Receiver, prop: string): void {
+    if (!(r instanceof Receiver)) throw invalidProp(this.node.path, prop, r, 'a Receiver, e.g. Receiver.slack("ml-team", {...})');
+    const existing = this.receiverByName.get(r.name);
+    if (existing && existing !== r) {
+      throw invalidProp(this.node.path, prop, r.name, 'a receiver name used by one receiver only (two different receivers share this name)');
+    }
+    this.receiverByName.set(r.name, r);
+  }
+
+  private validateIntervals(): string[] {
+    const defined = new Set(this.timeIntervals.map(t => t.name as string));
+    return [...this.referencedIntervals].filter(n => !defined.has(n))
+      .map(n => `${this.node.path}: a route refers to time interval "${n}", which is never defined; add it with addTimeInterval()`);
+  }
+}
+
+function m(label: string, value: string, operator = MatchOperator.EQUAL): AlertMatcher {
+  return { label, value, operator };
+}
+
+function renderMatcher(where: string, prop: string, x: AlertMatcher): string {
+  validatePromLabelName(where, `${prop}.label`, x.label);
+  const op = x.operator ?? MatchOperator.EQUAL;
+  if (!OPERATORS.includes(op)) throw invalidProp(where, `${prop}.operator`, op, 'a MatchOperator');
+  if (typeof x.value !== 'string') throw invalidProp(where, `${prop}.value`, x.value, 'a string');
+  if (op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX) {
+    try {
+      new RegExp(`^(?:${x.value})$`);
+    } catch {
+      throw invalidProp(where, `${prop}.value`, x.value, 'a valid regular expression');
+    }
+  }
+  return `${x.label}${op}${JSON.stringify(x.value)}`;
+}
+
+function clean<T extends { [key: string]: unknown }>(o: T): T {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
