@@ -30,3 +30,19 @@ function setPath(obj: { [key: string]: any }, path: string[], value: string): vo
   for (const p of path.slice(0, -1)) cur = (cur[p] ??= {});
   cur[path[path.length - 1]] = value;
 }
+
+/** One receiver of an AlertmanagerConfig: secrets as SecretKeySelectors in the object's namespace. @internal */
+export function renderCrdReceiver(r: Receiver): { [key: string]: unknown } {
+  const spec: ReceiverSpec = r._spec;
+  if (spec.crdKey === '') return { name: spec.name };
+  return { name: spec.name, [spec.crdKey]: [dropUndefined(spec.crdConfig)] };
+}
+
+function dropUndefined(o: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (v === undefined) continue;
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? dropUndefined(v as { [key: string]: unknown }) : v;
+  }
+  return out;
+}

@@ -1,16 +1,41 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { renderCrdReceiver, renderReceiver, TEMPLATES } from './_alertmanager-config';
 import { Receiver } from './receiver';
 import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
-import { validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
+import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { Severity } from '../common/severity';
+import { AlertmanagerConfig } from '../imports/alertmanagerconfig';
+
+/** What `AlertRouting` emits. */
+export enum RoutingOutput {
+  /** A Secret with a complete alertmanager.yaml, for an Alertmanager this app owns. */
+  ALERTMANAGER_SECRET = 'secret',
+  /**
+   * An AlertmanagerConfig object (v1alpha1) that an adopted kube-prometheus-stack merges into its
+   * configuration. The operator adds a `namespace` matcher for the object's namespace to every route and
+   * inhibition (matcher strategy OnNamespace): place it in the tenant's namespace, or set the
+   * Alertmanager's `alertmanagerConfigMatcherStrategy` to None for cluster-wide routing.
+   */
+  ALERTMANAGER_CONFIG = 'alertmanagerconfig',
+}
 
 /** Props of `AlertRouting`. */
 export interface AlertRoutingProps {
+  /**
+   * What to emit.
+   * @default RoutingOutput.ALERTMANAGER_SECRET
+   */
+  readonly output?: RoutingOutput;
+  /**
+   * Labels on the emitted object (for an AlertmanagerConfig: what the Alertmanager's
+   * `alertmanagerConfigSelector` matches).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
   /** Where alerts that match no route go. */
   readonly defaultReceiver: Receiver;
   /**
@@ -45,10 +70,17 @@ export interface AlertRoutingProps {
    */
   readonly namespace?: string;
   /**
-   * The name of the configuration Secret (`alertmanager-<name>` is what the operator reads by default).
-   * @default "alertmanager-main"
+   * The name of the emitted object.
+   * @default "alertmanager-main" for the Secret (what the operator reads for an Alertmanager named main), "ml-monitoring" for an AlertmanagerConfig
    */
-  readonly secretName?: string;
+  readonly name?: string;
+}
+
+interface RouteModel {
+  readonly receiver: string;
+  readonly matchers: AlertMatcher[];
+  readonly options: RouteOptions;
+  readonly where: string;
 }
 
 const OPERATORS = Object.values(MatchOperator) as string[];
@@ -65,9 +97,9 @@ export class AlertRouting extends Construct {
 
   private readonly props: AlertRoutingProps;
   private readonly receiverByName = new Map<string, Receiver>();
-  private readonly routes: Array<{ [key: string]: unknown }> = [];
-  private readonly inhibitRules: Array<{ [key: string]: unknown }> = [];
-  private readonly timeIntervals: Array<{ [key: string]: unknown }> = [];
+  private readonly routes: RouteModel[] = [];
+  private readonly inhibitRules: InhibitRuleOptions[] = [];
+  private readonly timeIntervals: TimeIntervalOptions[] = [];
   private readonly referencedIntervals = new Set<string>();
 
   constructor(scope: Construct, id: string, props: AlertRoutingProps) {
@@ -90,17 +122,27 @@ export class AlertRouting extends Construct {
         equal: ['namespace', 'ml_service'],
       });
     }
-    this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: metadata({
-        name: validateObjectName(where, 'secretName', props.secretName ?? 'alertmanager-main'),
-        namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
-      }),
-      type: 'Opaque',
-      // No credential is in here: receivers read theirs from mounted Secret files.
-      stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': TEMPLATES }) }),
+    const output = props.output ?? RoutingOutput.ALERTMANAGER_SECRET;
+    if (!Object.values(RoutingOutput).includes(output)) throw invalidProp(where, 'output', output, 'a RoutingOutput');
+    const md = metadata({
+      name: validateObjectName(where, 'name', props.name ?? (output === RoutingOutput.ALERTMANAGER_SECRET ? 'alertmanager-main' : 'ml-monitoring')),
+      namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
+      labels: validateKubeLabels(where, 'labels', props.labels),
     });
+    this.resource = output === RoutingOutput.ALERTMANAGER_SECRET
+      ? new ApiObject(this, 'Resource', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: md,
+        type: 'Opaque',
+        // No credential is in here: receivers read theirs from mounted Secret files.
+        stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': TEMPLATES }) }),
+      })
+      : new ApiObject(this, 'Resource', {
+        ...AlertmanagerConfig.GVK,
+        metadata: md,
+        spec: Lazy.any({ produce: () => this.renderAlertmanagerConfigSpec() }),
+      });
     this.node.addValidation({ validate: () => this.validateIntervals() });
   }
 
@@ -117,17 +159,12 @@ export class AlertRouting extends Construct {
     if (options.alertName !== undefined) matchers.push(m('alertname', options.alertName));
     if (matchers.length === 0) throw invalidProp(where, 'matchers', [], 'at least one matcher (severity, namespace, alertName or matchers); the default receiver takes everything else');
     for (const i of [...(options.muteTimeIntervals ?? []), ...(options.activeTimeIntervals ?? [])]) this.referencedIntervals.add(i);
-    this.routes.push(clean({
-      receiver: options.receiver.name,
-      matchers: matchers.map((x, i) => renderMatcher(where, `matchers[${i}]`, x)),
-      continue: options.continue,
-      group_by: options.groupBy?.map(l => (l === '...' ? l : validatePromLabelName(where, 'groupBy', l))),
-      group_wait: options.groupWait && promDuration(options.groupWait, where, 'groupWait'),
-      group_interval: options.groupInterval && promDuration(options.groupInterval, where, 'groupInterval'),
-      repeat_interval: options.repeatInterval && promDuration(options.repeatInterval, where, 'repeatInterval'),
-      mute_time_intervals: options.muteTimeIntervals,
-      active_time_intervals: options.activeTimeIntervals,
-    }));
+    matchers.forEach((x, i) => renderMatcher(where, `matchers[${i}]`, x));
+    options.groupBy?.forEach(l => l === '...' || validatePromLabelName(where, 'groupBy', l));
+    for (const [prop, d] of [['groupWait', options.groupWait], ['groupInterval', options.groupInterval], ['repeatInterval', options.repeatInterval]] as const) {
+      if (d !== undefined) promDuration(d, where, prop);
+    }
+    this.routes.push({ receiver: options.receiver.name, matchers, options, where });
   }
 
   /** Adds an inhibition rule. */
@@ -136,11 +173,10 @@ export class AlertRouting extends Construct {
     if (!options.sourceMatchers?.length || !options.targetMatchers?.length) {
       throw invalidProp(where, 'sourceMatchers', options.sourceMatchers, 'at least one source and one target matcher');
     }
-    this.inhibitRules.push(clean({
-      source_matchers: options.sourceMatchers.map((x, i) => renderMatcher(where, `sourceMatchers[${i}]`, x)),
-      target_matchers: options.targetMatchers.map((x, i) => renderMatcher(where, `targetMatchers[${i}]`, x)),
-      equal: options.equal?.map(l => validatePromLabelName(where, 'equal', l)),
-    }));
+    options.sourceMatchers.forEach((x, i) => renderMatcher(where, `sourceMatchers[${i}]`, x));
+    options.targetMatchers.forEach((x, i) => renderMatcher(where, `targetMatchers[${i}]`, x));
+    options.equal?.forEach(l => validatePromLabelName(where, 'equal', l));
+    this.inhibitRules.push(options);
   }
 
   /** Adds a named time interval (for `muteTimeIntervals` / `activeTimeIntervals` of routes). */
@@ -166,16 +202,7 @@ export class AlertRouting extends Construct {
     for (const d of options.daysOfMonth ?? []) if (!range.test(d)) throw invalidProp(where, 'daysOfMonth', d, 'a day or range such as "1:7"');
     const month = /^([a-z]+|\d{1,2})(:([a-z]+|\d{1,2}))?$/;
     for (const mo of options.months ?? []) if (!month.test(mo)) throw invalidProp(where, 'months', mo, 'a month or range such as "december" or "1:3"');
-    this.timeIntervals.push({
-      name: options.name,
-      time_intervals: [clean({
-        weekdays: options.weekdays,
-        times: options.times?.map(t => ({ start_time: t.start, end_time: t.end })),
-        days_of_month: options.daysOfMonth,
-        months: options.months,
-        location: options.location,
-      })],
-    });
+    this.timeIntervals.push(options);
   }
 
   /** The receivers, default first. */
@@ -201,13 +228,81 @@ export class AlertRouting extends Construct {
         group_wait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
         group_interval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
         repeat_interval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
-        routes: this.routes.length > 0 ? this.routes : undefined,
+        routes: this.routes.length > 0 ? this.routes.map(r => clean({
+          receiver: r.receiver,
+          matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)),
+          continue: r.options.continue,
+          group_by: r.options.groupBy,
+          group_wait: r.options.groupWait && promDuration(r.options.groupWait, r.where, 'groupWait'),
+          group_interval: r.options.groupInterval && promDuration(r.options.groupInterval, r.where, 'groupInterval'),
+          repeat_interval: r.options.repeatInterval && promDuration(r.options.repeatInterval, r.where, 'repeatInterval'),
+          mute_time_intervals: r.options.muteTimeIntervals,
+          active_time_intervals: r.options.activeTimeIntervals,
+        })) : undefined,
       }),
-      inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules : undefined,
+      inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
+        source_matchers: ir.sourceMatchers.map(x => renderMatcher(where, 'sourceMatchers', x)),
+        target_matchers: ir.targetMatchers.map(x => renderMatcher(where, 'targetMatchers', x)),
+        equal: ir.equal,
+      })) : undefined,
       receivers: this.receivers.map(renderReceiver),
-      time_intervals: this.timeIntervals.length > 0 ? this.timeIntervals : undefined,
+      time_intervals: this.timeIntervals.length > 0 ? this.timeIntervals.map(t => ({
+        name: t.name,
+        time_intervals: [clean({
+          weekdays: t.weekdays,
+          times: t.times?.map(x => ({ start_time: x.start, end_time: x.end })),
+          days_of_month: t.daysOfMonth,
+          months: t.months,
+          location: t.location,
+        })],
+      })) : undefined,
     });
     return Yaml.stringify(config);
+  }
+
+  /** The AlertmanagerConfig (v1alpha1) spec of the same routing tree. */
+  private renderAlertmanagerConfigSpec(): { [key: string]: unknown } {
+    const p = this.props;
+    const where = this.node.path;
+    const matchers = (ms: AlertMatcher[]) => ms.map(x => ({ name: x.label, value: x.value, matchType: x.operator ?? MatchOperator.EQUAL }));
+    return clean({
+      route: clean({
+        receiver: p.defaultReceiver.name,
+        groupBy: p.groupBy ?? ['namespace', 'alertname'],
+        groupWait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
+        groupInterval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
+        repeatInterval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
+        routes: this.routes.length > 0 ? this.routes.map(r => clean({
+          receiver: r.receiver,
+          matchers: matchers(r.matchers),
+          continue: r.options.continue,
+          groupBy: r.options.groupBy,
+          groupWait: r.options.groupWait && promDuration(r.options.groupWait, r.where, 'groupWait'),
+          groupInterval: r.options.groupInterval && promDuration(r.options.groupInterval, r.where, 'groupInterval'),
+          repeatInterval: r.options.repeatInterval && promDuration(r.options.repeatInterval, r.where, 'repeatInterval'),
+          muteTimeIntervals: r.options.muteTimeIntervals,
+          activeTimeIntervals: r.options.activeTimeIntervals,
+        })) : undefined,
+      }),
+      receivers: this.receivers.map(renderCrdReceiver),
+      inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
+        sourceMatch: matchers(ir.sourceMatchers), targetMatch: matchers(ir.targetMatchers), equal: ir.equal,
+      })) : undefined,
+      muteTimeIntervals: this.timeIntervals.length > 0 ? this.timeIntervals.map(t => {
+        if (t.location !== undefined) {
+          throw new Error(`${where}: time interval "${t.name}" has a location (${t.location}), which AlertmanagerConfig v1alpha1 cannot express; use UTC times or output ALERTMANAGER_SECRET`);
+        }
+        return {
+          name: t.name,
+          timeIntervals: [clean({
+            weekdays: t.weekdays,
+            times: t.times?.map(x => ({ startTime: x.start, endTime: x.end })),
+            daysOfMonth: t.daysOfMonth?.map(d => { const [a, b] = d.split(':'); return { start: Number(a), end: Number(b ?? a) }; }),
+            months: t.months,
+          })],
+        };
+      }) : undefined,
+    });
   }
 
   private register(r: Receiver, prop: string): void {
@@ -220,7 +315,7 @@ export class AlertRouting extends Construct {
   }
 
   private validateIntervals(): string[] {
-    const defined = new Set(this.timeIntervals.map(t => t.name as string));
+    const defined = new Set(this.timeIntervals.map(t => t.name));
     return [...this.referencedIntervals].filter(n => !defined.has(n))
       .map(n => `${this.node.path}: a route refers to time interval "${n}", which is never defined; add it with addTimeInterval()`);
   }

@@ -16,7 +16,18 @@ export interface ReceiverSpec {
   readonly configsKey: string;
   readonly config: { [key: string]: unknown };
   readonly secrets: ReceiverSecret[];
+  /** The AlertmanagerConfig (v1alpha1) rendering: e.g. `slackConfigs`, with SecretKeySelectors. */
+  readonly crdKey: string;
+  readonly crdConfig: { [key: string]: unknown };
 }
+
+/** Message texts inlined in AlertmanagerConfig receivers (an adopted Alertmanager has not our template file). */
+const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.namespace }} in {{ . }}{{ end }}{{ with .CommonLabels.model }} ({{ . }}){{ end }}';
+const TEXT = '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ with .Labels.namespace }}Tenant: {{ . }} {{ end }}'
+  + '{{ with .Labels.model }}Model: {{ . }} {{ end }}Severity: {{ .Labels.severity }}\n{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}\n{{ end }}'
+  + '{{ with .Annotations.runbook_url }}Runbook: {{ . }}\n{{ end }}{{ end }}';
+
+const sel = (ref: SecretKey) => ({ name: ref.secretName, key: ref.key });
 
 /** Options every receiver takes. */
 export interface ReceiverOptions {
@@ -130,6 +141,8 @@ export class Receiver {
         text: '{{ template "mlmon.text" . }}',
       },
       secrets: [{ fileField: 'api_url_file', ref: secret(w, 'apiUrl', o.apiUrl) }],
+      crdKey: 'slackConfigs',
+      crdConfig: { channel: o.channel, sendResolved: o.sendResolved ?? true, title: TITLE, text: TEXT, apiURL: sel(o.apiUrl) },
     });
   }
 
@@ -155,6 +168,18 @@ export class Receiver {
         html: '{{ template "mlmon.html" . }}',
       },
       secrets: o.authPassword ? [{ fileField: 'auth_password_file', ref: secret(w, 'authPassword', o.authPassword) }] : [],
+      crdKey: 'emailConfigs',
+      crdConfig: {
+        to: o.to,
+        from: o.from,
+        smarthost: o.smarthost,
+        authUsername: o.authUsername,
+        requireTLS: o.requireTls ?? true,
+        sendResolved: o.sendResolved ?? false,
+        headers: [{ key: 'Subject', value: TITLE }],
+        text: TEXT,
+        authPassword: o.authPassword ? sel(o.authPassword) : undefined,
+      },
     });
   }
 
@@ -166,6 +191,8 @@ export class Receiver {
       configsKey: 'pagerduty_configs',
       config: { send_resolved: o.sendResolved ?? true, description: '{{ template "mlmon.title" . }}', severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
       secrets: [{ fileField: 'routing_key_file', ref: secret(w, 'routingKey', o.routingKey) }],
+      crdKey: 'pagerdutyConfigs',
+      crdConfig: { sendResolved: o.sendResolved ?? true, description: TITLE, severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}', routingKey: sel(o.routingKey) },
     });
   }
 
@@ -177,6 +204,8 @@ export class Receiver {
       configsKey: 'opsgenie_configs',
       config: { send_resolved: o.sendResolved ?? true, message: '{{ template "mlmon.title" . }}', description: '{{ template "mlmon.text" . }}', priority: o.priority },
       secrets: [{ fileField: 'api_key_file', ref: secret(w, 'apiKey', o.apiKey) }],
+      crdKey: 'opsgenieConfigs',
+      crdConfig: { sendResolved: o.sendResolved ?? true, message: TITLE, description: TEXT, priority: o.priority, apiKey: sel(o.apiKey) },
     });
   }
 
@@ -193,6 +222,13 @@ export class Receiver {
       configsKey: 'webhook_configs',
       config: { url: o.url, send_resolved: o.sendResolved ?? true, max_alerts: o.maxAlerts },
       secrets: o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'bearerToken', o.bearerToken) }] : [],
+      crdKey: 'webhookConfigs',
+      crdConfig: {
+        url: o.url,
+        sendResolved: o.sendResolved ?? true,
+        maxAlerts: o.maxAlerts,
+        httpConfig: o.bearerToken ? { authorization: { type: 'Bearer', credentials: sel(o.bearerToken) } } : undefined,
+      },
     });
   }
 
@@ -205,6 +241,8 @@ export class Receiver {
       configsKey: 'victorops_configs',
       config: { routing_key: o.routingKey, send_resolved: o.sendResolved ?? true, entity_display_name: '{{ template "mlmon.title" . }}' },
       secrets: [{ fileField: 'api_key_file', ref: secret(w, 'apiKey', o.apiKey) }],
+      crdKey: 'victoropsConfigs',
+      crdConfig: { routingKey: o.routingKey, sendResolved: o.sendResolved ?? true, entityDisplayName: TITLE, apiKey: sel(o.apiKey) },
     });
   }
 
@@ -217,13 +255,21 @@ export class Receiver {
       configsKey: 'webex_configs',
       config: { room_id: o.roomId, send_resolved: o.sendResolved ?? true, api_url: 'https://webexapis.com/v1/messages', message: '{{ template "mlmon.text" . }}' },
       secrets: [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'botToken', o.botToken) }],
+      crdKey: 'webexConfigs',
+      crdConfig: {
+        roomID: o.roomId,
+        sendResolved: o.sendResolved ?? true,
+        apiURL: 'https://webexapis.com/v1/messages',
+        message: TEXT,
+        httpConfig: { authorization: { type: 'Bearer', credentials: sel(o.botToken) } },
+      },
     });
   }
 
   /** A receiver that drops what it is sent (for alerts routed nowhere on purpose). */
   public static none(name: string): Receiver {
     where('none', name);
-    return new Receiver({ name, configsKey: '', config: {}, secrets: [] });
+    return new Receiver({ name, configsKey: '', config: {}, secrets: [], crdKey: '', crdConfig: {} });
   }
 
   /** The receiver's name, unique within a routing tree. */

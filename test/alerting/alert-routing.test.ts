@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AlertRouting, MatchOperator, Receiver, SecretKey, Severity } from '../../src';
+import { AlertRouting, MatchOperator, Receiver, RoutingOutput, SecretKey, Severity } from '../../src';
 import { startAlertmanager } from '../util/alertmanager';
 import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { validateAll } from '../util/schema';
@@ -135,5 +135,44 @@ describe('AlertRouting', () => {
       r.addRoute({ receiver: Receiver.none('w'), severity: Severity.INFO, muteTimeIntervals: ['weekends'], repeatInterval: Duration.hours(12) });
       expect(() => synthChart(c)).toThrow(/refers to time interval "weekends", which is never defined/);
     });
+  });
+});
+
+describe('AlertRouting as an AlertmanagerConfig (adopted kube-prometheus-stack)', () => {
+  function adopted(location?: string) {
+    const chart = testChart('tenant-a');
+    const r = new AlertRouting(chart, 'routing', {
+      output: RoutingOutput.ALERTMANAGER_CONFIG,
+      labels: { release: 'kube-prometheus-stack' },
+      defaultReceiver: Receiver.slack('tenant-a-slack', { channel: '#tenant-a', apiUrl: SecretKey.of('slack', 'webhook-url') }),
+    });
+    r.addTimeInterval({ name: 'weekends', weekdays: ['saturday', 'sunday'], daysOfMonth: ['1:7'], location });
+    r.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.pagerDuty('oncall', { routingKey: SecretKey.of('pagerduty', 'routing-key') }), muteTimeIntervals: ['weekends'] });
+    r.addRoute({ alertName: 'ModelDataDrift', receiver: Receiver.webhook('retrain', { url: 'https://retrain.example/hook', bearerToken: SecretKey.of('retrain', 'token') }) });
+    r.addRoute({ severity: Severity.WARNING, receiver: Receiver.email('mail', { to: 'a@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: SecretKey.of('smtp', 'password') }) });
+    r.addRoute({ severity: Severity.INFO, receiver: Receiver.opsgenie('genie', { apiKey: SecretKey.of('opsgenie', 'key'), priority: 'P3' }) });
+    r.addRoute({ matchers: [{ label: 'team', value: 'vision' }], receiver: Receiver.victorOps('vo', { apiKey: SecretKey.of('vo', 'key'), routingKey: 'ml' }) });
+    r.addRoute({ matchers: [{ label: 'team', value: 'nlp' }], receiver: Receiver.webex('webex', { roomId: 'room-1', botToken: SecretKey.of('webex', 'token') }) });
+    return chart;
+  }
+
+  test('validates against the AlertmanagerConfig CRD, with secrets as SecretKeySelectors and no credential', () => {
+    const docs = synthChart(adopted());
+    validateAll(docs);
+    const amc = oneOfKind(docs, 'AlertmanagerConfig');
+    expect(amc.metadata).toEqual({ name: 'ml-monitoring', namespace: 'tenant-a', labels: { release: 'kube-prometheus-stack' } });
+    expect(amc.spec.route.receiver).toBe('tenant-a-slack');
+    expect(amc.spec.route.routes).toHaveLength(6);
+    expect(amc.spec.route.routes[0]).toEqual({ receiver: 'oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], muteTimeIntervals: ['weekends'] });
+    const rec = (n: string) => amc.spec.receivers.find((x: any) => x.name === n);
+    expect(rec('tenant-a-slack').slackConfigs[0].apiURL).toEqual({ name: 'slack', key: 'webhook-url' });
+    expect(rec('retrain').webhookConfigs[0].httpConfig.authorization.credentials).toEqual({ name: 'retrain', key: 'token' });
+    expect(amc.spec.inhibitRules).toHaveLength(3);
+    expect(amc.spec.muteTimeIntervals[0].timeIntervals[0].daysOfMonth).toEqual([{ start: 1, end: 7 }]);
+    expect(JSON.stringify(docs)).not.toMatch(/webhook-url-value|xoxb/);
+  });
+
+  test('a time zone cannot be expressed in v1alpha1: a clear error instead of a silently different schedule', () => {
+    expect(() => synthChart(adopted('Europe/Berlin'))).toThrow(/time interval "weekends" has a location \(Europe\/Berlin\), which AlertmanagerConfig v1alpha1 cannot express/);
   });
 });
