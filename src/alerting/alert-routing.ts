@@ -217,28 +217,15 @@ export class AlertRouting extends Construct {
 
   /** The rendered alertmanager.yaml. */
   public renderConfig(): string {
-    const p = this.props;
     const where = this.node.path;
     const config = clean({
       global: { resolve_timeout: '5m' },
       templates: ['/etc/alertmanager/config/*.tmpl'],
-      route: clean({
-        receiver: p.defaultReceiver.name,
-        group_by: p.groupBy ?? ['namespace', 'alertname'],
-        group_wait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
-        group_interval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
-        repeat_interval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
-        routes: this.routes.length > 0 ? this.routes.map(r => clean({
-          receiver: r.receiver,
-          matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)),
-          continue: r.options.continue,
-          group_by: r.options.groupBy,
-          group_wait: r.options.groupWait && promDuration(r.options.groupWait, r.where, 'groupWait'),
-          group_interval: r.options.groupInterval && promDuration(r.options.groupInterval, r.where, 'groupInterval'),
-          repeat_interval: r.options.repeatInterval && promDuration(r.options.repeatInterval, r.where, 'repeatInterval'),
-          mute_time_intervals: r.options.muteTimeIntervals,
-          active_time_intervals: r.options.activeTimeIntervals,
-        })) : undefined,
+      route: snakeKeys({
+        ...this.rootFields(),
+        routes: this.routes.length > 0
+          ? this.routes.map(r => snakeKeys({ ...this.routeFields(r), matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) }))
+          : undefined,
       }),
       inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
         source_matchers: ir.sourceMatchers.map(x => renderMatcher(where, 'sourceMatchers', x)),
@@ -262,27 +249,12 @@ export class AlertRouting extends Construct {
 
   /** The AlertmanagerConfig (v1alpha1) spec of the same routing tree. */
   private renderAlertmanagerConfigSpec(): { [key: string]: unknown } {
-    const p = this.props;
     const where = this.node.path;
     const matchers = (ms: AlertMatcher[]) => ms.map(x => ({ name: x.label, value: x.value, matchType: x.operator ?? MatchOperator.EQUAL }));
     return clean({
       route: clean({
-        receiver: p.defaultReceiver.name,
-        groupBy: p.groupBy ?? ['namespace', 'alertname'],
-        groupWait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
-        groupInterval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
-        repeatInterval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
-        routes: this.routes.length > 0 ? this.routes.map(r => clean({
-          receiver: r.receiver,
-          matchers: matchers(r.matchers),
-          continue: r.options.continue,
-          groupBy: r.options.groupBy,
-          groupWait: r.options.groupWait && promDuration(r.options.groupWait, r.where, 'groupWait'),
-          groupInterval: r.options.groupInterval && promDuration(r.options.groupInterval, r.where, 'groupInterval'),
-          repeatInterval: r.options.repeatInterval && promDuration(r.options.repeatInterval, r.where, 'repeatInterval'),
-          muteTimeIntervals: r.options.muteTimeIntervals,
-          activeTimeIntervals: r.options.activeTimeIntervals,
-        })) : undefined,
+        ...this.rootFields(),
+        routes: this.routes.length > 0 ? this.routes.map(r => clean({ ...this.routeFields(r), matchers: matchers(r.matchers) })) : undefined,
       }),
       receivers: this.receivers.map(renderCrdReceiver),
       inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
@@ -302,6 +274,34 @@ export class AlertRouting extends Construct {
           })],
         };
       }) : undefined,
+    });
+  }
+
+  /** The root route's settings, in the AlertmanagerConfig's camelCase (alertmanager.yaml snake-cases them). */
+  private rootFields(): { [key: string]: unknown } {
+    const p = this.props;
+    const where = this.node.path;
+    return {
+      receiver: p.defaultReceiver.name,
+      groupBy: p.groupBy ?? ['namespace', 'alertname'],
+      groupWait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
+      groupInterval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),
+      repeatInterval: promDuration(p.repeatInterval ?? Duration.hours(4), where, 'repeatInterval'),
+    };
+  }
+
+  /** A route's settings but its matchers, whose form differs between the two renderings. */
+  private routeFields(r: RouteModel): { [key: string]: unknown } {
+    const o = r.options;
+    return clean({
+      receiver: r.receiver,
+      continue: o.continue,
+      groupBy: o.groupBy,
+      groupWait: o.groupWait && promDuration(o.groupWait, r.where, 'groupWait'),
+      groupInterval: o.groupInterval && promDuration(o.groupInterval, r.where, 'groupInterval'),
+      repeatInterval: o.repeatInterval && promDuration(o.repeatInterval, r.where, 'repeatInterval'),
+      muteTimeIntervals: o.muteTimeIntervals,
+      activeTimeIntervals: o.activeTimeIntervals,
     });
   }
 
@@ -338,6 +338,13 @@ function renderMatcher(where: string, prop: string, x: AlertMatcher): string {
     }
   }
   return `${x.label}${op}${JSON.stringify(x.value)}`;
+}
+
+/** `groupBy` → `group_by`, dropping undefined values. */
+function snakeKeys(o: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`)] = v;
+  return out;
 }
 
 function clean<T extends { [key: string]: unknown }>(o: T): T {

@@ -179,7 +179,8 @@ export class InferenceQueries {
     return `on (${labels.join(', ')}) (sum ${this.by(labels)} (${this.rec(RECORD.requests)}) >= ${formatNumber(minRate)})`;
   }
 
-  public gauge(g: GaugeSignal, agg: 'sum' | 'max'): string {
-    return `${agg} ${this.by(this.labels(g.byModel))} (${this.sel(g.metric, g.matchers)})`;
+  /** A gauge summed per namespace, service and (where the series carry it) model. */
+  public gaugeSum(g: GaugeSignal): string {
+    return `sum ${this.by(this.labels(g.byModel))} (${this.sel(g.metric, g.matchers)})`;
   }
 }

@@ -174,7 +174,7 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
     const max = a.queue?.maxQueued ?? 50;
     if (typeof max !== 'number' || max < 0) throw invalidProp(s.where, 'alerts.queue.maxQueued', max, 'a number of 0 or more');
     alert('ModelQueueBackingUp', a.queue, { for: Duration.minutes(5), severity: Severity.WARNING },
-      `${q.gauge(spec.queueLength, 'sum')} > ${formatNumber(max)}`,
+      `${q.gaugeSum(spec.queueLength)} > ${formatNumber(max)}`,
       where(`${q.service} requests are backing up`),
       `{{ $value | printf "%.0f" }} requests are waiting (more than ${formatNumber(max)}): add replicas or shed load.`);
   }

@@ -112,9 +112,7 @@ export class Sli {
   /** An SLI from ready expressions (used by MlInferenceMonitoring's availability()). @internal */
   public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string,
     total: (w: string) => string, key: string): Sli {
-    const sli = new Sli(where, name, aggregateBy, bad, total, false, key);
-    sli.rawSums = true;
-    return sli;
+    return new Sli(where, name, aggregateBy, bad, total, false, key, true);
   }
 
   /** @internal */
@@ -138,11 +136,11 @@ export class Sli {
   private readonly partRate: (window: string) => string;
   private readonly totalRate: (window: string) => string;
   private readonly partIsGood: boolean;
-  /** The rate functions already return aggregated sums. */
-  private rawSums = false;
+  /** The rate functions already return aggregated sums (with a missing error series counted as zero). */
+  private readonly rawSums: boolean;
 
   private constructor(where: string, name: string, aggregateBy: string[] | undefined, part: (w: string) => string,
-    total: (w: string) => string, partIsGood: boolean, key: string) {
+    total: (w: string) => string, partIsGood: boolean, key: string, rawSums = false) {
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(name) || name.length > 63) {
       throw invalidProp(where, 'name', name, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "checkout-availability"');
     }
@@ -156,6 +154,7 @@ export class Sli {
     this.partRate = part;
     this.totalRate = total;
     this.partIsGood = partIsGood;
+    this.rawSums = rawSums;
     this._key = `${key};by=${this.aggregateBy.join(',')}`;
   }
 
