@@ -1,35 +1,74 @@
-import { App, AppProps, Chart, Duration } from 'cdk8s';
+import { App, AppProps, Chart, Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
-  AlertRouting, DriftDetector, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, Ratio,
-  Receiver, SecretKey, Severity, SloAlert,
+  DriftDetector, IMonitoringStack, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, MonitoringStack,
+  Objective, Ratio, Receiver, SecretKey, Severity, SloAlert,
 } from '../src';
 
+/** Where alerts that match no route go: the ML platform team's mailbox. */
+const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', {
+  to: 'ml-platform@example.com',
+  from: 'alertmanager@example.com',
+  smarthost: 'smtp.example.com:587',
+  authUsername: 'alertmanager',
+  authPassword: SecretKey.of('smtp', 'password'),
+});
+
 /**
- * The example app, the seed scenario: two tenants (tenant-a, tenant-b) run a FastAPI inference service
+ * The example app, the seed scenario on a stack this app owns: the prometheus-operator, Prometheus
+ * (NodePort 30090 as in the seed), Alertmanager, Grafana, kube-state-metrics and kubelet scraping, with
+ * NetworkPolicies. Two tenants (tenant-a, tenant-b) run a FastAPI inference service
  * (prometheus-fastapi-instrumentator metrics), scraped every 30 s, with the six seed alerts (latency p95
  * above 5 s for 2 m, error ratio above 5 % for 5 m, more than 3 restarts in 10 m, pod not ready for 5 m,
  * CPU above 0.8 cores for 10 m, memory above 90 % of the limit for 5 m), the library's further alerts and
  * the inference dashboard, and per tenant an availability SLO and a latency SLO with error-budget
- * dashboards. It grows with every capability of the library; `npx projen example` writes
- * it to dist/example/.
+ * dashboards, model-quality alerts, and alert routing. It grows with every capability of the library;
+ * `npx projen example` writes it to dist/example/.
  */
 export function buildExampleApp(props: AppProps = {}): App {
   const app = new App(props);
   const chart = new Chart(app, 'ml-monitoring');
-
-  // Alert routing (alertmanager.yaml in the Secret the Alertmanager reads): critical alerts page on-call,
-  // drift and performance alerts start the retraining pipeline, each tenant's warnings go to its channel,
-  // the rest by email. Every credential is a reference to a Secret.
-  const routing = new AlertRouting(chart, 'alert-routing', {
+  const stack = new MonitoringStack(chart, 'stack', {
     namespace: 'monitoring',
-    defaultReceiver: Receiver.email('ml-platform-mail', {
-      to: 'ml-platform@example.com',
-      from: 'alertmanager@example.com',
-      smarthost: 'smtp.example.com:587',
-      authUsername: 'alertmanager',
-      authPassword: SecretKey.of('smtp', 'password'),
-    }),
+    prometheus: {
+      retention: Duration.days(15),
+      storage: { size: Size.gibibytes(50) },
+      externalLabels: { cluster: 'ml-prod' },
+      nodePort: 30090,
+    },
+    alertmanager: { replicas: 2 },
+    grafana: { adminPassword: SecretKey.of('grafana-admin', 'password'), nodePort: 30300, externalUrl: 'https://grafana.example.com' },
+    alerting: { defaultReceiver: DEFAULT_RECEIVER },
+    networkPolicies: true,
   });
+  addMlMonitoring(chart, stack);
+  return app;
+}
+
+/**
+ * The second example: the same monitoring for a kube-prometheus-stack already installed by Helm as
+ * release `kube-prometheus-stack` in `monitoring`. Objects carry `release: kube-prometheus-stack`,
+ * dashboards the sidecar label, and the routing tree is an AlertmanagerConfig.
+ */
+export function buildKubePrometheusStackExampleApp(props: AppProps = {}): App {
+  const app = new App(props);
+  const chart = new Chart(app, 'ml-monitoring-kps');
+  const stack = MonitoringStack.fromKubePrometheusStack(chart, 'kps', {
+    release: 'kube-prometheus-stack',
+    namespace: 'monitoring',
+    grafanaUrl: 'https://grafana.example.com',
+    alerting: { defaultReceiver: DEFAULT_RECEIVER },
+  });
+  addMlMonitoring(chart, stack);
+  return app;
+}
+
+/** The seed scenario's monitoring and routing, made through `stack`. */
+export function addMlMonitoring(chart: Construct, stack: IMonitoringStack): void {
+  // Alert routing: critical alerts page on-call, drift and performance alerts start the retraining
+  // pipeline, each tenant's warnings go to its channel, the rest by email. Every credential is a
+  // reference to a Secret.
+  const routing = stack.alerting;
   routing.addTimeInterval({ name: 'weekends', weekdays: ['saturday', 'sunday'] });
   routing.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.pagerDuty('ml-oncall', { routingKey: SecretKey.of('pagerduty', 'routing-key') }) });
   routing.addRoute({
@@ -44,8 +83,7 @@ export function buildExampleApp(props: AppProps = {}): App {
     selector: { app: 'ml-inference' },
     model: 'fraud-detector',
     scrape: { interval: Duration.seconds(30) },
-    // What the kube-prometheus-stack Prometheus selects by default (until the stack construct lands).
-    selectorLabels: { release: 'kube-prometheus-stack' },
+    stack,
     alertLabels: { team: 'ml-platform' },
     alerts: {
       latency: { threshold: Duration.seconds(5), for: Duration.minutes(2) },
@@ -55,7 +93,6 @@ export function buildExampleApp(props: AppProps = {}): App {
       cpu: { cores: 0.8, for: Duration.minutes(10) },
       memory: { limitRatio: Ratio.percent(90), for: Duration.minutes(5) },
     },
-    dashboard: { namespace: 'monitoring' },
   });
 
   // Per tenant: availability (99.9 % of requests succeed) and latency (99 % of requests within 1 s,
@@ -72,17 +109,15 @@ export function buildExampleApp(props: AppProps = {}): App {
       objective: Objective.percent(99.9),
       window: Duration.days(30),
       namespace: tenant,
-      selectorLabels: { release: 'kube-prometheus-stack' },
+      stack,
       alertLabels: { team: 'ml-platform' },
-      dashboardNamespace: 'monitoring',
     });
     new SloAlert(chart, `${tenant}-latency`, {
       sli: inference.latency(Duration.seconds(1), { namespace: tenant }),
       objective: Objective.percent(99),
       namespace: tenant,
-      selectorLabels: { release: 'kube-prometheus-stack' },
+      stack,
       alertLabels: { team: 'ml-platform' },
-      dashboardNamespace: 'monitoring',
     });
 
     // Model quality per tenant: drift of the fraud score against last week (computed in PromQL), the
@@ -92,7 +127,7 @@ export function buildExampleApp(props: AppProps = {}): App {
     new ModelQualityMonitoring(chart, `${tenant}-quality`, {
       modelName: `fraud-detector-${tenant}`,
       namespace: tenant,
-      selectorLabels: { release: 'kube-prometheus-stack' },
+      stack,
       alertLabels: { team: 'ml-platform' },
       histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', matchers: tenantOnly, threshold: 0.1 }],
       classDrift: [{ name: 'fraud-decision', counter: 'fraud_predictions_total', classLabel: 'decision', matchers: tenantOnly }],
@@ -108,5 +143,4 @@ export function buildExampleApp(props: AppProps = {}): App {
       dataHealth: { matchers: tenantOnly, predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
     });
   }
-  return app;
 }

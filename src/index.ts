@@ -24,3 +24,6 @@ export * from './ml/quality/model-quality-monitoring';
 export * from './alerting/receiver';
 export * from './alerting/routing-options';
 export * from './alerting/alert-routing';
+export * from './stack/i-monitoring-stack';
+export * from './stack/stack-options';
+export * from './stack/monitoring-stack';

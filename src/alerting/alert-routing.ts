@@ -23,21 +23,14 @@ export enum RoutingOutput {
   ALERTMANAGER_CONFIG = 'alertmanagerconfig',
 }
 
-/** Props of `AlertRouting`. */
-export interface AlertRoutingProps {
+/** The routing settings of an `AlertRouting`, also given to a `MonitoringStack` for its `alerting`. */
+export interface AlertRoutingOptions {
   /**
-   * What to emit.
-   * @default RoutingOutput.ALERTMANAGER_SECRET
+   * Where alerts that match no route go.
+   * @default - a receiver named "null" that notifies no one (as in kube-prometheus-stack): alerts that
+   * match no route are dropped
    */
-  readonly output?: RoutingOutput;
-  /**
-   * Labels on the emitted object (for an AlertmanagerConfig: what the Alertmanager's
-   * `alertmanagerConfigSelector` matches).
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-  /** Where alerts that match no route go. */
-  readonly defaultReceiver: Receiver;
+  readonly defaultReceiver?: Receiver;
   /**
    * Labels alerts are grouped by into one notification.
    * @default ["namespace", "alertname"]
@@ -64,8 +57,23 @@ export interface AlertRoutingProps {
    * @default true
    */
   readonly defaultInhibitions?: boolean;
+}
+
+/** Props of `AlertRouting`. */
+export interface AlertRoutingProps extends AlertRoutingOptions {
   /**
-   * The namespace of the configuration Secret (the Alertmanager's).
+   * What to emit.
+   * @default RoutingOutput.ALERTMANAGER_SECRET
+   */
+  readonly output?: RoutingOutput;
+  /**
+   * Labels on the emitted object (for an AlertmanagerConfig: what the Alertmanager's
+   * `alertmanagerConfigSelector` matches).
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+  /**
+   * The namespace of the emitted object (the Alertmanager's).
    * @default - the chart's namespace
    */
   readonly namespace?: string;
@@ -102,11 +110,17 @@ export class AlertRouting extends Construct {
   private readonly timeIntervals: TimeIntervalOptions[] = [];
   private readonly referencedIntervals = new Set<string>();
 
-  constructor(scope: Construct, id: string, props: AlertRoutingProps) {
+  /** The receiver of alerts that match no route. */
+  public readonly defaultReceiver: Receiver;
+  /** What this routing emits. */
+  public readonly output: RoutingOutput;
+
+  constructor(scope: Construct, id: string, props: AlertRoutingProps = {}) {
     super(scope, id);
     const where = this.node.path;
     this.props = props;
-    this.register(props.defaultReceiver, 'defaultReceiver');
+    this.defaultReceiver = props.defaultReceiver ?? Receiver.none('null');
+    this.register(this.defaultReceiver, 'defaultReceiver');
     for (const [prop, d] of [['groupWait', props.groupWait], ['groupInterval', props.groupInterval], ['repeatInterval', props.repeatInterval]] as const) {
       if (d !== undefined) promDuration(d, where, prop);
     }
@@ -124,6 +138,7 @@ export class AlertRouting extends Construct {
     }
     const output = props.output ?? RoutingOutput.ALERTMANAGER_SECRET;
     if (!Object.values(RoutingOutput).includes(output)) throw invalidProp(where, 'output', output, 'a RoutingOutput');
+    this.output = output;
     const md = metadata({
       name: validateObjectName(where, 'name', props.name ?? (output === RoutingOutput.ALERTMANAGER_SECRET ? 'alertmanager-main' : 'ml-monitoring')),
       namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
@@ -282,7 +297,7 @@ export class AlertRouting extends Construct {
     const p = this.props;
     const where = this.node.path;
     return {
-      receiver: p.defaultReceiver.name,
+      receiver: this.defaultReceiver.name,
       groupBy: p.groupBy ?? ['namespace', 'alertname'],
       groupWait: promDuration(p.groupWait ?? Duration.seconds(30), where, 'groupWait'),
       groupInterval: promDuration(p.groupInterval ?? Duration.minutes(5), where, 'groupInterval'),

@@ -123,5 +123,10 @@ export function validateUrl(where: string, prop: string, value: string): string 
     ok = false;
   }
   if (!ok) throw invalidProp(where, prop, value, 'an absolute http:// or https:// URL');
+  const u = new URL(value);
+  if (u.username !== '' || u.password !== '') {
+    throw invalidProp(where, prop, `${u.protocol}//***@${u.host}${u.pathname}`,
+      'a URL without user:password@ (credentials would be written into the YAML): give them as SecretKey references');
+  }
   return value;
 }

@@ -78,6 +78,8 @@ export class GrafanaDashboard extends Construct {
   public readonly title: string;
   /** The emitted ConfigMap. */
   public readonly resource: ApiObject;
+  /** The Grafana folder, if one was given. */
+  public readonly folder?: string;
 
   private readonly panels: Panel[] = [];
   private readonly variables: DashboardVariable[] = [];
@@ -87,6 +89,7 @@ export class GrafanaDashboard extends Construct {
     const where = this.node.path;
     if (typeof props.title !== 'string' || props.title.trim() === '') throw invalidProp(where, 'title', props.title, 'a non-empty title');
     this.title = props.title;
+    this.folder = props.folder;
     this.uid = props.uid ?? defaultUid(where);
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(this.uid)) throw invalidProp(where, 'uid', this.uid, 'at most 40 letters, digits, "-" and "_"');
     const refresh = promDuration(props.refresh ?? Duration.seconds(30), where, 'refresh');

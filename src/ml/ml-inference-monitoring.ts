@@ -14,6 +14,8 @@ import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { ScrapeEndpointOptions } from '../scrape/scrape-options';
 import { ScrapeTarget } from '../scrape/scrape-target';
+import { placement } from '../stack/_placement';
+import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
 /** Where the runbooks of the default alerts live (one anchor per alert name, lower-cased). */
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
@@ -32,12 +34,12 @@ export interface InferenceDashboardOptions {
   readonly title?: string;
   /**
    * The namespace of the dashboard ConfigMap (the Grafana sidecar must watch it).
-   * @default - the rules namespace
+   * @default - the stack's dashboard namespace, else the rules namespace
    */
   readonly namespace?: string;
   /**
    * Labels that make Grafana's sidecar load the dashboard.
-   * @default { grafana_dashboard: "1" }
+   * @default - the stack's dashboard labels, else { grafana_dashboard: "1" }
    */
   readonly sidecarLabels?: { [key: string]: string };
   /**
@@ -101,7 +103,13 @@ export interface MlInferenceMonitoringProps {
    */
   readonly minRequestRate?: number;
   /**
-   * Labels on the monitors and PrometheusRule that make the Prometheus select them, e.g.
+   * The monitoring stack whose Prometheus selects these rules and monitors and whose Grafana loads the dashboard.
+   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
+   */
+  readonly stack?: IMonitoringStack;
+  /**
+   * Labels on the monitors and PrometheusRule that make the Prometheus select them (added to the
+   * stack's), e.g.
    * `{ release: 'kube-prometheus-stack' }`.
    * @default - none
    */
@@ -123,7 +131,7 @@ export interface MlInferenceMonitoringProps {
   readonly runbookBaseUrl?: string;
   /**
    * Grafana's external URL; when set, alerts carry a `dashboard_url` annotation to the dashboard.
-   * @default - no dashboard_url annotation
+   * @default - the stack's Grafana URL, else no dashboard_url annotation
    */
   readonly grafanaUrl?: string;
   /**
@@ -183,7 +191,8 @@ export class MlInferenceMonitoring extends Construct {
     if (Object.keys(selector).length === 0) {
       throw invalidProp(where, 'selector', props.selector, 'at least one label of the model service, e.g. { app: "ml-inference" }');
     }
-    const selectorLabels = validateKubeLabels(where, 'selectorLabels', props.selectorLabels);
+    const place = placement(where, props.stack, props.selectorLabels);
+    const selectorLabels = place.selectorLabels;
     const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
     for (const reserved of [SERVICE_LABEL, 'namespace', 'severity']) {
       if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, `labels other than ${SERVICE_LABEL}, namespace and severity, which the alerts set`);
@@ -202,7 +211,7 @@ export class MlInferenceMonitoring extends Construct {
     }
     const rulesNamespace = props.rulesNamespace !== undefined ? validateNamespace(where, 'rulesNamespace', props.rulesNamespace) : namespaces[0];
     const runbookBaseUrl = validateUrl(where, 'runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
-    const grafanaUrl = props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : undefined;
+    const grafanaUrl = props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : place.grafanaUrl;
 
     // Scraping: one monitor per namespace (its Secrets live there), each stamping the identity label.
     const scrape = props.scrape ?? {};
@@ -246,9 +255,9 @@ export class MlInferenceMonitoring extends Construct {
         uid,
         description: `Requests, errors, latency and pods of ${this.serviceName} (${spec.name} runtime) in ${namespaces.join(', ')}.`,
         tags: ['ml-monitoring', 'inference', spec.name],
-        namespace: dashboardOptions.namespace ?? rulesNamespace,
+        namespace: dashboardOptions.namespace ?? place.dashboardNamespace ?? rulesNamespace,
         configMapName: `${this.serviceName}-inference-dashboard`,
-        sidecarLabels: dashboardOptions.sidecarLabels,
+        sidecarLabels: dashboardOptions.sidecarLabels ?? place.dashboardLabels,
         folder: dashboardOptions.folder,
         variables: inferenceVariables(queries),
       });
@@ -258,6 +267,7 @@ export class MlInferenceMonitoring extends Construct {
           : (alerts.latency?.threshold?.toMilliseconds({ integral: false }) ?? 5000) / 1000,
         errorRatio: alerts.errorRatio?.enabled === false ? undefined : Number(formatNumber(alerts.errorRatio?.threshold?.fraction ?? 0.05)),
       });
+      place.stack?.addDashboard(this.dashboard);
     }
   }
 

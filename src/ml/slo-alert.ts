@@ -6,12 +6,14 @@ import { Objective } from './objective';
 import { Sli } from './sli';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
-import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { formatNumber } from '../common/_number';
 import { Severity } from '../common/severity';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../dashboards/panel';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { Placement, placement } from '../stack/_placement';
+import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
 /** One burn-rate alert tier. */
 export interface SloTierOptions {
@@ -99,7 +101,12 @@ export interface SloAlertProps {
    */
   readonly namespace?: string;
   /**
-   * Labels on the PrometheusRules that make the Prometheus select them.
+   * The monitoring stack whose Prometheus selects these rules and whose Grafana loads the dashboard.
+   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
+   */
+  readonly stack?: IMonitoringStack;
+  /**
+   * Labels on the PrometheusRules that make the Prometheus select them (added to the stack's).
    * @default - none
    */
   readonly selectorLabels?: { [key: string]: string };
@@ -125,7 +132,7 @@ export interface SloAlertProps {
   readonly dashboard?: boolean;
   /**
    * The namespace of the dashboard ConfigMap.
-   * @default - the rules namespace
+   * @default - the stack's dashboard namespace, else the rules namespace
    */
   readonly dashboardNamespace?: string;
 }
@@ -202,7 +209,8 @@ export class SloAlert extends Construct {
     const interval = props.evaluationInterval ?? Duration.seconds(30);
     promDuration(interval, where, 'evaluationInterval');
     const namespace = props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined;
-    const selectorLabels = validateKubeLabels(where, 'selectorLabels', props.selectorLabels);
+    const place = placement(where, props.stack, props.selectorLabels);
+    const selectorLabels = place.selectorLabels;
     const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
     for (const reserved of ['slo', 'sli', 'slo_tier', 'severity']) {
       if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, 'labels other than slo, sli, slo_tier and severity, which the alerts set');
@@ -260,7 +268,8 @@ export class SloAlert extends Construct {
     });
 
     if (props.dashboard ?? true) {
-      this.dashboard = this.addDashboard(sli, budget, props, namespace);
+      this.dashboard = this.addDashboard(sli, budget, props, namespace, place);
+      place.stack?.addDashboard(this.dashboard);
     }
   }
 
@@ -269,14 +278,15 @@ export class SloAlert extends Construct {
     return this.rules.ruleCount + this.sliRules.ruleCount;
   }
 
-  private addDashboard(sli: Sli, budget: number, props: SloAlertProps, namespace: string | undefined): GrafanaDashboard {
+  private addDashboard(sli: Sli, budget: number, props: SloAlertProps, namespace: string | undefined, place: Placement): GrafanaDashboard {
     const d = new GrafanaDashboard(this, 'Dashboard', {
       title: `SLO: ${this.sloName}`,
       uid: `slo-${this.sloName}`.slice(0, 40),
       description: `Error budget of ${this.sloName}: objective ${props.objective}% of ${sli.name}.`,
       tags: ['ml-monitoring', 'slo'],
-      namespace: props.dashboardNamespace ?? namespace,
+      namespace: props.dashboardNamespace ?? place.dashboardNamespace ?? namespace,
       configMapName: `slo-${this.sloName}-dashboard`,
+      sidecarLabels: place.dashboardLabels,
       timeRange: Duration.days(7),
     });
     const slo = `slo="${this.sloName}"`;

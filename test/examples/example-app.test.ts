@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildExampleApp } from '../../examples/app';
+import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
 import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { synthApp } from '../util/synth';
@@ -27,7 +27,7 @@ describe('example app', () => {
 
   test('is the seed scenario: two tenants, FastAPI, 30s scraping, the six seed alerts, the dashboard', () => {
     const docs = synthApp(buildExampleApp());
-    const monitors = docs.filter(d => d.kind === 'ServiceMonitor');
+    const monitors = docs.filter(d => d.kind === 'ServiceMonitor' && d.metadata.name === 'ml-inference');
     expect(monitors.map(d => d.metadata.namespace)).toEqual(['tenant-a', 'tenant-b']);
     expect(monitors.every(d => d.spec.endpoints[0].interval === '30s')).toBe(true);
     const rules = docs.filter(d => d.kind === 'PrometheusRule').flatMap(d => d.spec.groups[0].rules as any[]);
@@ -69,12 +69,40 @@ describe('example app', () => {
 
   test('routes critical alerts to PagerDuty, each tenant\'s warnings to its Slack channel, drift to the retraining webhook', () => {
     const docs = synthApp(buildExampleApp());
-    const config = docs.find(d => d.kind === 'Secret' && d.metadata.name === 'alertmanager-main')!.stringData['alertmanager.yaml'];
+    const config = docs.find(d => d.kind === 'Secret' && d.metadata.name === 'alertmanager-ml-monitoring')!.stringData['alertmanager.yaml'];
     expect(checkAlertmanagerConfig(config).ok).toBe(true);
     expect(routesTest(config, { severity: 'critical', namespace: 'tenant-a', alertname: 'ModelErrorRatioHigh' })).toEqual(['ml-oncall']);
     expect(routesTest(config, { severity: 'warning', namespace: 'tenant-b', alertname: 'ModelLatencyHigh' })).toEqual(['tenant-b-slack']);
     expect(routesTest(config, { severity: 'warning', namespace: 'tenant-a', alertname: 'ModelDistributionDrift', ml_signal: 'drift' })).toEqual(['retrain-pipeline', 'tenant-a-slack']);
     expect(routesTest(config, { severity: 'info', alertname: 'Watchdog' })).toEqual(['ml-platform-mail']);
+  });
+
+  test('runs on the owned stack: its Prometheus selects every monitor and rule, its Grafana mounts every dashboard, NodePort 30090 as in the seed', () => {
+    const docs = synthApp(buildExampleApp());
+    const prometheus = docs.find(d => d.kind === 'Prometheus')!;
+    const sel = prometheus.spec.ruleSelector.matchLabels;
+    const selected = docs.filter(d => ['ServiceMonitor', 'PrometheusRule'].includes(d.kind));
+    expect(selected.length).toBeGreaterThan(15);
+    for (const d of selected) for (const [k, v] of Object.entries(sel)) expect(d.metadata.labels?.[k]).toBe(v);
+    const dashboards = docs.filter(d => d.kind === 'ConfigMap' && d.metadata.labels?.grafana_dashboard === '1');
+    const grafana = docs.find(d => d.kind === 'Deployment' && d.metadata.name === 'ml-monitoring-grafana')!;
+    const mounted = grafana.spec.template.spec.volumes.map((v: any) => v.configMap?.name).filter(Boolean);
+    expect(dashboards.length).toBe(7); // inference, 4 SLOs, 2 model-quality
+    for (const d of dashboards) expect(mounted).toContain(d.metadata.name);
+    expect(docs.find(d => d.kind === 'Service' && d.metadata.name === 'ml-monitoring-prometheus')!.spec.ports[0].nodePort).toBe(30090);
+    expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'pagerduty', 'slack', 'smtp']);
+  });
+
+  test('the second example adopts a kube-prometheus-stack: release labels, sidecar labels, an AlertmanagerConfig', () => {
+    const docs = synthApp(buildKubePrometheusStackExampleApp());
+    proveAll(docs);
+    expect(docs.filter(d => ['Prometheus', 'Deployment', 'Secret'].includes(d.kind))).toEqual([]);
+    for (const d of docs.filter(x => ['ServiceMonitor', 'PrometheusRule', 'AlertmanagerConfig'].includes(x.kind))) {
+      expect(d.metadata.labels?.release).toBe('kube-prometheus-stack');
+    }
+    const amc = docs.find(d => d.kind === 'AlertmanagerConfig')!;
+    expect(amc.spec.route.receiver).toBe('ml-platform-mail');
+    expect(amc.spec.receivers.map((r: any) => r.name)).toEqual(['ml-platform-mail', 'ml-oncall', 'retrain-pipeline', 'tenant-a-slack', 'tenant-b-slack']);
   });
 
   test('synthesis is deterministic: two runs write byte-identical files', () => {

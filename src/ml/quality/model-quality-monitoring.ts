@@ -1,17 +1,19 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { promDuration } from '../../common/_duration';
-import { invalidProp } from '../../common/_errors';
-import { validateKubeLabels, validateLabelValue, validateMetricName, validateNamespace, validatePromLabelName, validatePromLabels, validateUrl } from '../../common/_names';
-import { LabelMatcher, selector, validatedEqualityMatchers } from '../../common/_promql';
-import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
-import { Panel, PanelUnit } from '../../dashboards/panel';
-import { PrometheusRules } from '../../rules/prometheus-rules';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../ml-inference-monitoring';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QUALITY_RECORD, QualityContext } from './_quality-rules';
 import { DriftDetector } from './drift-detector';
 import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions } from './quality-options';
+import { promDuration } from '../../common/_duration';
+import { invalidProp } from '../../common/_errors';
+import { validateLabelValue, validateMetricName, validateNamespace, validatePromLabelName, validatePromLabels, validateUrl } from '../../common/_names';
+import { LabelMatcher, selector, validatedEqualityMatchers } from '../../common/_promql';
+import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
+import { Panel, PanelUnit } from '../../dashboards/panel';
+import { PrometheusRules } from '../../rules/prometheus-rules';
+import { placement } from '../../stack/_placement';
+import { IMonitoringStack } from '../../stack/i-monitoring-stack';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../ml-inference-monitoring';
 
 /** Traffic by version, and for canaries the error ratio and p95 latency of each version side by side. */
 function addVersionPanels(d: GrafanaDashboard, v: ModelVersionOptions, serving: string, where: string): void {
@@ -99,7 +101,12 @@ export interface ModelQualityMonitoringProps {
    */
   readonly namespace?: string;
   /**
-   * Labels on the PrometheusRule that make the Prometheus select it.
+   * The monitoring stack whose Prometheus selects these rules and whose Grafana loads the dashboard.
+   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
+   */
+  readonly stack?: IMonitoringStack;
+  /**
+   * Labels on the PrometheusRule that make the Prometheus select it (added to the stack's).
    * @default - none
    */
   readonly selectorLabels?: { [key: string]: string };
@@ -148,10 +155,11 @@ export class ModelQualityMonitoring extends Construct {
       if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, 'labels other than model, ml_signal and severity, which the alerts set');
     }
     const namespace = props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined;
+    const place = placement(where, props.stack, props.selectorLabels);
     this.rules = new PrometheusRules(this, 'Rules', {
       name: `${model.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-quality`.replace(/^[^a-z0-9]+/, ''),
       namespace,
-      labels: validateKubeLabels(where, 'selectorLabels', props.selectorLabels),
+      labels: place.selectorLabels,
     });
     const group = this.rules.addGroup(`ml-quality.${model}`);
     const c: QualityContext = {
@@ -175,7 +183,8 @@ export class ModelQualityMonitoring extends Construct {
         title: `Model quality: ${model}`,
         uid: `ml-quality-${model}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40),
         tags: ['ml-monitoring', 'model-quality'],
-        namespace,
+        namespace: place.dashboardNamespace ?? namespace,
+        sidecarLabels: place.dashboardLabels,
         configMapName: this.rules.resource.name.replace(/-quality$/, '-quality-dashboard'),
         timeRange: Duration.days(7),
       });
@@ -251,6 +260,7 @@ export class ModelQualityMonitoring extends Construct {
         addVersionPanels(d, props.versions, serving, where);
       }
       this.dashboard = d;
+      place.stack?.addDashboard(d);
     }
   }
 }

@@ -1,0 +1,69 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackService,
+  stackServiceAccount, validateImage, validateNodePort, validateReplicas,
+} from './_common';
+import { clean, storage } from './_prometheus';
+import { AlertmanagerOptions } from './stack-options';
+import { AlertRouting } from '../alerting/alert-routing';
+import { promDuration, toMillis } from '../common/_duration';
+import { validateUrl } from '../common/_names';
+import { Alertmanager } from '../imports/alertmanager';
+import { ScrapeTarget } from '../scrape/scrape-target';
+
+const COMPONENT = 'alertmanager';
+
+/**
+ * The `Alertmanager` object, reading its configuration from the routing's Secret and mounting the Secrets
+ * its receivers read credentials from; its ServiceAccount (no API access), Service and ServiceMonitor.
+ */
+export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routing: AlertRouting): kplus.Service {
+  const where = `${ctx.where} alertmanager`;
+  const serviceName = `${ctx.name}-alertmanager`;
+  const image = validateImage(where, 'image', o.image ?? IMAGES.alertmanager);
+  const replicas = validateReplicas(where, 'replicas', o.replicas) ?? 1;
+  promDuration(o.retention ?? Duration.hours(120), where, 'retention');
+  // The Alertmanager schema takes hours, minutes and seconds only (no days).
+  const retentionMs = toMillis(o.retention ?? Duration.hours(120), where, 'retention');
+  const retention = [[3600_000, 'h'], [60_000, 'm'], [1000, 's']].reduce((acc, [unit, suffix]) => {
+    const n = Math.floor(acc.rest / (unit as number));
+    return { text: n > 0 ? `${acc.text}${n}${suffix}` : acc.text, rest: acc.rest - n * (unit as number) };
+  }, { text: '', rest: retentionMs }).text || `${retentionMs}ms`;
+  const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
+  const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
+  const sa = stackServiceAccount(ctx, 'AlertmanagerServiceAccount', COMPONENT, serviceName, false);
+  const storageSpec = o.storage ? storage(where, 'storage', o.storage) : undefined;
+  new ApiObject(ctx.scope, 'Alertmanager', {
+    ...Alertmanager.GVK,
+    metadata: { name: ctx.name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
+    spec: {
+      // Resolved at synth: receivers and their Secrets may be added after the stack is made.
+      ...clean({
+        image,
+        imagePullPolicy: 'IfNotPresent',
+        version: imageVersion(image),
+        replicas,
+        retention,
+        serviceAccountName: sa.name,
+        automountServiceAccountToken: false,
+        configSecret: routing.resource.name,
+        externalUrl,
+        resources: kubeResources(o.resources ?? resources('50m', 128, 256)),
+        storage: storageSpec,
+        securityContext: restrictedOperatedPod(),
+        podMetadata: { labels: componentLabels(ctx, COMPONENT) },
+      }),
+      secrets: Lazy.any({ produce: () => routing.secretNames.length > 0 ? routing.secretNames : undefined }),
+    },
+  });
+  const service = stackService(ctx, 'AlertmanagerService', COMPONENT, serviceName, [{ name: 'web', port: 9093, nodePort }]);
+  new ScrapeTarget(ctx.scope, 'AlertmanagerScrape', {
+    namespace: ctx.namespace,
+    name: serviceName,
+    selector: componentLabels(ctx, COMPONENT),
+    port: 'web',
+    labels: ctx.selectorLabels,
+  });
+  return service;
+}

@@ -1,0 +1,129 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IMAGES, StackContext, bindClusterRole, componentLabels, podSelector, res, resources, restrictedContainer, stackService, stackServiceAccount, validateImage } from './_common';
+import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
+import { ServiceMonitor } from '../imports/servicemonitor';
+import { ScrapeTarget } from '../scrape/scrape-target';
+
+/** The resources kube-state-metrics watches: what the pod and workload alerts read, nothing more. */
+const KSM_RESOURCES: [string, string, string][] = [
+  ['', 'pods', 'pods'], ['', 'nodes', 'nodes'], ['', 'namespaces', 'namespaces'], ['', 'services', 'services'],
+  ['', 'persistentvolumeclaims', 'persistentvolumeclaims'],
+  ['apps', 'deployments', 'deployments'], ['apps', 'replicasets', 'replicasets'], ['apps', 'statefulsets', 'statefulsets'],
+  ['apps', 'daemonsets', 'daemonsets'], ['autoscaling', 'horizontalpodautoscalers', 'horizontalpodautoscalers'],
+];
+
+/** kube-state-metrics: Deployment, ServiceAccount, list/watch-only ClusterRole, Service and ServiceMonitor. */
+export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOptions): void {
+  const component = 'kube-state-metrics';
+  const where = `${ctx.where} kubeStateMetrics`;
+  const name = `${ctx.name}-kube-state-metrics`;
+  const image = validateImage(where, 'image', o.image ?? IMAGES.kubeStateMetrics);
+  const sa = stackServiceAccount(ctx, 'KubeStateMetricsServiceAccount', component, name, true);
+  const role = new kplus.ClusterRole(ctx.scope, 'KubeStateMetricsClusterRole', { metadata: { name, labels: componentLabels(ctx, component) } });
+  role.allow(['list', 'watch'], ...KSM_RESOURCES.map(([g, r]) => res(g, r)));
+  bindClusterRole(ctx, 'KubeStateMetricsClusterRoleBinding', component, role, sa);
+  const deployment = new kplus.Deployment(ctx.scope, 'KubeStateMetrics', {
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
+    replicas: 1,
+    serviceAccount: sa,
+    automountServiceAccountToken: true,
+    securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
+    containers: [{
+      name: 'kube-state-metrics',
+      image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`],
+      ports: [{ number: 8080, name: 'http-metrics' }, { number: 8081, name: 'telemetry' }],
+      securityContext: restrictedContainer(65534),
+      resources: o.resources ?? resources('50m', 128, 256),
+      readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),
+      liveness: kplus.Probe.fromHttpGet('/livez', { port: 8080 }),
+    }],
+  });
+  for (const [k, v] of Object.entries(podSelector(ctx, component))) deployment.podMetadata.addLabel(k, v);
+  stackService(ctx, 'KubeStateMetricsService', component, name, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }]);
+  new ScrapeTarget(ctx.scope, 'KubeStateMetricsScrape', {
+    namespace: ctx.namespace,
+    name,
+    selector: componentLabels(ctx, component),
+    port: 'http-metrics',
+    // Its series describe other pods: their namespace and pod labels must win over the target's.
+    honorLabels: true,
+    labels: ctx.selectorLabels,
+  });
+}
+
+/**
+ * Kubelet and cAdvisor scraping, through the Service and Endpoints of every kubelet that the operator keeps
+ * in kube-system (`--kubelet-service`). cAdvisor's series carry the namespace, pod and container they
+ * describe, so labels are honoured.
+ */
+export function addKubeletScrape(ctx: StackContext, kubeletService: string): void {
+  const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+  const endpoint = (path: string) => ({
+    port: 'https-metrics',
+    scheme: 'https',
+    path,
+    interval: '30s',
+    honorLabels: true,
+    honorTimestamps: path === '/metrics/cadvisor' ? false : undefined,
+    bearerTokenFile: `${sa}/token`,
+    // Kubelet serving certificates are signed by the cluster CA on some clusters and self-signed on others.
+    tlsConfig: { caFile: `${sa}/ca.crt`, insecureSkipVerify: true },
+    relabelings: [{ action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }],
+  });
+  const ns = kubeletService.split('/')[0];
+  new ApiObject(ctx.scope, 'KubeletScrape', {
+    ...ServiceMonitor.GVK,
+    metadata: { name: `${ctx.name}-kubelet`, namespace: ctx.namespace, labels: { ...componentLabels(ctx, 'kubelet'), ...ctx.selectorLabels } },
+    spec: {
+      jobLabel: 'k8s-app',
+      namespaceSelector: { matchNames: [ns] },
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'kubelet', 'k8s-app': 'kubelet' } },
+      endpoints: [endpoint('/metrics'), endpoint('/metrics/cadvisor')].map(e => JSON.parse(JSON.stringify(e))),
+    },
+  });
+}
+
+/**
+ * node-exporter as a DaemonSet on every node. It reads the host's /proc, /sys and root filesystem read-only
+ * and shares the host's PID and network namespaces, so it cannot meet the restricted Pod Security Standard;
+ * it still runs as a non-root user with no capabilities and no privilege escalation.
+ */
+export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): void {
+  const component = 'node-exporter';
+  const where = `${ctx.where} nodeExporter`;
+  const name = `${ctx.name}-node-exporter`;
+  const image = validateImage(where, 'image', o.image ?? IMAGES.nodeExporter);
+  const ds = new kplus.DaemonSet(ctx.scope, 'NodeExporter', {
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
+    automountServiceAccountToken: false,
+    hostNetwork: true,
+    securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
+  });
+  for (const [k, v] of Object.entries(podSelector(ctx, component))) ds.podMetadata.addLabel(k, v);
+  ds.scheduling.tolerate(new kplus.TaintedNode([kplus.NodeTaintQuery.any()]));
+  const c = ds.addContainer({
+    name: 'node-exporter',
+    image,
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+    args: ['--path.procfs=/host/proc', '--path.sysfs=/host/sys', '--path.rootfs=/host/root', '--web.listen-address=:9100'],
+    ports: [{ number: 9100, name: 'http-metrics' }],
+    securityContext: restrictedContainer(65534),
+    resources: o.resources ?? resources('50m', 64, 128),
+  });
+  for (const [vol, path] of [['proc', '/proc'], ['sys', '/sys'], ['root', '/']]) {
+    c.mount(`/host/${vol}`, kplus.Volume.fromHostPath(ctx.scope, `NodeExporter-${vol}`, vol, { path }), { readOnly: true });
+  }
+  ApiObject.of(ds).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+  stackService(ctx, 'NodeExporterService', component, name, [{ name: 'http-metrics', port: 9100 }]);
+  new ScrapeTarget(ctx.scope, 'NodeExporterScrape', {
+    namespace: ctx.namespace,
+    name,
+    selector: componentLabels(ctx, component),
+    port: 'http-metrics',
+    relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }],
+    labels: ctx.selectorLabels,
+  });
+}

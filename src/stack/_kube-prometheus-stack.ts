@@ -1,0 +1,52 @@
+import { Construct } from 'constructs';
+import { IMonitoringStack } from './i-monitoring-stack';
+import type { KubePrometheusStackOptions } from './monitoring-stack';
+import { AlertRouting, RoutingOutput } from '../alerting/alert-routing';
+import { invalidProp } from '../common/_errors';
+import { validateKubeLabels, validateLabelValue, validateNamespace, validateObjectName, validateUrl } from '../common/_names';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+
+/** A kube-prometheus-stack installed by Helm, adopted: see `MonitoringStack.fromKubePrometheusStack`. */
+export class AdoptedKubePrometheusStack extends Construct implements IMonitoringStack {
+  public readonly namespace: string;
+  public readonly selectorLabels: { [key: string]: string };
+  public readonly dashboardLabels: { [key: string]: string };
+  public readonly dashboardNamespace: string;
+  public readonly grafanaUrl?: string;
+  public readonly alerting: AlertRouting;
+
+  constructor(scope: Construct, id: string, o: KubePrometheusStackOptions) {
+    super(scope, id);
+    const where = `${this.node.path} (MonitoringStack.fromKubePrometheusStack)`;
+    if (o === undefined || typeof o.release !== 'string' || o.release === '') {
+      throw invalidProp(where, 'release', o?.release, 'the Helm release name of the kube-prometheus-stack, e.g. "kube-prometheus-stack"');
+    }
+    validateLabelValue(where, 'release', o.release);
+    this.namespace = validateNamespace(where, 'namespace', o.namespace);
+    this.selectorLabels = validateKubeLabels(where, 'selectorLabels', o.selectorLabels ?? { release: o.release });
+    if (Object.keys(this.selectorLabels).length === 0) {
+      throw invalidProp(where, 'selectorLabels', o.selectorLabels, 'at least one label the release\'s Prometheus selects by');
+    }
+    this.dashboardLabels = validateKubeLabels(where, 'dashboardLabels', o.dashboardLabels ?? { grafana_dashboard: '1' });
+    if (Object.keys(this.dashboardLabels).length === 0) throw invalidProp(where, 'dashboardLabels', o.dashboardLabels, 'the label the Grafana sidecar watches');
+    this.dashboardNamespace = validateNamespace(where, 'dashboardNamespace', o.dashboardNamespace ?? this.namespace);
+    this.grafanaUrl = o.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', o.grafanaUrl).replace(/\/+$/, '') : undefined;
+    this.alerting = new AlertRouting(this, 'Alerting', {
+      ...o.alerting,
+      output: RoutingOutput.ALERTMANAGER_CONFIG,
+      name: validateObjectName(where, 'alertmanagerConfigName', o.alertmanagerConfigName ?? 'ml-monitoring'),
+      namespace: this.namespace,
+      labels: this.selectorLabels,
+    });
+  }
+
+  public addDashboard(dashboard: GrafanaDashboard): void {
+    if (!(dashboard instanceof GrafanaDashboard)) throw invalidProp(this.node.path, 'dashboard', dashboard, 'a GrafanaDashboard');
+    // The sidecar finds it by its labels, in any namespace.
+    for (const [k, v] of Object.entries(this.dashboardLabels)) {
+      if (dashboard.resource.metadata.getLabel(k) !== v) {
+        throw invalidProp(dashboard.node.path, 'sidecarLabels', k, `the sidecar label ${k}=${v} of the adopted stack`);
+      }
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import * as kplus from 'cdk8s-plus-28';
+import { IMAGES, StackContext, bindClusterRole, componentLabels, podSelector, res, resources, restrictedContainer, stackService, stackServiceAccount, validateImage } from './_common';
+import { OperatorOptions } from './stack-options';
+
+const COMPONENT = 'prometheus-operator';
+const CRUD = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+
+/**
+ * The prometheus-operator: Deployment, ServiceAccount, least-privilege ClusterRole and a metrics Service.
+ * It also keeps a Service and Endpoints of every kubelet in `kubeletService`, for cAdvisor scraping.
+ */
+export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletService: string | undefined): kplus.Service {
+  const where = `${ctx.where} operator`;
+  const name = `${ctx.name}-operator`;
+  const image = validateImage(where, 'image', o.image ?? IMAGES.operator);
+  const reloader = validateImage(where, 'configReloaderImage', o.configReloaderImage ?? IMAGES.configReloader);
+  const sa = stackServiceAccount(ctx, 'OperatorServiceAccount', COMPONENT, name, true);
+
+  const role = new kplus.ClusterRole(ctx.scope, 'OperatorClusterRole', { metadata: { name, labels: componentLabels(ctx, COMPONENT) } });
+  const mon = (r: string) => res('monitoring.coreos.com', r);
+  role.allow(CRUD, ...['alertmanagers', 'alertmanagers/finalizers', 'alertmanagers/status', 'alertmanagerconfigs',
+    'prometheuses', 'prometheuses/finalizers', 'prometheuses/status', 'prometheusagents', 'prometheusagents/finalizers',
+    'prometheusagents/status', 'thanosrulers', 'thanosrulers/finalizers', 'thanosrulers/status', 'scrapeconfigs',
+    'servicemonitors', 'servicemonitors/status', 'podmonitors', 'probes', 'prometheusrules'].map(mon));
+  role.allow(CRUD, res('apps', 'statefulsets'));
+  role.allow(CRUD, res('', 'configmaps'), res('', 'secrets'));
+  role.allow(['list', 'delete'], res('', 'pods'));
+  role.allow(['get', 'list', 'watch', 'create', 'update', 'delete'], res('', 'services'), res('', 'services/finalizers'), res('', 'endpoints'));
+  role.allow(['get', 'list', 'watch', 'create', 'update', 'delete'], res('discovery.k8s.io', 'endpointslices'));
+  role.allow(['list', 'watch'], res('', 'nodes'));
+  role.allow(['get', 'list', 'watch'], res('', 'namespaces'));
+  role.allow(['create', 'patch'], res('', 'events'), res('events.k8s.io', 'events'));
+  role.allow(['get', 'list', 'watch'], res('networking.k8s.io', 'ingresses'));
+  role.allow(['get'], res('storage.k8s.io', 'storageclasses'));
+  bindClusterRole(ctx, 'OperatorClusterRoleBinding', COMPONENT, role, sa);
+
+  const deployment = new kplus.Deployment(ctx.scope, 'Operator', {
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
+    replicas: 1,
+    serviceAccount: sa,
+    automountServiceAccountToken: true,
+    securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
+    containers: [{
+      name: 'prometheus-operator',
+      image,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      args: [
+        `--prometheus-config-reloader=${reloader}`,
+        ...(kubeletService ? [`--kubelet-service=${kubeletService}`] : []),
+        '--log-format=json',
+      ],
+      ports: [{ number: 8080, name: 'http' }],
+      securityContext: restrictedContainer(65534),
+      resources: o.resources ?? resources('100m', 128, 256),
+      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+    }],
+  });
+  for (const [k, v] of Object.entries(podSelector(ctx, COMPONENT))) deployment.podMetadata.addLabel(k, v);
+  return stackService(ctx, 'OperatorService', COMPONENT, name, [{ name: 'http', port: 8080 }]);
+}

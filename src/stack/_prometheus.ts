@@ -1,0 +1,148 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
+  stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
+} from './_common';
+import { PrometheusOptions, RemoteWriteOptions, StorageOptions } from './stack-options';
+import { promDuration } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { validatePromLabels, validateUrl } from '../common/_names';
+import { secretKeySelector } from '../common/secret-key';
+import { Prometheus } from '../imports/prometheus';
+import { ScrapeTarget } from '../scrape/scrape-target';
+
+const COMPONENT = 'prometheus';
+
+/** The Prometheus an owned stack runs: what the rest of the stack needs of it. */
+export interface PrometheusParts {
+  readonly service: kplus.Service;
+  /** The in-cluster URL of the Prometheus Service. */
+  readonly url: string;
+}
+
+/**
+ * The `Prometheus` object with its ServiceAccount, ClusterRole (read-only service discovery and kubelet
+ * metrics), Service and self-scrape ServiceMonitor.
+ */
+export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmanagerService: string | undefined): PrometheusParts {
+  const where = `${ctx.where} prometheus`;
+  const name = ctx.name;
+  const serviceName = `${ctx.name}-prometheus`;
+  const image = validateImage(where, 'image', o.image ?? IMAGES.prometheus);
+  const replicas = validateReplicas(where, 'replicas', o.replicas) ?? 1;
+  const shards = validateReplicas(where, 'shards', o.shards) ?? 1;
+  const retention = promDuration(o.retention ?? Duration.days(15), where, 'retention');
+  const retentionSize = validateSize(where, 'retentionSize', o.retentionSize);
+  const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
+  const scrapeInterval = promDuration(o.scrapeInterval ?? Duration.seconds(30), where, 'scrapeInterval');
+  const evaluationInterval = promDuration(o.evaluationInterval ?? Duration.seconds(30), where, 'evaluationInterval');
+  const externalLabels = validatePromLabels(where, 'externalLabels', o.externalLabels);
+  const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
+
+  const sa = stackServiceAccount(ctx, 'PrometheusServiceAccount', COMPONENT, serviceName, true);
+  const role = new kplus.ClusterRole(ctx.scope, 'PrometheusClusterRole', { metadata: { name: serviceName, labels: componentLabels(ctx, COMPONENT) } });
+  role.allow(['get', 'list', 'watch'], res('', 'nodes'), res('', 'nodes/metrics'), res('', 'services'), res('', 'endpoints'), res('', 'pods'));
+  role.allow(['get', 'list', 'watch'], res('discovery.k8s.io', 'endpointslices'));
+  role.allow(['get', 'list', 'watch'], res('networking.k8s.io', 'ingresses'));
+  role.allow(['get'], res('', 'configmaps'));
+  role.allow(['get'], kplus.NonApiResource.of('/metrics'), kplus.NonApiResource.of('/metrics/cadvisor'));
+  bindClusterRole(ctx, 'PrometheusClusterRoleBinding', COMPONENT, role, sa);
+
+  // Selectors. Operator semantics, made explicit here: a null (absent) object selector selects nothing and
+  // an empty one ({}) selects everything; a null namespace selector means the Prometheus's own namespace
+  // only and an empty one every namespace. So: objects carrying the stack's labels, in any namespace.
+  const selector = { matchLabels: { ...ctx.selectorLabels } };
+  const spec: { [key: string]: unknown } = clean({
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    version: imageVersion(image),
+    replicas,
+    shards: shards > 1 ? shards : undefined,
+    serviceAccountName: sa.name,
+    automountServiceAccountToken: true,
+    retention,
+    retentionSize: retentionSize && mebibytes(retentionSize).replace(/Mi$/, 'MiB'),
+    walCompression: true,
+    enableAdminAPI: false,
+    scrapeInterval,
+    evaluationInterval,
+    externalLabels: Object.keys(externalLabels).length > 0 ? externalLabels : undefined,
+    externalUrl,
+    serviceMonitorSelector: selector,
+    serviceMonitorNamespaceSelector: {},
+    podMonitorSelector: selector,
+    podMonitorNamespaceSelector: {},
+    ruleSelector: selector,
+    ruleNamespaceSelector: {},
+    alerting: alertmanagerService
+      ? { alertmanagers: [{ namespace: ctx.namespace, name: alertmanagerService, port: 'web', apiVersion: 'v2' }] }
+      : undefined,
+    remoteWrite: o.remoteWrite?.length ? o.remoteWrite.map((rw, i) => remoteWrite(where, `remoteWrite[${i}]`, rw)) : undefined,
+    resources: kubeResources(o.resources ?? resources('500m', 2048, 4096)),
+    storage: o.storage ? storage(where, 'storage', o.storage) : undefined,
+    securityContext: restrictedOperatedPod(),
+    podMetadata: { labels: componentLabels(ctx, COMPONENT) },
+  });
+  new ApiObject(ctx.scope, 'Prometheus', {
+    ...Prometheus.GVK,
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
+    spec,
+  });
+  const service = stackService(ctx, 'PrometheusService', COMPONENT, serviceName, [{ name: 'web', port: 9090, nodePort }]);
+  new ScrapeTarget(ctx.scope, 'PrometheusScrape', {
+    namespace: ctx.namespace,
+    name: serviceName,
+    selector: componentLabels(ctx, COMPONENT),
+    port: 'web',
+    labels: ctx.selectorLabels,
+  });
+  return { service, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };
+}
+
+/** A volume claim template for an operator object's `storage`. */
+export function storage(where: string, prop: string, s: StorageOptions): { [key: string]: unknown } {
+  validateSize(where, `${prop}.size`, s.size);
+  if (s.size === undefined) throw invalidProp(where, `${prop}.size`, s.size, 'a Size, e.g. Size.gibibytes(50)');
+  return {
+    volumeClaimTemplate: {
+      spec: clean({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: s.storageClassName,
+        resources: { requests: { storage: mebibytes(s.size) } },
+      }),
+    },
+  };
+}
+
+function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [key: string]: unknown } {
+  validateUrl(where, `${prop}.url`, rw.url);
+  if ((rw.basicAuthUsername === undefined) !== (rw.basicAuthPassword === undefined)) {
+    throw invalidProp(where, `${prop}.basicAuthPassword`, rw.basicAuthPassword?.toString(), 'basicAuthUsername and basicAuthPassword together');
+  }
+  if (rw.bearerToken && rw.basicAuthUsername) {
+    throw invalidProp(where, `${prop}.bearerToken`, rw.bearerToken.toString(), 'one way to authenticate: bearerToken or basic auth, not both');
+  }
+  for (const h of Object.keys(rw.headers ?? {})) {
+    if (!/^[A-Za-z0-9-]+$/.test(h)) throw invalidProp(where, `${prop}.headers`, h, 'an HTTP header name: letters, digits and "-"');
+    if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(h)) {
+      throw invalidProp(where, `${prop}.headers`, h, 'a header that carries no credential (its value would be written into the YAML): give bearerToken or basic auth as SecretKeys');
+    }
+  }
+  return clean({
+    url: rw.url,
+    name: rw.name,
+    authorization: rw.bearerToken ? { type: 'Bearer', credentials: secretKeySelector(where, `${prop}.bearerToken`, rw.bearerToken) } : undefined,
+    basicAuth: rw.basicAuthUsername && rw.basicAuthPassword ? {
+      username: secretKeySelector(where, `${prop}.basicAuthUsername`, rw.basicAuthUsername),
+      password: secretKeySelector(where, `${prop}.basicAuthPassword`, rw.basicAuthPassword),
+    } : undefined,
+    headers: rw.headers && Object.keys(rw.headers).length > 0 ? { ...rw.headers } : undefined,
+  });
+}
+
+export function clean(o: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out;
+}

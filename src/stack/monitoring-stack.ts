@@ -1,0 +1,272 @@
+import { Include } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { addAlertmanager } from './_alertmanager';
+import { IMAGES, StackContext, componentLabels } from './_common';
+import { addKubeletScrape, addKubeStateMetrics, addNodeExporter } from './_exporters';
+import { OwnedGrafana } from './_grafana';
+import { AdoptedKubePrometheusStack } from './_kube-prometheus-stack';
+import { addNetworkPolicies } from './_network-policies';
+import { addOperator } from './_operator';
+import { addPrometheus } from './_prometheus';
+import { IMonitoringStack } from './i-monitoring-stack';
+import {
+  AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions, PrometheusOptions,
+} from './stack-options';
+import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
+import { invalidProp } from '../common/_errors';
+import { validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+
+/** The operator release whose CRDs the stack's objects are written against. */
+export const OPERATOR_CRDS_URL = 'https://github.com/prometheus-operator/prometheus-operator/releases/download/v0.93.0/stripped-down-crds.yaml';
+
+/** Props of `MonitoringStack`. */
+export interface MonitoringStackProps {
+  /**
+   * The stack's name: the name of its Prometheus and Alertmanager objects, the prefix of every other
+   * object's name, and the value of its selector label.
+   * @default "ml-monitoring"
+   */
+  readonly name?: string;
+  /**
+   * The namespace of the stack.
+   * @default "monitoring"
+   */
+  readonly namespace?: string;
+  /**
+   * Emit the Namespace, labelled for Pod Security admission (`enforce: restricted`, or `privileged` with
+   * node-exporter, which needs host access; `warn` and `audit` stay `restricted`).
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * Labels that the Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by; every such
+   * object made through the stack carries them.
+   * @default { "ml-monitoring.cdk8s.io/stack": <name> }
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * The Prometheus.
+   * @default - 1 replica, 15 days retention, emptyDir storage, 30s scrape and evaluation intervals
+   */
+  readonly prometheus?: PrometheusOptions;
+  /**
+   * The Alertmanager.
+   * @default - 1 replica, emptyDir storage
+   */
+  readonly alertmanager?: AlertmanagerOptions;
+  /**
+   * Grafana. Give `adminPassword` (a Secret reference) or `enabled: false`.
+   * @default - an error: Grafana needs admin credentials from an existing Secret
+   */
+  readonly grafana?: GrafanaOptions;
+  /**
+   * Settings of the routing tree (`stack.alerting`).
+   * @default - a "null" default receiver, grouping by namespace and alertname, the standard inhibitions
+   */
+  readonly alerting?: AlertRoutingOptions;
+  /**
+   * kube-state-metrics, which the restart, readiness and memory-limit alerts read.
+   * @default - deployed
+   */
+  readonly kubeStateMetrics?: KubeStateMetricsOptions;
+  /**
+   * Scrape every kubelet and its cAdvisor (container CPU and memory, which the resource alerts read).
+   * @default true
+   */
+  readonly kubelet?: boolean;
+  /**
+   * node-exporter.
+   * @default - not deployed
+   */
+  readonly nodeExporter?: NodeExporterOptions;
+  /**
+   * The prometheus-operator.
+   * @default - v0.93.0 with default resources
+   */
+  readonly operator?: OperatorOptions;
+  /**
+   * Emit NetworkPolicies that allow only Grafana → Prometheus, Prometheus → targets and Alertmanager,
+   * Alertmanager → receivers (and its own peers), and the exporters' and operator's API-server traffic.
+   * @default false
+   */
+  readonly networkPolicies?: boolean;
+  /**
+   * Include the operator's CRDs (cdk8s `Include` of `crdsUrl`). They must be applied before the objects
+   * that use them: put the stack in a chart of its own after a chart with the CRDs, or apply the CRDs
+   * first as the README shows.
+   * @default false
+   */
+  readonly includeCrds?: boolean;
+  /**
+   * Where the CRDs are read from when `includeCrds` is set (a URL or a local file).
+   * @default OPERATOR_CRDS_URL (the v0.93.0 release)
+   */
+  readonly crdsUrl?: string;
+}
+
+/** Options of `MonitoringStack.fromKubePrometheusStack`. */
+export interface KubePrometheusStackOptions {
+  /** The Helm release name of the kube-prometheus-stack. */
+  readonly release: string;
+  /** The namespace the release is installed in. */
+  readonly namespace: string;
+  /**
+   * Labels the release's Prometheus selects monitors and rules by.
+   * @default { release: <release> } (the chart's selectors while its *SelectorNilUsesHelmValues are true)
+   */
+  readonly selectorLabels?: { [key: string]: string };
+  /**
+   * Labels the release's Grafana dashboard sidecar watches.
+   * @default { grafana_dashboard: "1" }
+   */
+  readonly dashboardLabels?: { [key: string]: string };
+  /**
+   * The namespace dashboards are written to (the sidecar searches every namespace by default).
+   * @default - the release's namespace
+   */
+  readonly dashboardNamespace?: string;
+  /**
+   * Grafana's external URL, for dashboard links in alerts.
+   * @default - no dashboard links
+   */
+  readonly grafanaUrl?: string;
+  /**
+   * Settings of the routing tree, emitted as an AlertmanagerConfig in the release's namespace.
+   * @default - a "null" default receiver, grouping by namespace and alertname, the standard inhibitions
+   */
+  readonly alerting?: AlertRoutingOptions;
+  /**
+   * The name of the AlertmanagerConfig.
+   * @default "ml-monitoring"
+   */
+  readonly alertmanagerConfigName?: string;
+}
+
+/**
+ * A complete Prometheus stack as plain YAML: the prometheus-operator, a `Prometheus` and an
+ * `Alertmanager` object, Grafana, kube-state-metrics and kubelet/cAdvisor scraping (node-exporter
+ * optional), with least-privilege RBAC, pods that meet the restricted Pod Security Standard, and optional
+ * NetworkPolicies. Everything made through it (`stack` prop of the monitoring constructs) is selected by
+ * its Prometheus and loaded by its Grafana; `alerting` is its Alertmanager's routing tree.
+ */
+export class MonitoringStack extends Construct implements IMonitoringStack {
+  /**
+   * Adopts a kube-prometheus-stack installed by Helm: objects made through it carry `release: <release>`,
+   * dashboards carry the sidecar label, and `alerting` becomes an AlertmanagerConfig.
+   *
+   * The chart's Alertmanager adds a `namespace` matcher for the AlertmanagerConfig's own namespace to
+   * every route (matcher strategy OnNamespace): for routes that see every tenant's alerts, set the chart's
+   * `alertmanager.alertmanagerSpec.alertmanagerConfiguration.name` to the AlertmanagerConfig's name, or
+   * `alertmanagerConfigMatcherStrategy.type` to `None`.
+   */
+  public static fromKubePrometheusStack(scope: Construct, id: string, options: KubePrometheusStackOptions): IMonitoringStack {
+    return new AdoptedKubePrometheusStack(scope, id, options);
+  }
+
+  /**
+   * Includes the prometheus-operator CRDs, read from `url` (a URL or a local file), under `scope`: give it
+   * a chart of its own that is applied before the stack's.
+   */
+  public static includeCrds(scope: Construct, id: string, url: string = OPERATOR_CRDS_URL): Include {
+    return new Include(scope, id, { url });
+  }
+
+  public readonly namespace: string;
+  public readonly selectorLabels: { [key: string]: string };
+  public readonly dashboardLabels: { [key: string]: string };
+  public readonly dashboardNamespace: string;
+  public readonly grafanaUrl?: string;
+  public readonly alerting: AlertRouting;
+  /** The stack's name. */
+  public readonly name: string;
+  /** The in-cluster URL of the Prometheus. */
+  public readonly prometheusUrl: string;
+  /** The in-cluster URL of the Alertmanager. */
+  public readonly alertmanagerUrl: string;
+
+  private readonly grafana?: OwnedGrafana;
+
+  constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
+    super(scope, id);
+    const where = this.node.path;
+    this.name = props.name ?? 'ml-monitoring';
+    if (typeof this.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > 30) {
+      throw invalidProp(where, 'name', this.name, 'at most 30 lower-case letters, digits and "-" (a prefix of object names)');
+    }
+    this.namespace = validateNamespace(where, 'namespace', props.namespace ?? 'monitoring');
+    this.selectorLabels = validateKubeLabels(where, 'selectorLabels', props.selectorLabels ?? { 'ml-monitoring.cdk8s.io/stack': this.name });
+    if (Object.keys(this.selectorLabels).length === 0) {
+      throw invalidProp(where, 'selectorLabels', props.selectorLabels, 'at least one label (an empty selector would select every object in the cluster)');
+    }
+    this.dashboardLabels = { grafana_dashboard: '1' };
+    this.dashboardNamespace = this.namespace;
+    const ctx: StackContext = { scope: this, where, name: this.name, namespace: this.namespace, selectorLabels: this.selectorLabels };
+    const nodeExporter = props.nodeExporter?.enabled ?? false;
+
+    if (props.includeCrds) MonitoringStack.includeCrds(this, 'Crds', props.crdsUrl ?? OPERATOR_CRDS_URL);
+    if (props.createNamespace ?? true) {
+      new kplus.Namespace(this, 'Namespace', {
+        metadata: {
+          name: this.namespace,
+          labels: {
+            'pod-security.kubernetes.io/enforce': nodeExporter ? 'privileged' : 'restricted',
+            'pod-security.kubernetes.io/enforce-version': 'latest',
+            'pod-security.kubernetes.io/warn': 'restricted',
+            'pod-security.kubernetes.io/audit': 'restricted',
+          },
+        },
+      });
+    }
+
+    const kubelet = props.kubelet ?? true;
+    const kubeletService = kubelet ? `kube-system/${this.name}-kubelet` : undefined;
+    addOperator(ctx, props.operator ?? {}, kubeletService);
+
+    this.alerting = new AlertRouting(this, 'Alerting', {
+      ...props.alerting,
+      output: RoutingOutput.ALERTMANAGER_SECRET,
+      name: `alertmanager-${this.name}`,
+      namespace: this.namespace,
+      labels: componentLabels(ctx, 'alertmanager'),
+    });
+    const am = addAlertmanager(ctx, props.alertmanager ?? {}, this.alerting);
+    this.alertmanagerUrl = `http://${am.name}.${this.namespace}.svc:9093`;
+    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name);
+    this.prometheusUrl = prom.url;
+
+    const grafanaOptions = props.grafana ?? {};
+    const grafanaEnabled = grafanaOptions.enabled ?? true;
+    if (grafanaEnabled) {
+      this.grafana = new OwnedGrafana(ctx, grafanaOptions, this.prometheusUrl, this.alertmanagerUrl);
+      this.grafanaUrl = this.grafana.url;
+    } else if (grafanaOptions.externalUrl !== undefined) {
+      this.grafanaUrl = validateUrl(where, 'grafana.externalUrl', grafanaOptions.externalUrl).replace(/\/+$/, '');
+    }
+
+    const ksm = props.kubeStateMetrics?.enabled ?? true;
+    if (ksm) addKubeStateMetrics(ctx, props.kubeStateMetrics ?? {});
+    if (kubeletService) addKubeletScrape(ctx, kubeletService);
+    if (nodeExporter) addNodeExporter(ctx, props.nodeExporter ?? {});
+    if (props.networkPolicies ?? false) {
+      addNetworkPolicies(ctx, {
+        grafana: grafanaEnabled,
+        kubeStateMetrics: ksm,
+        prometheusNodePort: props.prometheus?.nodePort !== undefined,
+        alertmanagerNodePort: props.alertmanager?.nodePort !== undefined,
+      });
+    }
+  }
+
+  /** The images the stack runs by default, pinned. */
+  public static get defaultImages(): { [component: string]: string } {
+    return { ...IMAGES };
+  }
+
+  public addDashboard(dashboard: GrafanaDashboard): void {
+    if (!(dashboard instanceof GrafanaDashboard)) throw invalidProp(this.node.path, 'dashboard', dashboard, 'a GrafanaDashboard');
+    if (!this.grafana) return;
+    this.grafana.addDashboard(dashboard);
+  }
+}
