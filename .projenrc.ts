@@ -96,6 +96,13 @@ project.addTask('example', {
   env: { CDK8S_OUTDIR: 'dist/example' },
 });
 
+// The end-to-end proof alone (it also runs within `npx projen test`): the example app on a real
+// Prometheus and Alertmanager on loopback, with the example inference service (examples/inference-service).
+project.addTask('e2e', {
+  description: 'End-to-end: the example app on a real Prometheus and Alertmanager on loopback (needs root for /etc/alertmanager)',
+  exec: 'jest --coverage=false --forceExit test/e2e',
+});
+
 // Benchmarks: never part of the tests (shared, noisy machines); ratios taken in one run.
 project.addTask('bench', {
   description: 'Benchmark synthesis against the plain-cdk8s floor; prints time, heap and ratios',

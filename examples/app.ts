@@ -5,6 +5,21 @@ import {
   Objective, Ratio, Receiver, SecretKey, Severity, SloAlert,
 } from '../src';
 
+/** Options of the example apps. */
+export interface ExampleOptions {
+  /**
+   * Shortened time, for the end-to-end test: 1 s scraping, 10 s rate windows and alert `for`s of a few
+   * seconds, all through the library's own props (`scrape.interval`, `rateWindow`, each alert's `for`,
+   * `driftFor`, the routing's group timings). The seed values otherwise.
+   */
+  readonly fast?: boolean;
+  /**
+   * A base URL that the PagerDuty and retraining-webhook receivers post to instead of the real endpoints
+   * (the end-to-end test's recorder).
+   */
+  readonly receiverBaseUrl?: string;
+}
+
 /** Where alerts that match no route go: the ML platform team's mailbox. */
 const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', {
   to: 'ml-platform@example.com',
@@ -25,7 +40,7 @@ const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', {
  * dashboards, model-quality alerts, and alert routing. It grows with every capability of the library;
  * `npx projen example` writes it to dist/example/.
  */
-export function buildExampleApp(props: AppProps = {}): App {
+export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = {}): App {
   const app = new App(props);
   const chart = new Chart(app, 'ml-monitoring');
   const stack = new MonitoringStack(chart, 'stack', {
@@ -38,10 +53,13 @@ export function buildExampleApp(props: AppProps = {}): App {
     },
     alertmanager: { replicas: 2 },
     grafana: { adminPassword: SecretKey.of('grafana-admin', 'password'), nodePort: 30300, externalUrl: 'https://grafana.example.com' },
-    alerting: { defaultReceiver: DEFAULT_RECEIVER },
+    alerting: {
+      defaultReceiver: DEFAULT_RECEIVER,
+      ...(options.fast ? { groupWait: Duration.seconds(1), groupInterval: Duration.seconds(2), repeatInterval: Duration.minutes(10) } : {}),
+    },
     networkPolicies: true,
   });
-  addMlMonitoring(chart, stack);
+  addMlMonitoring(chart, stack, options);
   return app;
 }
 
@@ -64,16 +82,24 @@ export function buildKubePrometheusStackExampleApp(props: AppProps = {}): App {
 }
 
 /** The seed scenario's monitoring and routing, made through `stack`. */
-export function addMlMonitoring(chart: Construct, stack: IMonitoringStack): void {
+export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, options: ExampleOptions = {}): void {
+  const fast = options.fast ?? false;
+  const seconds = (n: number, seed: Duration) => fast ? Duration.seconds(n) : seed;
   // Alert routing: critical alerts page on-call, drift and performance alerts start the retraining
   // pipeline, each tenant's warnings go to its channel, the rest by email. Every credential is a
   // reference to a Secret.
   const routing = stack.alerting;
   routing.addTimeInterval({ name: 'weekends', weekdays: ['saturday', 'sunday'] });
-  routing.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.pagerDuty('ml-oncall', { routingKey: SecretKey.of('pagerduty', 'routing-key') }) });
+  routing.addRoute({
+    severity: Severity.CRITICAL,
+    receiver: Receiver.pagerDuty('ml-oncall', {
+      routingKey: SecretKey.of('pagerduty', 'routing-key'),
+      url: options.receiverBaseUrl ? `${options.receiverBaseUrl}/pagerduty` : undefined,
+    }),
+  });
   routing.addRoute({
     matchers: [{ label: 'ml_signal', value: 'drift|performance', operator: MatchOperator.REGEX }],
-    receiver: Receiver.webhook('retrain-pipeline', { url: 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain', bearerToken: SecretKey.of('argo-events', 'token') }),
+    receiver: Receiver.webhook('retrain-pipeline', { url: options.receiverBaseUrl ? `${options.receiverBaseUrl}/retrain` : 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain', bearerToken: SecretKey.of('argo-events', 'token') }),
     continue: true,
   });
 
@@ -82,16 +108,19 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack): void
     namespaces: ['tenant-a', 'tenant-b'],
     selector: { app: 'ml-inference' },
     model: 'fraud-detector',
-    scrape: { interval: Duration.seconds(30) },
+    scrape: { interval: seconds(1, Duration.seconds(30)) },
+    rateWindow: seconds(10, Duration.minutes(5)),
     stack,
     alertLabels: { team: 'ml-platform' },
     alerts: {
-      latency: { threshold: Duration.seconds(5), for: Duration.minutes(2) },
-      errorRatio: { threshold: Ratio.percent(5), for: Duration.minutes(5) },
+      latency: { threshold: Duration.seconds(5), for: seconds(4, Duration.minutes(2)) },
+      errorRatio: { threshold: Ratio.percent(5), for: seconds(4, Duration.minutes(5)) },
       podRestarts: { maxRestarts: 3, window: Duration.minutes(10) },
       podNotReady: { for: Duration.minutes(5) },
       cpu: { cores: 0.8, for: Duration.minutes(10) },
       memory: { limitRatio: Ratio.percent(90), for: Duration.minutes(5) },
+      targetDown: { for: seconds(4, Duration.minutes(5)) },
+      metricsAbsent: { for: seconds(20, Duration.minutes(10)) },
     },
   });
 
@@ -140,6 +169,7 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack): void
         matchers: tenantOnly,
       }),
       performanceAlerts: { minAccuracy: Ratio.percent(85) },
+      driftFor: seconds(4, Duration.minutes(15)),
       dataHealth: { matchers: tenantOnly, predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
     });
   }

@@ -75,6 +75,11 @@ export interface EmailReceiverOptions extends ReceiverOptions {
 export interface PagerDutyReceiverOptions extends ReceiverOptions {
   /** The integration's routing key, from a Secret. */
   readonly routingKey: SecretKey;
+  /**
+   * The Events API endpoint, e.g. `https://events.eu.pagerduty.com/v2/enqueue` for the EU service region.
+   * @default - Alertmanager's default (https://events.pagerduty.com/v2/enqueue)
+   */
+  readonly url?: string;
 }
 
 /** An Opsgenie receiver. */
@@ -186,13 +191,20 @@ export class Receiver {
   /** PagerDuty. */
   public static pagerDuty(name: string, o: PagerDutyReceiverOptions): Receiver {
     const w = where('pagerDuty', name);
+    if (o.url !== undefined) validateUrl(w, 'url', o.url);
     return new Receiver({
       name,
       configsKey: 'pagerduty_configs',
-      config: { send_resolved: o.sendResolved ?? true, description: '{{ template "mlmon.title" . }}', severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
+      config: { send_resolved: o.sendResolved ?? true, url: o.url, description: '{{ template "mlmon.title" . }}', severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
       secrets: [{ fileField: 'routing_key_file', ref: secret(w, 'routingKey', o.routingKey) }],
       crdKey: 'pagerdutyConfigs',
-      crdConfig: { sendResolved: o.sendResolved ?? true, description: TITLE, severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}', routingKey: sel(o.routingKey) },
+      crdConfig: {
+        sendResolved: o.sendResolved ?? true,
+        url: o.url,
+        description: TITLE,
+        severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}',
+        routingKey: sel(o.routingKey),
+      },
     });
   }
 

@@ -1,4 +1,4 @@
-import { InferenceQueries, quantileName, RECORD } from './_inference-queries';
+import { InferenceQueries, quantileName } from './_inference-queries';
 import { PANEL_QUANTILES } from './_inference-rules';
 import { LabelMatcher } from '../common/_promql';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
@@ -14,9 +14,9 @@ export interface DashboardThresholds {
 
 /** The dashboard's template variables. @internal */
 export function inferenceVariables(q: InferenceQueries): DashboardVariable[] {
-  const vars = [DashboardVariable.query({ name: 'namespace', label: 'Namespace', query: `label_values(${q.rec(RECORD.podUp)}, namespace)` })];
+  const vars = [DashboardVariable.query({ name: 'namespace', label: 'Namespace', query: `label_values(${q.rec(q.R.podUp)}, namespace)` })];
   if (q.spec.modelLabel && q.spec.requests.byModel) {
-    vars.push(DashboardVariable.query({ name: 'model', label: 'Model', query: `label_values(${q.rec(RECORD.requests)}, ${q.spec.modelLabel})` }));
+    vars.push(DashboardVariable.query({ name: 'model', label: 'Model', query: `label_values(${q.rec(q.R.requests)}, ${q.spec.modelLabel})` }));
   }
   return vars;
 }
@@ -34,14 +34,14 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
   d.addPanel(Panel.timeseries({
     title: 'Request rate per tenant',
     unit: PanelUnit.REQUESTS_PER_SECOND,
-    queries: [{ expr: `sum by (namespace) (${rec(RECORD.requests, true)})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${rec(q.R.requests, true)})`, legend: '{{namespace}}' }],
   }));
   d.addPanel(Panel.timeseries({
     title: 'Error ratio',
     unit: PanelUnit.PERCENT_UNIT,
     min: 0,
     thresholds: red(t.errorRatio),
-    queries: [{ expr: `sum by (namespace) (${rec(RECORD.errors, true)}) / (sum by (namespace) (${rec(RECORD.requests, true)}) > 0)`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${rec(q.R.errors, true)}) / (sum by (namespace) (${rec(q.R.requests, true)}) > 0)`, legend: '{{namespace}}' }],
   }));
   if (spec.modelLabel && spec.requests.byModel) {
     const labels = ['namespace', spec.modelLabel, ...(spec.versionLabel ? [spec.versionLabel] : [])];
@@ -62,14 +62,14 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
       unit: PanelUnit.SECONDS,
       thresholds: red(t.latencySeconds),
       queries: [0.5, 0.95].map(quant => ({
-        expr: rec(RECORD.latencyQuantile(quant), spec.latency!.byModel),
+        expr: rec(q.R.latencyQuantile(quant), spec.latency!.byModel),
         legend: `${quantileName(quant)} {{namespace}}${modelLegend(spec.latency!.byModel)}`,
       })),
     }));
     d.addPanel(Panel.timeseries({
       title: 'Latency p99',
       unit: PanelUnit.SECONDS,
-      queries: [{ expr: rec(RECORD.latencyQuantile(PANEL_QUANTILES[2]), spec.latency.byModel), legend: `p99 {{namespace}}${modelLegend(spec.latency.byModel)}` }],
+      queries: [{ expr: rec(q.R.latencyQuantile(PANEL_QUANTILES[2]), spec.latency.byModel), legend: `p99 {{namespace}}${modelLegend(spec.latency.byModel)}` }],
     }));
   } else if (spec.averageLatency) {
     d.addPanel(Panel.timeseries({
@@ -77,12 +77,12 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
       unit: PanelUnit.SECONDS,
       width: 24,
       thresholds: red(t.latencySeconds),
-      queries: [{ expr: rec(RECORD.averageLatency, true), legend: `{{namespace}}${modelLegend(true)}` }],
+      queries: [{ expr: rec(q.R.averageLatency, true), legend: `{{namespace}}${modelLegend(true)}` }],
     }));
   }
 
   d.addRow('Pods');
-  const podUp = q.rec(RECORD.podUp, [ns]);
+  const podUp = q.rec(q.R.podUp, [ns]);
   d.addPanel(Panel.stat({
     title: 'Running pods',
     queries: [{ expr: `sum by (namespace) (kube_pod_status_phase{phase="Running",namespace=~"$namespace"} and on (namespace, pod) ${podUp})`, legend: '{{namespace}}' }],
@@ -94,20 +94,20 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
   d.addPanel(Panel.timeseries({
     title: 'CPU % of limit',
     unit: PanelUnit.PERCENT_UNIT,
-    queries: [{ expr: `${rec(RECORD.podCpu)} / ${rec(RECORD.podCpuLimit)}`, legend: '{{namespace}}/{{pod}}' }],
+    queries: [{ expr: `${rec(q.R.podCpu)} / ${rec(q.R.podCpuLimit)}`, legend: '{{namespace}}/{{pod}}' }],
   }));
   d.addPanel(Panel.timeseries({
     title: 'Memory per pod',
     unit: PanelUnit.BYTES,
     queries: [
-      { expr: rec(RECORD.podMemory), legend: '{{namespace}}/{{pod}}' },
-      { expr: rec(RECORD.podMemoryLimit), legend: 'limit {{namespace}}/{{pod}}' },
+      { expr: rec(q.R.podMemory), legend: '{{namespace}}/{{pod}}' },
+      { expr: rec(q.R.podMemoryLimit), legend: 'limit {{namespace}}/{{pod}}' },
     ],
   }));
   d.addPanel(Panel.timeseries({
     title: 'CPU per pod (cores)',
     unit: PanelUnit.SHORT,
-    queries: [{ expr: rec(RECORD.podCpu), legend: '{{namespace}}/{{pod}}' }],
+    queries: [{ expr: rec(q.R.podCpu), legend: '{{namespace}}/{{pod}}' }],
   }));
 
   const llm = spec.timeToFirstToken || spec.kvCacheUsage || spec.promptTokens || spec.queueLength;
@@ -116,7 +116,7 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
     d.addPanel(Panel.timeseries({
       title: 'Time to first token p95',
       unit: PanelUnit.SECONDS,
-      queries: [{ expr: rec(RECORD.ttftQuantile(0.95), spec.timeToFirstToken.byModel), legend: `{{namespace}}${modelLegend(spec.timeToFirstToken.byModel)}` }],
+      queries: [{ expr: rec(q.R.ttftQuantile(0.95), spec.timeToFirstToken.byModel), legend: `{{namespace}}${modelLegend(spec.timeToFirstToken.byModel)}` }],
     }));
   }
   if (spec.kvCacheUsage) {

@@ -5,20 +5,28 @@ import { LabelMatcher, selector } from '../common/_promql';
 /** The label every series scraped through an MlInferenceMonitoring carries: its identity. @internal */
 export const SERVICE_LABEL = 'ml_service';
 
-/** Recorded series: one definition per signal, read by alerts, panels and SLOs alike. @internal */
-export const RECORD = {
-  requests: 'ml_service:requests:rate5m',
-  errors: 'ml_service:request_errors:rate5m',
-  errorRatio: 'ml_service:request_errors:ratio_rate5m',
-  averageLatency: 'ml_service:request_duration_seconds:avg_5m',
-  podUp: 'ml_service_pod:up:max',
-  podCpu: 'ml_service_pod:cpu_usage:rate5m',
-  podCpuLimit: 'ml_service_pod:cpu_limit:sum',
-  podMemory: 'ml_service_pod:memory_working_set_bytes:sum',
-  podMemoryLimit: 'ml_service_pod:memory_limit_bytes:sum',
-  latencyQuantile: (q: number) => `ml_service:request_duration_seconds:${quantileName(q)}_5m`,
-  ttftQuantile: (q: number) => `ml_service:time_to_first_token_seconds:${quantileName(q)}_5m`,
-};
+/**
+ * Recorded series over a rate window (`5m` by default): one definition per signal, read by alerts, panels
+ * and SLOs alike. The window is part of each name. @internal
+ */
+export function records(w: string) {
+  return {
+    requests: `ml_service:requests:rate${w}`,
+    errors: `ml_service:request_errors:rate${w}`,
+    errorRatio: `ml_service:request_errors:ratio_rate${w}`,
+    averageLatency: `ml_service:request_duration_seconds:avg_${w}`,
+    podUp: 'ml_service_pod:up:max',
+    podCpu: `ml_service_pod:cpu_usage:rate${w}`,
+    podCpuLimit: 'ml_service_pod:cpu_limit:sum',
+    podMemory: 'ml_service_pod:memory_working_set_bytes:sum',
+    podMemoryLimit: 'ml_service_pod:memory_limit_bytes:sum',
+    latencyQuantile: (q: number) => `ml_service:request_duration_seconds:${quantileName(q)}_${w}`,
+    ttftQuantile: (q: number) => `ml_service:time_to_first_token_seconds:${quantileName(q)}_${w}`,
+  };
+}
+
+/** The recorded series at the default 5m window. @internal */
+export const RECORD = records('5m');
 
 /** `p95`, `p99`, `p99_9`. @internal */
 export function quantileName(q: number): string {
@@ -34,7 +42,12 @@ export class InferenceQueries {
   public readonly base: string[] = ['namespace', SERVICE_LABEL];
   private readonly nsMatcher: LabelMatcher;
 
-  constructor(public readonly spec: RuntimeSpec, public readonly service: string, public readonly namespaces: string[]) {
+  /** The recorded series at this service's rate window. */
+  public readonly R: ReturnType<typeof records>;
+
+  constructor(public readonly spec: RuntimeSpec, public readonly service: string, public readonly namespaces: string[],
+    public readonly window: string = '5m') {
+    this.R = records(window);
     this.nsMatcher = namespaces.length === 1
       ? { name: 'namespace', op: '=', value: namespaces[0] }
       : { name: 'namespace', op: '=~', value: [...namespaces].sort().join('|') };
@@ -64,7 +77,7 @@ export class InferenceQueries {
     return `by (${labels.join(', ')})`;
   }
 
-  private rate(c: CounterSignal, labels: string[], window = '5m'): string {
+  private rate(c: CounterSignal, labels: string[], window: string = this.window): string {
     return `sum ${this.by(labels)} (rate(${this.sel(c.metric, c.matchers)}[${window}]))`;
   }
 
@@ -82,7 +95,7 @@ export class InferenceQueries {
   }
 
   /** All requests per second. A missing error counter (no failure yet) counts as zero. */
-  public requestRate(window = '5m', labels: string[] = this.requestLabels): string {
+  public requestRate(window: string = this.window, labels: string[] = this.requestLabels): string {
     const s = this.spec;
     if (!s.errorsAreExtra) return this.rate(s.requests, labels, window);
     const ok = this.rate(s.requests, labels, window);
@@ -91,7 +104,7 @@ export class InferenceQueries {
   }
 
   /** Failed requests per second; zero rather than absent while the service serves without errors. */
-  public errorRate(window = '5m', labels: string[] = this.errorLabels): string {
+  public errorRate(window: string = this.window, labels: string[] = this.errorLabels): string {
     const s = this.spec;
     const errors = this.rate(s.errors, labels, window);
     return `${errors} or 0 * ${this.rate(s.requests, labels, window)}`;
@@ -105,7 +118,7 @@ export class InferenceQueries {
   /** The error ratio, from the recorded rates; absent (never NaN) while there is no traffic. */
   public errorRatio(): string {
     const l = this.ratioLabels;
-    return `sum ${this.by(l)} (${this.rec(RECORD.errors)}) / (sum ${this.by(l)} (${this.rec(RECORD.requests)}) > 0)`;
+    return `sum ${this.by(l)} (${this.rec(this.R.errors)}) / (sum ${this.by(l)} (${this.rec(this.R.requests)}) > 0)`;
   }
 
   public get latencyLabels(): string[] {
@@ -114,7 +127,7 @@ export class InferenceQueries {
   }
 
   /** A quantile of a histogram in seconds; absent while the histogram receives no observations. */
-  public quantile(h: HistogramSignal, q: number, window = '5m'): string {
+  public quantile(h: HistogramSignal, q: number, window: string = this.window): string {
     const l = this.labels(h.byModel);
     const scaled = h.unitSeconds === 1 ? '' : ` * ${formatNumber(h.unitSeconds)}`;
     const buckets = `sum ${this.by([...l, 'le'])} (rate(${this.sel(`${h.base}_bucket`, h.matchers)}[${window}]))`;
@@ -149,12 +162,12 @@ export class InferenceQueries {
   }
 
   public onPods(expr: string): string {
-    return `${expr} and on (namespace, pod) ${this.rec(RECORD.podUp)}`;
+    return `${expr} and on (namespace, pod) ${this.rec(this.R.podUp)}`;
   }
 
   public podCpu(): string {
     const c: LabelMatcher[] = [{ name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' }];
-    return this.onPods(`sum by (namespace, pod) (rate(${this.nsSel('container_cpu_usage_seconds_total', c)}[5m]))`);
+    return this.onPods(`sum by (namespace, pod) (rate(${this.nsSel('container_cpu_usage_seconds_total', c)}[${this.window}]))`);
   }
 
   public podMemory(): string {
@@ -176,7 +189,7 @@ export class InferenceQueries {
 
   /** The traffic guard: the service (per namespace) serves at least `minRate` requests per second. */
   public trafficAtLeast(minRate: number, labels: string[] = this.base): string {
-    return `on (${labels.join(', ')}) (sum ${this.by(labels)} (${this.rec(RECORD.requests)}) >= ${formatNumber(minRate)})`;
+    return `on (${labels.join(', ')}) (sum ${this.by(labels)} (${this.rec(this.R.requests)}) >= ${formatNumber(minRate)})`;
   }
 
   /** A gauge summed per namespace, service and (where the series carry it) model. */

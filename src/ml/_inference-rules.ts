@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { InferenceQueries, quantileName, RECORD, SERVICE_LABEL } from './_inference-queries';
+import { InferenceQueries, quantileName, SERVICE_LABEL } from './_inference-queries';
 import { AlertTuning, InferenceAlerts } from './inference-alerts';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
@@ -35,22 +35,22 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
     group.addRecordingRule({ record: name, expr, labels: { ...s.staticLabels, ...extra } });
 
   // --- Recording rules: traffic, errors, latency, pods. -------------------------------------------
-  record(RECORD.requests, q.requestRate());
-  record(RECORD.errors, q.errorRate());
-  record(RECORD.errorRatio, q.errorRatio());
+  record(q.R.requests, q.requestRate());
+  record(q.R.errors, q.errorRate());
+  record(q.R.errorRatio, q.errorRatio());
   const latencyQ = checkQuantile(s.where, 'alerts.latency.quantile', a.latency?.quantile ?? 0.95);
   const quantiles = spec.latency ? [...new Set([...PANEL_QUANTILES, latencyQ])].sort() : [];
-  for (const quant of quantiles) record(RECORD.latencyQuantile(quant), q.quantile(spec.latency!, quant));
+  for (const quant of quantiles) record(q.R.latencyQuantile(quant), q.quantile(spec.latency!, quant));
   const avg = q.averageLatency();
-  if (avg) record(RECORD.averageLatency, avg);
+  if (avg) record(q.R.averageLatency, avg);
   const ttftQ = checkQuantile(s.where, 'alerts.timeToFirstToken.quantile', a.timeToFirstToken?.quantile ?? 0.95);
-  if (spec.timeToFirstToken) record(RECORD.ttftQuantile(ttftQ), q.quantile(spec.timeToFirstToken, ttftQ));
+  if (spec.timeToFirstToken) record(q.R.ttftQuantile(ttftQ), q.quantile(spec.timeToFirstToken, ttftQ));
   const pod = { [SERVICE_LABEL]: q.service };
-  record(RECORD.podUp, q.podMembership(), pod);
-  record(RECORD.podCpu, q.podCpu(), pod);
-  record(RECORD.podCpuLimit, q.podLimit('cpu'), pod);
-  record(RECORD.podMemory, q.podMemory(), pod);
-  record(RECORD.podMemoryLimit, q.podLimit('memory'), pod);
+  record(q.R.podUp, q.podMembership(), pod);
+  record(q.R.podCpu, q.podCpu(), pod);
+  record(q.R.podCpuLimit, q.podLimit('cpu'), pod);
+  record(q.R.podMemory, q.podMemory(), pod);
+  record(q.R.podMemoryLimit, q.podLimit('memory'), pod);
 
   // --- Alerts. ------------------------------------------------------------------------------------
   const names: string[] = [];
@@ -79,22 +79,22 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
     const t = seconds(s.where, 'alerts.latency.threshold', a.latency?.threshold ?? Duration.seconds(5));
     const p = quantileName(latencyQ);
     alert('ModelLatencyHigh', a.latency, { for: Duration.minutes(2), severity: Severity.WARNING },
-      `${q.rec(RECORD.latencyQuantile(latencyQ))} > ${t} and ${guard(q.latencyLabels)}`,
+      `${q.rec(q.R.latencyQuantile(latencyQ))} > ${t} and ${guard(q.latencyLabels)}`,
       where(`${q.service} ${p} latency above ${t}s`),
-      `The ${p} request latency of ${q.service} is {{ $value | humanizeDuration }} (threshold ${t}s, over 5m).`);
+      `The ${p} request latency of ${q.service} is {{ $value | humanizeDuration }} (threshold ${t}s, over ${q.window}).`);
   } else if (spec.averageLatency) {
     const t = seconds(s.where, 'alerts.latency.threshold', a.latency?.threshold ?? Duration.seconds(5));
     alert('ModelAverageLatencyHigh', a.latency, { for: Duration.minutes(2), severity: Severity.WARNING },
-      `${q.rec(RECORD.averageLatency)} > ${t} and ${guard(q.latencyLabels)}`,
+      `${q.rec(q.R.averageLatency)} > ${t} and ${guard(q.latencyLabels)}`,
       where(`${q.service} average latency above ${t}s`),
-      `The ${spec.name} runtime exports no latency histogram, so this is the average request latency: {{ $value | humanizeDuration }} (threshold ${t}s, over 5m).`);
+      `The ${spec.name} runtime exports no latency histogram, so this is the average request latency: {{ $value | humanizeDuration }} (threshold ${t}s, over ${q.window}).`);
   }
 
   const errT = ratio(s.where, 'alerts.errorRatio.threshold', a.errorRatio?.threshold ?? Ratio.percent(5));
   alert('ModelErrorRatioHigh', a.errorRatio, { for: Duration.minutes(5), severity: Severity.CRITICAL },
-    `${q.rec(RECORD.errorRatio)} > ${errT} and ${guard(q.ratioLabels)}`,
+    `${q.rec(q.R.errorRatio)} > ${errT} and ${guard(q.ratioLabels)}`,
     where(`${q.service} error ratio above ${formatNumber(Number(errT) * 100)}%`),
-    `{{ $value | humanizePercentage }} of the requests to ${q.service} fail (threshold ${formatNumber(Number(errT) * 100)}%, over 5m, at least ${formatNumber(s.minRequestRate)} requests/s).`);
+    `{{ $value | humanizePercentage }} of the requests to ${q.service} fail (threshold ${formatNumber(Number(errT) * 100)}%, over ${q.window}, at least ${formatNumber(s.minRequestRate)} requests/s).`);
 
   const maxRestarts = a.podRestarts?.maxRestarts ?? 3;
   if (!Number.isInteger(maxRestarts) || maxRestarts < 0) throw invalidProp(s.where, 'alerts.podRestarts.maxRestarts', maxRestarts, 'a whole number of 0 or more');
@@ -114,21 +114,21 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
   if (cpu.limitRatio !== undefined) {
     const r = ratio(s.where, 'alerts.cpu.limitRatio', cpu.limitRatio);
     alert('ModelCpuHigh', cpu, { for: Duration.minutes(10), severity: Severity.WARNING },
-      `${q.rec(RECORD.podCpu)} / ${q.rec(RECORD.podCpuLimit)} > ${r}`,
+      `${q.rec(q.R.podCpu)} / ${q.rec(q.R.podCpuLimit)} > ${r}`,
       `Pod {{ $labels.namespace }}/{{ $labels.pod }} of ${q.service} uses {{ $value | humanizePercentage }} of its CPU limit`,
       `CPU use has been above ${formatNumber(Number(r) * 100)}% of the limit for 10 minutes: expect throttling and latency.`);
   } else {
     const cores = cpu.cores ?? 0.8;
     if (typeof cores !== 'number' || !(cores > 0)) throw invalidProp(s.where, 'alerts.cpu.cores', cores, 'a number of cores above 0, e.g. 0.8');
     alert('ModelCpuHigh', cpu, { for: Duration.minutes(10), severity: Severity.WARNING },
-      `${q.rec(RECORD.podCpu)} > ${formatNumber(cores)}`,
+      `${q.rec(q.R.podCpu)} > ${formatNumber(cores)}`,
       `Pod {{ $labels.namespace }}/{{ $labels.pod }} of ${q.service} uses {{ $value | printf "%.2f" }} CPU cores`,
       `CPU use has been above ${formatNumber(cores)} cores for 10 minutes.`);
   }
 
   const memR = ratio(s.where, 'alerts.memory.limitRatio', a.memory?.limitRatio ?? Ratio.percent(90));
   alert('ModelMemoryHigh', a.memory, { for: Duration.minutes(5), severity: Severity.WARNING },
-    `${q.rec(RECORD.podMemory)} / ${q.rec(RECORD.podMemoryLimit)} > ${memR}`,
+    `${q.rec(q.R.podMemory)} / ${q.rec(q.R.podMemoryLimit)} > ${memR}`,
     `Pod {{ $labels.namespace }}/{{ $labels.pod }} of ${q.service} uses {{ $value | humanizePercentage }} of its memory limit`,
     `The working set has been above ${formatNumber(Number(memR) * 100)}% of the limit for 5 minutes: the pod is close to being OOM-killed.`);
 
@@ -149,8 +149,8 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
   const drop = a.trafficDrop ?? {};
   const dropR = ratio(s.where, 'alerts.trafficDrop.ratio', drop.ratio ?? Ratio.percent(20));
   const baseline = promDuration(drop.baseline ?? Duration.days(7), s.where, 'alerts.trafficDrop.baseline');
-  const now = `sum ${q.by(q.base)} (${q.rec(RECORD.requests)})`;
-  const before = `sum ${q.by(q.base)} (${q.rec(RECORD.requests)} offset ${baseline})`;
+  const now = `sum ${q.by(q.base)} (${q.rec(q.R.requests)})`;
+  const before = `sum ${q.by(q.base)} (${q.rec(q.R.requests)} offset ${baseline})`;
   alert('ModelTrafficDrop', drop, { for: Duration.minutes(15), severity: Severity.WARNING },
     `${now} < ${dropR} * ${before} and ${before} >= ${formatNumber(s.minRequestRate)}`,
     where(`${q.service} traffic dropped far below its usual level`),
@@ -159,7 +159,7 @@ export function addInferenceRules(group: RuleGroup, q: InferenceQueries, s: Infe
   if (spec.timeToFirstToken) {
     const t = seconds(s.where, 'alerts.timeToFirstToken.threshold', a.timeToFirstToken?.threshold ?? Duration.seconds(3));
     alert('ModelTimeToFirstTokenHigh', a.timeToFirstToken, { for: Duration.minutes(5), severity: Severity.WARNING },
-      `${q.rec(RECORD.ttftQuantile(ttftQ))} > ${t}`,
+      `${q.rec(q.R.ttftQuantile(ttftQ))} > ${t}`,
       where(`${q.service} ${quantileName(ttftQ)} time to first token above ${t}s`),
       `The ${quantileName(ttftQ)} time to first token is {{ $value | humanizeDuration }} (threshold ${t}s).`);
   }

@@ -6,7 +6,7 @@ import { addInferenceRules } from './_inference-rules';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
 import { Sli } from './sli';
-import { promDuration } from '../common/_duration';
+import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { formatNumber } from '../common/_number';
@@ -96,6 +96,13 @@ export interface MlInferenceMonitoringProps {
    * @default - every alert the runtime supports, with its defaults
    */
   readonly alerts?: InferenceAlerts;
+  /**
+   * The window of the recorded rates, error ratios and latency quantiles that the alerts and panels read
+   * (it is part of the recorded series' names, e.g. `ml_service:requests:rate5m`). Shorter windows react
+   * faster and are noisier; at least two scrape intervals.
+   * @default Duration.minutes(5)
+   */
+  readonly rateWindow?: Duration;
   /**
    * The least traffic, in requests per second, at which the latency, error-ratio and traffic-drop
    * alerts judge the service: below it, one failure out of two requests pages no one.
@@ -229,7 +236,12 @@ export class MlInferenceMonitoring extends Construct {
       targetLabels: { [SERVICE_LABEL]: this.serviceName },
     }));
 
-    const queries = new InferenceQueries(spec, this.serviceName, namespaces);
+    const rateWindow = promDuration(props.rateWindow ?? Duration.minutes(5), where, 'rateWindow');
+    const scrapeMs = toMillis(scrape.interval ?? Duration.seconds(30), where, 'scrape.interval');
+    if (toMillis(props.rateWindow ?? Duration.minutes(5), where, 'rateWindow') < 2 * scrapeMs) {
+      throw invalidProp(where, 'rateWindow', rateWindow, `a window of at least two scrape intervals (${formatNumber(2 * scrapeMs / 1000)}s): rate() needs two samples`);
+    }
+    const queries = new InferenceQueries(spec, this.serviceName, namespaces, rateWindow);
     this.queries = queries;
     const dashboardOptions = props.dashboard ?? {};
     const dashboardEnabled = dashboardOptions.enabled ?? true;
@@ -306,6 +318,6 @@ export class MlInferenceMonitoring extends Construct {
     if (!this.namespaces.includes(options.namespace)) {
       throw invalidProp(`${this.node.path}.${kind}()`, 'namespace', options.namespace, `one of the service's namespaces (${this.namespaces.join(', ')})`);
     }
-    return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace]);
+    return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace], this.queries.window);
   }
 }

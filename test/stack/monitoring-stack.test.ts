@@ -282,7 +282,7 @@ describe('MonitoringStack defaults', () => {
     new MonitoringStack(chart, 'stack', { grafana: { adminPassword: SecretKey.of('grafana-admin', 'password') } });
     const docs = synthChart(chart);
     validateAll(docs);
-    expect(byKind(docs, 'Namespace')[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(byKind(docs, 'Namespace')[0].metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(byKind(docs, 'NetworkPolicy')).toEqual([]);
     expect(byKind(docs, 'DaemonSet')).toEqual([]);
     const p = byKind(docs, 'Prometheus')[0];
@@ -374,7 +374,7 @@ describe('MonitoringStack.fromKubePrometheusStack (adopted)', () => {
   test('dashboards carry the sidecar label, alerts link to the adopted Grafana', () => {
     const dashboards = docs.filter(d => d.kind === 'ConfigMap' && Object.keys(d.data ?? {}).some(k => k.endsWith('.json')));
     expect(dashboards.filter(d => d.metadata.namespace === 'monitoring').length).toBe(4);
-    for (const d of dashboards) expect(d.metadata.labels.grafana_dashboard).toBe('1');
+    for (const d of dashboards) expect(d.metadata.labels!.grafana_dashboard).toBe('1');
     const alert = docs.find(d => d.metadata.name === 'fraud-inference')!.spec.groups[0].rules.find((r: any) => r.alert === 'ModelErrorRatioHigh');
     expect(alert.annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-fraud');
   });
