@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2.8.0',
     // kubernetes-models 5.x is ESM only; 4.5.x ships CommonJS that jest can load.
     'kubernetes-models@4.5.1',
+    // KEDA's ScaledObject schema, CommonJS like the above (2.x is ESM only).
+    '@kubernetes-models/keda@0.4.2',
     // Grafana's own dashboard types: used type-only to check the dashboard JSON we render.
     '@grafana/schema@^13.2.0',
   ],

@@ -1,8 +1,8 @@
 import { App, AppProps, Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  DriftDetector, IMonitoringStack, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, MonitoringStack,
-  Objective, Ratio, Receiver, SecretKey, Severity, SloAlert,
+  DriftDetector, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, MonitoringStack,
+  Objective, Ratio, Receiver, ScalingSignal, SecretKey, Severity, SloAlert,
 } from '../src';
 
 /** Options of the example apps. */
@@ -122,6 +122,18 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       targetDown: { for: seconds(4, Duration.minutes(5)) },
       metricsAbsent: { for: seconds(20, Duration.minutes(10)) },
     },
+  });
+
+  // The scaling response: KEDA scales tenant-a's Deployment on the p95 latency that ModelLatencyHigh
+  // reads, keeping it under 2 s, long before the 5 s alert.
+  new InferenceAutoscaler(chart, 'tenant-a-autoscaling', {
+    inference,
+    stack,
+    namespace: 'tenant-a',
+    deployment: 'ml-inference',
+    signal: ScalingSignal.latency(Duration.seconds(2)),
+    minReplicas: 2,
+    maxReplicas: 10,
   });
 
   // Per tenant: availability (99.9 % of requests succeed) and latency (99 % of requests within 1 s,

@@ -313,6 +313,14 @@ export class MlInferenceMonitoring extends Construct {
     return Sli._histogram(where, name, spec.latency.base, seconds / spec.latency.unitSeconds, matchers, q.base);
   }
 
+  /**
+   * The queries of one namespace of the service, for responses driven by its signals.
+   * @internal
+   */
+  public _signalQueries(namespace: string): InferenceQueries {
+    return this.sliQueries('signal', { namespace });
+  }
+
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {
     if (options.namespace === undefined) return this.queries;
     if (!this.namespaces.includes(options.namespace)) {

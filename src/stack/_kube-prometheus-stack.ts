@@ -13,6 +13,7 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
   public readonly dashboardLabels: { [key: string]: string };
   public readonly dashboardNamespace: string;
   public readonly grafanaUrl?: string;
+  public readonly prometheusUrl?: string;
   public readonly alerting: AlertRouting;
 
   constructor(scope: Construct, id: string, o: KubePrometheusStackOptions) {
@@ -31,6 +32,10 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
     if (Object.keys(this.dashboardLabels).length === 0) throw invalidProp(where, 'dashboardLabels', o.dashboardLabels, 'the label the Grafana sidecar watches');
     this.dashboardNamespace = validateNamespace(where, 'dashboardNamespace', o.dashboardNamespace ?? this.namespace);
     this.grafanaUrl = o.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', o.grafanaUrl).replace(/\/+$/, '') : undefined;
+    const fullname = (o.release.includes('kube-prometheus-stack') ? o.release : `${o.release}-kube-prometheus-stack`).slice(0, 26).replace(/-+$/, '');
+    this.prometheusUrl = o.prometheusUrl !== undefined
+      ? validateUrl(where, 'prometheusUrl', o.prometheusUrl)
+      : `http://${fullname}-prometheus.${this.namespace}.svc:9090`;
     this.alerting = new AlertRouting(this, 'Alerting', {
       ...o.alerting,
       output: RoutingOutput.ALERTMANAGER_CONFIG,

@@ -25,6 +25,11 @@ export interface IMonitoringStack extends IConstruct {
    * @default - unknown: alerts carry no dashboard link
    */
   readonly grafanaUrl?: string;
+  /**
+   * The in-cluster URL of the stack's Prometheus, for responses that query it (autoscalers).
+   * @default - unknown
+   */
+  readonly prometheusUrl?: string;
   /** The routing tree of the stack's Alertmanager: add receivers, routes and inhibitions to it. */
   readonly alerting: AlertRouting;
   /**

@@ -142,6 +142,12 @@ export interface KubePrometheusStackOptions {
    * @default "ml-monitoring"
    */
   readonly alertmanagerConfigName?: string;
+  /**
+   * The in-cluster URL of the release's Prometheus (for autoscalers).
+   * @default - the chart's Service: http://<fullname>-prometheus.<namespace>.svc:9090, where fullname is the
+   * release name, with "-kube-prometheus-stack" appended unless it contains it, cut to 26 characters
+   */
+  readonly prometheusUrl?: string;
 }
 
 /**

@@ -34,7 +34,7 @@ interface Env {
 }
 
 const env = {} as Env;
-const report = { firing: [] as string[], delivered: [] as string[], resolved: [] as string[], panels: 0, panelsWithData: 0, panelsRun: 0 };
+const report = { scaling: '', firing: [] as string[], delivered: [] as string[], resolved: [] as string[], panels: 0, panelsWithData: 0, panelsRun: 0 };
 
 async function promAlerts(): Promise<any[]> {
   const r = await (await fetch(`${env.promUrl}/api/v1/alerts`)).json() as any;
@@ -179,7 +179,7 @@ afterAll(async () => {
   if (env.dir) fs.rmSync(env.dir, { recursive: true, force: true });
   // eslint-disable-next-line no-console
   console.log(`end-to-end: ${report.firing.length} alerts proven firing (${report.firing.join(', ')}), ${report.delivered.length} delivered, `
-    + `${report.resolved.length} resolved; ${report.panelsRun} panel queries run, ${report.panelsWithData} returned data`);
+    + `${report.resolved.length} resolved; ${report.panelsRun} panel queries run, ${report.panelsWithData} panels returned data; ${report.scaling}`);
 });
 
 describe('end to end: the example app on a real Prometheus and Alertmanager', () => {
@@ -207,6 +207,13 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     const firing = await waitForState(want, 'firing');
     expect(firing.labels).toMatchObject({ severity: 'warning', ml_service: 'ml-inference', team: 'ml-platform', model: 'fraud-detector' });
     report.firing.push('ModelLatencyHigh');
+    // The scaling response reads the same series: KEDA's query from the example's ScaledObject is above
+    // its 2 s target now, and equals the series the alert fired on.
+    const so = env.docs.find(d => d.kind === 'ScaledObject')!;
+    const kedaQuery = so.spec.triggers[0].metadata.query;
+    const r = await (await fetch(`${env.promUrl}/api/v1/query?query=${encodeURIComponent(kedaQuery)}`)).json() as any;
+    expect(Number(r.data.result[0].value[1])).toBeGreaterThan(Number(so.spec.triggers[0].metadata.threshold));
+    report.scaling = `KEDA query ${Number(r.data.result[0].value[1]).toFixed(2)}s > target ${so.spec.triggers[0].metadata.threshold}s`;
     await inAlertmanager(want);
     if (weekend()) {
       await sleep(5_000);

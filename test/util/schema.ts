@@ -85,7 +85,8 @@ function metadataErrors(doc: Doc): string[] {
 
 function coreModel(doc: Doc): any {
   const [group, version] = doc.apiVersion.includes('/') ? doc.apiVersion.split('/') : ['', doc.apiVersion];
-  const modulePath = group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
+  const modulePath = group === 'keda.sh' ? `@kubernetes-models/keda/keda.sh/${version}`
+    : group ? `kubernetes-models/${group}/${version}` : `kubernetes-models/${version}`;
   let mod: any;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

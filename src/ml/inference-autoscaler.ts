@@ -1,0 +1,160 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MlInferenceMonitoring } from './ml-inference-monitoring';
+import { promDuration, toMillis } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
+import { validateNamespace, validateObjectName, validateUrl } from '../common/_names';
+import { formatNumber } from '../common/_number';
+import { parsePromQL } from '../common/_promql';
+import { IMonitoringStack } from '../stack/i-monitoring-stack';
+
+/** What an `InferenceAutoscaler` scales on: the same recorded series that the service's alerts read. */
+export class ScalingSignal {
+  /**
+   * Keep the latency quantile (p95 by default) at or below `target`: the series `ModelLatencyHigh` reads.
+   * Replicas follow the ratio of the latency to the target (metric type Value).
+   */
+  public static latency(target: Duration, quantile = 0.95): ScalingSignal {
+    return new ScalingSignal('latency', target.toMilliseconds({ integral: false }) / 1000, quantile);
+  }
+
+  /** Keep each replica at or below `perReplica` requests per second (metric type AverageValue). */
+  public static requestRate(perReplica: number): ScalingSignal {
+    return new ScalingSignal('requests', perReplica);
+  }
+
+  /**
+   * Keep each replica's share of queued requests at or below `perReplica`: the gauge
+   * `ModelQueueBackingUp` reads (vLLM, TGI). Throws for runtimes without a queue gauge.
+   */
+  public static queue(perReplica: number): ScalingSignal {
+    return new ScalingSignal('queue', perReplica);
+  }
+
+  private constructor(
+    /** @internal */ public readonly _kind: 'latency' | 'requests' | 'queue',
+    /** @internal */ public readonly _threshold: number,
+    /** @internal */ public readonly _quantile?: number) {}
+}
+
+/** Props of `InferenceAutoscaler`. */
+export interface InferenceAutoscalerProps {
+  /** The monitored service whose signal drives the scaling. */
+  readonly inference: MlInferenceMonitoring;
+  /** The namespace (tenant) of the workload to scale: one of the service's namespaces. */
+  readonly namespace: string;
+  /** The name of the Deployment to scale. */
+  readonly deployment: string;
+  /** The signal. */
+  readonly signal: ScalingSignal;
+  /**
+   * The fewest replicas.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** The most replicas. */
+  readonly maxReplicas: number;
+  /**
+   * The stack whose Prometheus KEDA queries.
+   * @default - `prometheusUrl` must be given
+   */
+  readonly stack?: IMonitoringStack;
+  /**
+   * The Prometheus KEDA queries.
+   * @default - the stack's Prometheus URL
+   */
+  readonly prometheusUrl?: string;
+  /**
+   * How often KEDA queries the signal.
+   * @default Duration.seconds(15)
+   */
+  readonly pollingInterval?: Duration;
+  /**
+   * How long the signal must stay low before scaling back to `minReplicas` when that is 0.
+   * @default Duration.minutes(5)
+   */
+  readonly cooldownPeriod?: Duration;
+}
+
+/**
+ * The scaling response of a model service: a KEDA ScaledObject whose Prometheus trigger reads the same
+ * recorded series as the service's latency, traffic or queue alert, so the scaler and the alert never
+ * disagree about what "too slow" means. The object is the child `Resource`.
+ */
+export class InferenceAutoscaler extends Construct {
+  /** The ScaledObject. */
+  public readonly resource: ApiObject;
+  /** The PromQL query of the trigger. */
+  public readonly query: string;
+
+  constructor(scope: Construct, id: string, props: InferenceAutoscalerProps) {
+    super(scope, id);
+    const where = this.node.path;
+    if (!(props.inference instanceof MlInferenceMonitoring)) throw invalidProp(where, 'inference', props.inference, 'an MlInferenceMonitoring');
+    if (!(props.signal instanceof ScalingSignal)) throw invalidProp(where, 'signal', props.signal, 'a ScalingSignal, e.g. ScalingSignal.latency(Duration.seconds(2))');
+    const ns = validateNamespace(where, 'namespace', props.namespace);
+    if (!props.inference.namespaces.includes(ns)) {
+      throw invalidProp(where, 'namespace', ns, `one of the service's namespaces (${props.inference.namespaces.join(', ')})`);
+    }
+    validateObjectName(where, 'deployment', props.deployment);
+    const min = props.minReplicas ?? 1;
+    if (!Number.isInteger(min) || min < 0) throw invalidProp(where, 'minReplicas', min, 'a whole number, 0 or more');
+    if (!Number.isInteger(props.maxReplicas) || props.maxReplicas < Math.max(1, min)) {
+      throw invalidProp(where, 'maxReplicas', props.maxReplicas, `a whole number, at least 1 and at least minReplicas (${min})`);
+    }
+    const s = props.signal;
+    if (s._kind === 'latency' && min < 1) {
+      throw invalidProp(where, 'minReplicas', min, 'at least 1 with a latency signal (with no replica there is no latency to scale up on)');
+    }
+    if (!(Number.isFinite(s._threshold) && s._threshold > 0)) throw invalidProp(where, 'signal', s._threshold, 'a threshold greater than zero');
+    const url = props.prometheusUrl ?? props.stack?.prometheusUrl;
+    if (url === undefined) throw invalidProp(where, 'prometheusUrl', undefined, 'the URL of the Prometheus KEDA queries, or a stack that knows it');
+    validateUrl(where, 'prometheusUrl', url);
+    const polling = Math.round(toMillis(props.pollingInterval ?? Duration.seconds(15), where, 'pollingInterval') / 1000);
+    const cooldown = Math.round(toMillis(props.cooldownPeriod ?? Duration.minutes(5), where, 'cooldownPeriod') / 1000);
+    if (props.pollingInterval) promDuration(props.pollingInterval, where, 'pollingInterval');
+
+    const q = props.inference._signalQueries(ns);
+    let query: string;
+    let metricType: string;
+    switch (s._kind) {
+      case 'latency': {
+        const spec = props.inference.runtime._spec;
+        if (!spec.latency) throw invalidProp(where, 'signal', 'latency', 'a runtime with a latency histogram (this one has none: scale on requestRate)');
+        query = `max(${q.rec(q.R.latencyQuantile(s._quantile ?? 0.95), [{ name: 'namespace', op: '=', value: ns }])})`;
+        metricType = 'Value';
+        break;
+      }
+      case 'requests':
+        query = `sum(${q.rec(q.R.requests, [{ name: 'namespace', op: '=', value: ns }])})`;
+        metricType = 'AverageValue';
+        break;
+      default: {
+        const queue = props.inference.runtime._spec.queueLength;
+        if (!queue) throw invalidProp(where, 'signal', 'queue', `a runtime with a queue gauge (vllm, tgi); ${props.inference.runtime._spec.name} has none`);
+        query = `sum(${q.gaugeSum(queue)})`;
+        metricType = 'AverageValue';
+      }
+    }
+    parsePromQL(query, where, 'trigger query');
+    this.query = query;
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: `${props.deployment}-${s._kind}`.slice(0, 253), namespace: ns },
+      spec: {
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.deployment },
+        minReplicaCount: min,
+        maxReplicaCount: props.maxReplicas,
+        pollingInterval: polling,
+        cooldownPeriod: cooldown,
+        triggers: [{
+          type: 'prometheus',
+          name: `${s._kind}`,
+          metricType,
+          metadata: { serverAddress: url, query, threshold: formatNumber(s._threshold), ignoreNullValues: 'true' },
+        }],
+      },
+    });
+  }
+}
