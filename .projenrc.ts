@@ -81,7 +81,7 @@ for (const dir of ['examples', 'imports']) {
 
 // Generated CRD bindings: committed, internal, not linted, marked generated.
 project.gitattributes.addAttributes('/src/imports/**', 'linguist-generated');
-project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/');
+project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/', '/.tools/');
 
 // ---------------------------------------------------------------------------------------------
 // CRD bindings. Not part of `compile`: it reads pinned CRD files (default ../shared/crds/...),

@@ -1,8 +1,8 @@
 import { App, AppProps, Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  DriftDetector, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, MonitoringStack,
-  Objective, Ratio, Receiver, ScalingSignal, SecretKey, Severity, SloAlert,
+  DriftDetector, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance,
+  ModelQualityMonitoring, MonitoringStack, Objective, Ratio, Receiver, ScalingSignal, SecretKey, Severity, SloAlert,
 } from '../src';
 
 /** Options of the example apps. */
@@ -99,7 +99,16 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
   });
   routing.addRoute({
     matchers: [{ label: 'ml_signal', value: 'drift|performance', operator: MatchOperator.REGEX }],
-    receiver: Receiver.webhook('retrain-pipeline', { url: options.receiverBaseUrl ? `${options.receiverBaseUrl}/retrain` : 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain', bearerToken: SecretKey.of('argo-events', 'token') }),
+    receiver: Receiver.webhook('retrain-pipeline', {
+      url: options.receiverBaseUrl ? `${options.receiverBaseUrl}/retrain` : 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain',
+      bearerToken: SecretKey.of('argo-events', 'token'),
+    }),
+    continue: true,
+  });
+  // The data scientists hear about model quality in their Teams channel (a Workflows webhook).
+  routing.addRoute({
+    matchers: [{ label: 'ml_signal', value: 'drift|performance|data', operator: MatchOperator.REGEX }],
+    receiver: Receiver.msTeamsV2('data-science-teams', { webhookUrl: SecretKey.of('teams', 'data-science-workflow-url') }),
     continue: true,
   });
 

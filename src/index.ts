@@ -22,6 +22,7 @@ export * from './ml/quality/drift-detector';
 export * from './ml/quality/model-performance';
 export * from './ml/quality/quality-options';
 export * from './ml/quality/model-quality-monitoring';
+export * from './alerting/receiver-options';
 export * from './alerting/receiver';
 export * from './alerting/routing-options';
 export * from './alerting/alert-routing';

@@ -12,6 +12,14 @@ export const TEMPLATES = `{{ define "mlmon.title" }}[{{ .Status | toUpper }}{{ i
 {{ end }}{{ with .Annotations.runbook_url }}Runbook: {{ . }}
 {{ end }}
 {{ end }}{{ end }}
+{{ define "mlmon.telegram" }}<b>{{ .Status | toUpper }}: {{ .CommonLabels.alertname }}</b>{{ range .Alerts }}
+<b>{{ .Annotations.summary }}</b>
+{{ .Annotations.description }}{{ with .Labels.namespace }}
+Tenant: {{ . }}{{ end }}{{ with .Labels.model }}
+Model: {{ . }}{{ end }}{{ with .Annotations.dashboard_url }}
+<a href="{{ . }}">Dashboard</a>{{ end }}{{ with .Annotations.runbook_url }}
+<a href="{{ . }}">Runbook</a>{{ end }}
+{{ end }}{{ end }}
 {{ define "mlmon.html" }}{{ range .Alerts }}<h3>{{ .Annotations.summary }}</h3><p>{{ .Annotations.description }}</p><p>Tenant: {{ .Labels.namespace }} Model: {{ .Labels.model }} Severity: {{ .Labels.severity }}</p>{{ with .Annotations.dashboard_url }}<p><a href="{{ . }}">Dashboard</a></p>{{ end }}{{ with .Annotations.runbook_url }}<p><a href="{{ . }}">Runbook</a></p>{{ end }}{{ end }}{{ end }}
 `;
 

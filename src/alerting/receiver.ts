@@ -1,3 +1,9 @@
+import * as chat from './_chat-receivers';
+import {
+  DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
+  RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions, WebexReceiverOptions,
+  WebhookReceiverOptions, WeChatReceiverOptions,
+} from './receiver-options';
 import { invalidProp } from '../common/_errors';
 import { validateUrl } from '../common/_names';
 import { SecretKey } from '../common/secret-key';
@@ -22,108 +28,10 @@ export interface ReceiverSpec {
 }
 
 /** Message texts inlined in AlertmanagerConfig receivers (an adopted Alertmanager has not our template file). */
-const TITLE = '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.namespace }} in {{ . }}{{ end }}{{ with .CommonLabels.model }} ({{ . }}){{ end }}';
-const TEXT = '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ with .Labels.namespace }}Tenant: {{ . }} {{ end }}'
-  + '{{ with .Labels.model }}Model: {{ . }} {{ end }}Severity: {{ .Labels.severity }}\n{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}\n{{ end }}'
-  + '{{ with .Annotations.runbook_url }}Runbook: {{ . }}\n{{ end }}{{ end }}';
+const TITLE = chat.INLINE.title;
+const TEXT = chat.INLINE.text;
 
 const sel = (ref: SecretKey) => ({ name: ref.secretName, key: ref.key });
-
-/** Options every receiver takes. */
-export interface ReceiverOptions {
-  /**
-   * Also notify when the alert resolves.
-   * @default true (false for email)
-   */
-  readonly sendResolved?: boolean;
-}
-
-/** A Slack receiver (incoming webhook). */
-export interface SlackReceiverOptions extends ReceiverOptions {
-  /** The channel, e.g. `#ml-alerts`. */
-  readonly channel: string;
-  /** The incoming-webhook URL, from a Secret. */
-  readonly apiUrl: SecretKey;
-}
-
-/** An email receiver. */
-export interface EmailReceiverOptions extends ReceiverOptions {
-  /** The recipients, comma-separated or one address. */
-  readonly to: string;
-  /** The sender address. */
-  readonly from: string;
-  /** The SMTP server, `host:port`. */
-  readonly smarthost: string;
-  /**
-   * The SMTP user name.
-   * @default - no authentication
-   */
-  readonly authUsername?: string;
-  /**
-   * The SMTP password, from a Secret.
-   * @default - no authentication
-   */
-  readonly authPassword?: SecretKey;
-  /**
-   * Require STARTTLS.
-   * @default true
-   */
-  readonly requireTls?: boolean;
-}
-
-/** A PagerDuty receiver (Events API v2). */
-export interface PagerDutyReceiverOptions extends ReceiverOptions {
-  /** The integration's routing key, from a Secret. */
-  readonly routingKey: SecretKey;
-  /**
-   * The Events API endpoint, e.g. `https://events.eu.pagerduty.com/v2/enqueue` for the EU service region.
-   * @default - Alertmanager's default (https://events.pagerduty.com/v2/enqueue)
-   */
-  readonly url?: string;
-}
-
-/** An Opsgenie receiver. */
-export interface OpsgenieReceiverOptions extends ReceiverOptions {
-  /** The API key, from a Secret. */
-  readonly apiKey: SecretKey;
-  /**
-   * Opsgenie priority (P1–P5), may use templates.
-   * @default - Opsgenie's default
-   */
-  readonly priority?: string;
-}
-
-/** A webhook receiver: starts automated responses (a retraining pipeline, a scaler). */
-export interface WebhookReceiverOptions extends ReceiverOptions {
-  /** The endpoint, e.g. an Argo Events webhook EventSource. */
-  readonly url: string;
-  /**
-   * A bearer token for the endpoint, from a Secret.
-   * @default - no authorization header
-   */
-  readonly bearerToken?: SecretKey;
-  /**
-   * The most alerts sent in one message (0 = all).
-   * @default 0
-   */
-  readonly maxAlerts?: number;
-}
-
-/** A VictorOps (Splunk On-Call) receiver. */
-export interface VictorOpsReceiverOptions extends ReceiverOptions {
-  /** The API key, from a Secret. */
-  readonly apiKey: SecretKey;
-  /** The routing key (not a secret). */
-  readonly routingKey: string;
-}
-
-/** A Cisco Webex receiver. */
-export interface WebexReceiverOptions extends ReceiverOptions {
-  /** The room to post to. */
-  readonly roomId: string;
-  /** The bot token, from a Secret. */
-  readonly botToken: SecretKey;
-}
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
@@ -224,24 +132,82 @@ export class Receiver {
   /** A webhook: the endpoint of an automated response such as a retraining pipeline. */
   public static webhook(name: string, o: WebhookReceiverOptions): Receiver {
     const w = where('webhook', name);
-    validateUrl(w, 'url', o.url);
-    if (/[?&](token|key|secret|password)=/i.test(o.url) || /\/\/[^/]*:[^/]*@/.test(o.url)) {
-      throw invalidProp(w, 'url', o.url.replace(/\/\/[^/]*@/, '//***@'), 'a URL without credentials in it: give the token as bearerToken (a SecretKey)');
+    if ((o.url === undefined) === (o.urlSecret === undefined)) {
+      throw invalidProp(w, 'url', o.url, 'exactly one of url (a plain URL) or urlSecret (a SecretKey, for URLs that carry a token)');
+    }
+    if (o.url !== undefined) {
+      validateUrl(w, 'url', o.url);
+      if (/[?&](token|key|secret|password|sig|code)=/i.test(o.url)) {
+        throw invalidProp(w, 'url', o.url.replace(/\?.*$/, '?***'), 'a URL without credentials in it: give it as urlSecret, or the token as bearerToken (SecretKeys)');
+      }
     }
     if (o.maxAlerts !== undefined && (!Number.isInteger(o.maxAlerts) || o.maxAlerts < 0)) throw invalidProp(w, 'maxAlerts', o.maxAlerts, 'a whole number of 0 or more');
+    const urlRef = o.urlSecret !== undefined ? secret(w, 'urlSecret', o.urlSecret) : undefined;
     return new Receiver({
       name,
       configsKey: 'webhook_configs',
       config: { url: o.url, send_resolved: o.sendResolved ?? true, max_alerts: o.maxAlerts },
-      secrets: o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'bearerToken', o.bearerToken) }] : [],
+      secrets: [
+        ...(urlRef ? [{ fileField: 'url_file', ref: urlRef }] : []),
+        ...(o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'bearerToken', o.bearerToken) }] : []),
+      ],
       crdKey: 'webhookConfigs',
       crdConfig: {
         url: o.url,
+        urlSecret: urlRef ? sel(urlRef) : undefined,
         sendResolved: o.sendResolved ?? true,
         maxAlerts: o.maxAlerts,
         httpConfig: o.bearerToken ? { authorization: { type: 'Bearer', credentials: sel(o.bearerToken) } } : undefined,
       },
     });
+  }
+
+  /** Microsoft Teams through an Office 365 connector (incoming webhook). */
+  public static msTeams(name: string, o: MsTeamsReceiverOptions): Receiver {
+    const w = where('msTeams', name);
+    return new Receiver({ name, ...chat.msTeams(o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** Microsoft Teams through a Power Automate Workflows webhook (the successor of connectors). */
+  public static msTeamsV2(name: string, o: MsTeamsReceiverOptions): Receiver {
+    const w = where('msTeamsV2', name);
+    return new Receiver({ name, ...chat.msTeamsV2(o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** Discord (a channel webhook). */
+  public static discord(name: string, o: DiscordReceiverOptions): Receiver {
+    const w = where('discord', name);
+    return new Receiver({ name, ...chat.discord(o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** Telegram (a bot posting to a chat). */
+  public static telegram(name: string, o: TelegramReceiverOptions): Receiver {
+    const w = where('telegram', name);
+    return new Receiver({ name, ...chat.telegram(w, o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** Pushover (push notifications; critical alerts at emergency priority by default). */
+  public static pushover(name: string, o: PushoverReceiverOptions): Receiver {
+    const w = where('pushover', name);
+    return new Receiver({ name, ...chat.pushover(w, o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** WeChat Work. */
+  public static weChat(name: string, o: WeChatReceiverOptions): Receiver {
+    const w = where('weChat', name);
+    return new Receiver({ name, ...chat.weChat(w, o, (p, r) => secret(w, p, r)) });
+  }
+
+  /** Amazon SNS, with the pod's AWS identity (no static keys). */
+  public static sns(name: string, o: SnsReceiverOptions): Receiver {
+    const w = where('sns', name);
+    return new Receiver({ name, ...chat.sns(w, o) });
+  }
+
+  /** Rocket.Chat. */
+  public static rocketChat(name: string, o: RocketChatReceiverOptions): Receiver {
+    const w = where('rocketChat', name);
+    return new Receiver({ name, ...chat.rocketChat(w, o, (p, r) => secret(w, p, r)) });
   }
 
   /** VictorOps (Splunk On-Call). */

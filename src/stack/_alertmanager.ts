@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackService,
+  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackScrape, stackService,
   stackServiceAccount, validateImage, validateNodePort, validateReplicas,
 } from './_common';
 import { clean, storage } from './_prometheus';
@@ -10,7 +10,6 @@ import { AlertRouting } from '../alerting/alert-routing';
 import { promDuration, toMillis } from '../common/_duration';
 import { validateUrl } from '../common/_names';
 import { Alertmanager } from '../imports/alertmanager';
-import { ScrapeTarget } from '../scrape/scrape-target';
 
 const COMPONENT = 'alertmanager';
 
@@ -58,12 +57,6 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
     },
   });
   const service = stackService(ctx, 'AlertmanagerService', COMPONENT, serviceName, [{ name: 'web', port: 9093, nodePort }]);
-  new ScrapeTarget(ctx.scope, 'AlertmanagerScrape', {
-    namespace: ctx.namespace,
-    name: serviceName,
-    selector: componentLabels(ctx, COMPONENT),
-    port: 'web',
-    labels: ctx.selectorLabels,
-  });
+  stackScrape(ctx, 'AlertmanagerScrape', COMPONENT, serviceName, 'web');
   return service;
 }

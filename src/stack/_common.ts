@@ -2,6 +2,8 @@ import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { invalidProp } from '../common/_errors';
+import { Relabeling } from '../scrape/scrape-options';
+import { ScrapeTarget } from '../scrape/scrape-target';
 
 /** Default images, pinned. The operator's matches the CRDs the bindings were generated from. */
 export const IMAGES = {
@@ -161,4 +163,35 @@ export function res(apiGroup: string, resourceType: string): kplus.ApiResource {
 export function bindClusterRole(ctx: StackContext, id: string, component: string, role: kplus.ClusterRole, sa: kplus.ServiceAccount): void {
   const binding = new kplus.ClusterRoleBinding(ctx.scope, id, { metadata: { name: role.name, labels: componentLabels(ctx, component) }, role });
   binding.addSubjects(sa);
+}
+
+/** The ServiceMonitor of one of the stack's own components, selected by the stack's Prometheus. */
+export function stackScrape(ctx: StackContext, id: string, component: string, name: string, port: string,
+  extra: { honorLabels?: boolean; relabelings?: Relabeling[] } = {}): ScrapeTarget {
+  return new ScrapeTarget(ctx.scope, id, {
+    namespace: ctx.namespace,
+    name,
+    selector: componentLabels(ctx, component),
+    port,
+    ...extra,
+    labels: ctx.selectorLabels,
+  });
+}
+
+/**
+ * A Deployment of one of the stack's components: one replica, non-root as `user`, its pods labelled for
+ * the component's Service and NetworkPolicy, its container restricted and pinned.
+ */
+export function stackDeployment(ctx: StackContext, id: string, component: string, name: string, user: number,
+  sa: kplus.ServiceAccount | undefined, container: kplus.ContainerProps): kplus.Deployment {
+  const deployment = new kplus.Deployment(ctx.scope, id, {
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
+    replicas: 1,
+    serviceAccount: sa,
+    automountServiceAccountToken: sa !== undefined,
+    securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
+  });
+  for (const [k, v] of Object.entries(podSelector(ctx, component))) deployment.podMetadata.addLabel(k, v);
+  deployment.addContainer({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container });
+  return deployment;
 }

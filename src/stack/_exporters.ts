@@ -1,9 +1,8 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IMAGES, StackContext, bindClusterRole, componentLabels, podSelector, res, resources, restrictedContainer, stackService, stackServiceAccount, validateImage } from './_common';
+import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, podSelector, res, resources, restrictedContainer, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
 import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
 import { ServiceMonitor } from '../imports/servicemonitor';
-import { ScrapeTarget } from '../scrape/scrape-target';
 
 /** The resources kube-state-metrics watches: what the pod and workload alerts read, nothing more. */
 const KSM_RESOURCES: [string, string, string][] = [
@@ -23,35 +22,18 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
   const role = new kplus.ClusterRole(ctx.scope, 'KubeStateMetricsClusterRole', { metadata: { name, labels: componentLabels(ctx, component) } });
   role.allow(['list', 'watch'], ...KSM_RESOURCES.map(([g, r]) => res(g, r)));
   bindClusterRole(ctx, 'KubeStateMetricsClusterRoleBinding', component, role, sa);
-  const deployment = new kplus.Deployment(ctx.scope, 'KubeStateMetrics', {
-    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
-    replicas: 1,
-    serviceAccount: sa,
-    automountServiceAccountToken: true,
-    securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
-    containers: [{
-      name: 'kube-state-metrics',
-      image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`],
-      ports: [{ number: 8080, name: 'http-metrics' }, { number: 8081, name: 'telemetry' }],
-      securityContext: restrictedContainer(65534),
-      resources: o.resources ?? resources('50m', 128, 256),
-      readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),
-      liveness: kplus.Probe.fromHttpGet('/livez', { port: 8080 }),
-    }],
+  stackDeployment(ctx, 'KubeStateMetrics', component, name, 65534, sa, {
+    name: 'kube-state-metrics',
+    image,
+    args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`],
+    ports: [{ number: 8080, name: 'http-metrics' }, { number: 8081, name: 'telemetry' }],
+    resources: o.resources ?? resources('50m', 128, 256),
+    readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),
+    liveness: kplus.Probe.fromHttpGet('/livez', { port: 8080 }),
   });
-  for (const [k, v] of Object.entries(podSelector(ctx, component))) deployment.podMetadata.addLabel(k, v);
   stackService(ctx, 'KubeStateMetricsService', component, name, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }]);
-  new ScrapeTarget(ctx.scope, 'KubeStateMetricsScrape', {
-    namespace: ctx.namespace,
-    name,
-    selector: componentLabels(ctx, component),
-    port: 'http-metrics',
-    // Its series describe other pods: their namespace and pod labels must win over the target's.
-    honorLabels: true,
-    labels: ctx.selectorLabels,
-  });
+  // Its series describe other pods: their namespace and pod labels must win over the target's.
+  stackScrape(ctx, 'KubeStateMetricsScrape', component, name, 'http-metrics', { honorLabels: true });
 }
 
 /**
@@ -118,12 +100,5 @@ export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): void
   }
   ApiObject.of(ds).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
   stackService(ctx, 'NodeExporterService', component, name, [{ name: 'http-metrics', port: 9100 }]);
-  new ScrapeTarget(ctx.scope, 'NodeExporterScrape', {
-    namespace: ctx.namespace,
-    name,
-    selector: componentLabels(ctx, component),
-    port: 'http-metrics',
-    relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }],
-    labels: ctx.selectorLabels,
-  });
+  stackScrape(ctx, 'NodeExporterScrape', component, name, 'http-metrics', { relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }] });
 }

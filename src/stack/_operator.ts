@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { IMAGES, StackContext, bindClusterRole, componentLabels, podSelector, res, resources, restrictedContainer, stackService, stackServiceAccount, validateImage } from './_common';
+import { IMAGES, StackContext, bindClusterRole, componentLabels, res, resources, stackDeployment, stackService, stackServiceAccount, validateImage } from './_common';
 import { OperatorOptions } from './stack-options';
 
 const COMPONENT = 'prometheus-operator';
@@ -34,27 +34,17 @@ export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletServic
   role.allow(['get'], res('storage.k8s.io', 'storageclasses'));
   bindClusterRole(ctx, 'OperatorClusterRoleBinding', COMPONENT, role, sa);
 
-  const deployment = new kplus.Deployment(ctx.scope, 'Operator', {
-    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
-    replicas: 1,
-    serviceAccount: sa,
-    automountServiceAccountToken: true,
-    securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
-    containers: [{
-      name: 'prometheus-operator',
-      image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      args: [
-        `--prometheus-config-reloader=${reloader}`,
-        ...(kubeletService ? [`--kubelet-service=${kubeletService}`] : []),
-        '--log-format=json',
-      ],
-      ports: [{ number: 8080, name: 'http' }],
-      securityContext: restrictedContainer(65534),
-      resources: o.resources ?? resources('100m', 128, 256),
-      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-    }],
+  stackDeployment(ctx, 'Operator', COMPONENT, name, 65534, sa, {
+    name: 'prometheus-operator',
+    image,
+    args: [
+      `--prometheus-config-reloader=${reloader}`,
+      ...(kubeletService ? [`--kubelet-service=${kubeletService}`] : []),
+      '--log-format=json',
+    ],
+    ports: [{ number: 8080, name: 'http' }],
+    resources: o.resources ?? resources('100m', 128, 256),
+    readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
   });
-  for (const [k, v] of Object.entries(podSelector(ctx, COMPONENT))) deployment.podMetadata.addLabel(k, v);
   return stackService(ctx, 'OperatorService', COMPONENT, name, [{ name: 'http', port: 8080 }]);
 }

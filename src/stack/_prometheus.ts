@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
-  stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
+  stackScrape, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
 import { PrometheusOptions, RemoteWriteOptions, StorageOptions } from './stack-options';
 import { promDuration } from '../common/_duration';
@@ -10,7 +10,6 @@ import { invalidProp } from '../common/_errors';
 import { validatePromLabels, validateUrl } from '../common/_names';
 import { secretKeySelector } from '../common/secret-key';
 import { Prometheus } from '../imports/prometheus';
-import { ScrapeTarget } from '../scrape/scrape-target';
 
 const COMPONENT = 'prometheus';
 
@@ -90,13 +89,7 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     spec,
   });
   const service = stackService(ctx, 'PrometheusService', COMPONENT, serviceName, [{ name: 'web', port: 9090, nodePort }]);
-  new ScrapeTarget(ctx.scope, 'PrometheusScrape', {
-    namespace: ctx.namespace,
-    name: serviceName,
-    selector: componentLabels(ctx, COMPONENT),
-    port: 'web',
-    labels: ctx.selectorLabels,
-  });
+  stackScrape(ctx, 'PrometheusScrape', COMPONENT, serviceName, 'web');
   return { service, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };
 }
 

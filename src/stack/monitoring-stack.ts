@@ -187,8 +187,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly alerting: AlertRouting;
   /** The stack's name. */
   public readonly name: string;
-  /** The in-cluster URL of the Prometheus. */
-  public readonly prometheusUrl: string;
+  /** The in-cluster URL of the Prometheus (always set for an owned stack). */
+  public readonly prometheusUrl?: string;
   /** The in-cluster URL of the Alertmanager. */
   public readonly alertmanagerUrl: string;
 
@@ -245,7 +245,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     const grafanaOptions = props.grafana ?? {};
     const grafanaEnabled = grafanaOptions.enabled ?? true;
     if (grafanaEnabled) {
-      this.grafana = new OwnedGrafana(ctx, grafanaOptions, this.prometheusUrl, this.alertmanagerUrl);
+      this.grafana = new OwnedGrafana(ctx, grafanaOptions, prom.url, this.alertmanagerUrl);
       this.grafanaUrl = this.grafana.url;
     } else if (grafanaOptions.externalUrl !== undefined) {
       this.grafanaUrl = validateUrl(where, 'grafana.externalUrl', grafanaOptions.externalUrl).replace(/\/+$/, '');

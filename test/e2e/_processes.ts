@@ -1,20 +1,13 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import * as net from 'net';
+import { freePort } from '../util/net';
+
+export { freePort };
 
 /** Every process the end-to-end test starts, so that none outlives it. */
 const started: ChildProcess[] = [];
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface Proc {
   readonly proc: ChildProcess;

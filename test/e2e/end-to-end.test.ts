@@ -134,6 +134,7 @@ beforeAll(async () => {
     'pagerduty/routing-key': ROUTING_KEY,
     'argo-events/token': WEBHOOK_TOKEN,
     'smtp/password': 'e2e-smtp-password',
+    'teams/data-science-workflow-url': `${env.recorder.url}/teams/data-science`,
     ...Object.fromEntries(TENANTS.map(t => [`slack/${t}-webhook-url`, `${env.recorder.url}/slack/${t}`])),
   };
   const files = [...amConfig.matchAll(/_file: (\/etc\/alertmanager\/secrets\/\S+)/g)].map(m => m[1]);
@@ -262,6 +263,10 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     expect(hook.authorization).toBe(`Bearer ${WEBHOOK_TOKEN}`);
     expect(hook.body.receiver).toBe('retrain-pipeline');
     expect(hook.body.alerts.find((a: any) => matches(a.labels, want)).labels).toMatchObject({ ml_signal: 'drift', severity: 'warning', team: 'ml-platform' });
+    // The data scientists' Teams channel hears of it too (Workflows webhook URL read from its Secret file).
+    const teams = await delivered('ModelDataDrift to data-science-teams', since, x => x.path === '/teams/data-science' && JSON.stringify(x.body).includes('ModelDataDrift'));
+    expect(JSON.stringify(teams.body)).toContain('fraud-detector-tenant-a');
+    report.delivered.push('ModelDataDrift (Teams)');
     // The other tenant's model did not drift.
     expect((await promAlerts()).filter(a => a.labels.alertname === 'ModelDataDrift' && a.labels.model === 'fraud-detector-tenant-b')).toEqual([]);
     report.delivered.push('ModelDataDrift');

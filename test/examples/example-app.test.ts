@@ -73,7 +73,7 @@ describe('example app', () => {
     expect(checkAlertmanagerConfig(config).ok).toBe(true);
     expect(routesTest(config, { severity: 'critical', namespace: 'tenant-a', alertname: 'ModelErrorRatioHigh' })).toEqual(['ml-oncall']);
     expect(routesTest(config, { severity: 'warning', namespace: 'tenant-b', alertname: 'ModelLatencyHigh' })).toEqual(['tenant-b-slack']);
-    expect(routesTest(config, { severity: 'warning', namespace: 'tenant-a', alertname: 'ModelDistributionDrift', ml_signal: 'drift' })).toEqual(['retrain-pipeline', 'tenant-a-slack']);
+    expect(routesTest(config, { severity: 'warning', namespace: 'tenant-a', alertname: 'ModelDistributionDrift', ml_signal: 'drift' })).toEqual(['retrain-pipeline', 'data-science-teams', 'tenant-a-slack']);
     expect(routesTest(config, { severity: 'info', alertname: 'Watchdog' })).toEqual(['ml-platform-mail']);
   });
 
@@ -90,7 +90,7 @@ describe('example app', () => {
     expect(dashboards.length).toBe(7); // inference, 4 SLOs, 2 model-quality
     for (const d of dashboards) expect(mounted).toContain(d.metadata.name);
     expect(docs.find(d => d.kind === 'Service' && d.metadata.name === 'ml-monitoring-prometheus')!.spec.ports[0].nodePort).toBe(30090);
-    expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'pagerduty', 'slack', 'smtp']);
+    expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'pagerduty', 'slack', 'smtp', 'teams']);
   });
 
   test('the second example adopts a kube-prometheus-stack: release labels, sidecar labels, an AlertmanagerConfig', () => {
@@ -102,7 +102,7 @@ describe('example app', () => {
     }
     const amc = docs.find(d => d.kind === 'AlertmanagerConfig')!;
     expect(amc.spec.route.receiver).toBe('ml-platform-mail');
-    expect(amc.spec.receivers.map((r: any) => r.name)).toEqual(['ml-platform-mail', 'ml-oncall', 'retrain-pipeline', 'tenant-a-slack', 'tenant-b-slack']);
+    expect(amc.spec.receivers.map((r: any) => r.name)).toEqual(['ml-platform-mail', 'ml-oncall', 'retrain-pipeline', 'data-science-teams', 'tenant-a-slack', 'tenant-b-slack']);
   });
 
   test('synthesis is deterministic: two runs write byte-identical files', () => {

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
+import { freePort } from './net';
 import { requireTool } from './tools';
 
 /** A real Alertmanager on a loopback port, for tests; stop() kills it and removes its files. */
@@ -11,16 +11,6 @@ export interface RunningAlertmanager {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export async function startAlertmanager(configYaml: string): Promise<RunningAlertmanager> {
   const bin = requireTool('alertmanager');
