@@ -7,6 +7,16 @@ export interface ReceiverOptions {
    * @default true (false for email)
    */
   readonly sendResolved?: boolean;
+  /**
+   * An HTTP proxy for the receiver's requests (not for email), e.g. `http://proxy.corp:3128`.
+   * @default - no proxy
+   */
+  readonly proxyUrl?: string;
+  /**
+   * Use the proxy from Alertmanager's environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY); not with `proxyUrl`.
+   * @default false
+   */
+  readonly proxyFromEnvironment?: boolean;
 }
 
 /** A Slack receiver (incoming webhook). */

@@ -1,6 +1,6 @@
 import * as chat from './_chat-receivers';
 import {
-  DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
+  DiscordReceiverOptions, EmailReceiverOptions, ReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
   RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions, WebexReceiverOptions,
   WebhookReceiverOptions, WeChatReceiverOptions,
 } from './receiver-options';
@@ -44,7 +44,7 @@ export class Receiver {
   public static slack(name: string, o: SlackReceiverOptions): Receiver {
     const w = where('slack', name);
     if (typeof o.channel !== 'string' || !/^[#@]?[^\s]+$/.test(o.channel)) throw invalidProp(w, 'channel', o.channel, 'a channel such as "#ml-alerts"');
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'slack_configs',
       config: {
@@ -67,7 +67,7 @@ export class Receiver {
     if (typeof o.from !== 'string' || !addr.test(o.from)) throw invalidProp(w, 'from', o.from, 'an email address');
     if (typeof o.smarthost !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(o.smarthost)) throw invalidProp(w, 'smarthost', o.smarthost, 'host:port, e.g. smtp.example.com:587');
     if ((o.authUsername === undefined) !== (o.authPassword === undefined)) throw invalidProp(w, 'authPassword', 'only one of authUsername and authPassword', 'both or neither');
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'email_configs',
       config: {
@@ -100,7 +100,7 @@ export class Receiver {
   public static pagerDuty(name: string, o: PagerDutyReceiverOptions): Receiver {
     const w = where('pagerDuty', name);
     if (o.url !== undefined) validateUrl(w, 'url', o.url);
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'pagerduty_configs',
       config: { send_resolved: o.sendResolved ?? true, url: o.url, description: '{{ template "mlmon.title" . }}', severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
@@ -119,7 +119,7 @@ export class Receiver {
   /** Opsgenie. */
   public static opsgenie(name: string, o: OpsgenieReceiverOptions): Receiver {
     const w = where('opsgenie', name);
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'opsgenie_configs',
       config: { send_resolved: o.sendResolved ?? true, message: '{{ template "mlmon.title" . }}', description: '{{ template "mlmon.text" . }}', priority: o.priority },
@@ -143,7 +143,7 @@ export class Receiver {
     }
     if (o.maxAlerts !== undefined && (!Number.isInteger(o.maxAlerts) || o.maxAlerts < 0)) throw invalidProp(w, 'maxAlerts', o.maxAlerts, 'a whole number of 0 or more');
     const urlRef = o.urlSecret !== undefined ? secret(w, 'urlSecret', o.urlSecret) : undefined;
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'webhook_configs',
       config: { url: o.url, send_resolved: o.sendResolved ?? true, max_alerts: o.maxAlerts },
@@ -165,56 +165,56 @@ export class Receiver {
   /** Microsoft Teams through an Office 365 connector (incoming webhook). */
   public static msTeams(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeams', name);
-    return new Receiver({ name, ...chat.msTeams(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.msTeams(o, (p, r) => secret(w, p, r)) });
   }
 
   /** Microsoft Teams through a Power Automate Workflows webhook (the successor of connectors). */
   public static msTeamsV2(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeamsV2', name);
-    return new Receiver({ name, ...chat.msTeamsV2(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.msTeamsV2(o, (p, r) => secret(w, p, r)) });
   }
 
   /** Discord (a channel webhook). */
   public static discord(name: string, o: DiscordReceiverOptions): Receiver {
     const w = where('discord', name);
-    return new Receiver({ name, ...chat.discord(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.discord(o, (p, r) => secret(w, p, r)) });
   }
 
   /** Telegram (a bot posting to a chat). */
   public static telegram(name: string, o: TelegramReceiverOptions): Receiver {
     const w = where('telegram', name);
-    return new Receiver({ name, ...chat.telegram(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.telegram(w, o, (p, r) => secret(w, p, r)) });
   }
 
   /** Pushover (push notifications; critical alerts at emergency priority by default). */
   public static pushover(name: string, o: PushoverReceiverOptions): Receiver {
     const w = where('pushover', name);
-    return new Receiver({ name, ...chat.pushover(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.pushover(w, o, (p, r) => secret(w, p, r)) });
   }
 
   /** WeChat Work. */
   public static weChat(name: string, o: WeChatReceiverOptions): Receiver {
     const w = where('weChat', name);
-    return new Receiver({ name, ...chat.weChat(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.weChat(w, o, (p, r) => secret(w, p, r)) });
   }
 
   /** Amazon SNS, with the pod's AWS identity (no static keys). */
   public static sns(name: string, o: SnsReceiverOptions): Receiver {
     const w = where('sns', name);
-    return new Receiver({ name, ...chat.sns(w, o) });
+    return new Receiver(w, o, { name, ...chat.sns(w, o) });
   }
 
   /** Rocket.Chat. */
   public static rocketChat(name: string, o: RocketChatReceiverOptions): Receiver {
     const w = where('rocketChat', name);
-    return new Receiver({ name, ...chat.rocketChat(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.rocketChat(w, o, (p, r) => secret(w, p, r)) });
   }
 
   /** VictorOps (Splunk On-Call). */
   public static victorOps(name: string, o: VictorOpsReceiverOptions): Receiver {
     const w = where('victorOps', name);
     if (typeof o.routingKey !== 'string' || o.routingKey.trim() === '') throw invalidProp(w, 'routingKey', o.routingKey, 'a non-empty routing key');
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'victorops_configs',
       config: { routing_key: o.routingKey, send_resolved: o.sendResolved ?? true, entity_display_name: '{{ template "mlmon.title" . }}' },
@@ -228,7 +228,7 @@ export class Receiver {
   public static webex(name: string, o: WebexReceiverOptions): Receiver {
     const w = where('webex', name);
     if (typeof o.roomId !== 'string' || o.roomId.trim() === '') throw invalidProp(w, 'roomId', o.roomId, 'a non-empty room id');
-    return new Receiver({
+    return new Receiver(w, o, {
       name,
       configsKey: 'webex_configs',
       config: { room_id: o.roomId, send_resolved: o.sendResolved ?? true, api_url: 'https://webexapis.com/v1/messages', message: '{{ template "mlmon.text" . }}' },
@@ -247,7 +247,7 @@ export class Receiver {
   /** A receiver that drops what it is sent (for alerts routed nowhere on purpose). */
   public static none(name: string): Receiver {
     where('none', name);
-    return new Receiver({ name, configsKey: '', config: {}, secrets: [], crdKey: '', crdConfig: {} });
+    return new Receiver('', {}, { name, configsKey: '', config: {}, secrets: [], crdKey: '', crdConfig: {} });
   }
 
   /** The receiver's name, unique within a routing tree. */
@@ -255,10 +255,25 @@ export class Receiver {
   /** @internal */
   public readonly _spec: ReceiverSpec;
 
-  private constructor(spec: ReceiverSpec) {
+  private constructor(w: string, o: ReceiverOptions, spec: ReceiverSpec) {
     this.name = spec.name;
-    this._spec = spec;
+    this._spec = withHttpSettings(w, o, spec);
   }
+}
+
+/** Adds the proxy settings to both renderings' HTTP client configuration. */
+function withHttpSettings(w: string, o: ReceiverOptions, spec: ReceiverSpec): ReceiverSpec {
+  if (o.proxyUrl === undefined && !o.proxyFromEnvironment) return spec;
+  if (spec.configsKey === 'email_configs' || spec.configsKey === '') throw invalidProp(w, 'proxyUrl', o.proxyUrl ?? 'proxyFromEnvironment', 'no proxy settings: this receiver makes no HTTP requests');
+  if (o.proxyUrl !== undefined && o.proxyFromEnvironment) throw invalidProp(w, 'proxyFromEnvironment', true, 'proxyUrl or proxyFromEnvironment, not both');
+  if (o.proxyUrl !== undefined) validateUrl(w, 'proxyUrl', o.proxyUrl);
+  const http = o.proxyUrl !== undefined ? { proxy_url: o.proxyUrl } : { proxy_from_environment: true };
+  const crdHttp = o.proxyUrl !== undefined ? { proxyURL: o.proxyUrl } : { proxyFromEnvironment: true };
+  return {
+    ...spec,
+    config: { ...spec.config, http_config: { ...(spec.config.http_config as object | undefined), ...http } },
+    crdConfig: { ...spec.crdConfig, httpConfig: { ...(spec.crdConfig.httpConfig as object | undefined), ...crdHttp } },
+  };
 }
 
 function where(kind: string, name: string): string {

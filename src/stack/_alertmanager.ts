@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackScrape, stackService,
+  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackDisruptionBudget, stackScrape, stackService,
   stackServiceAccount, validateImage, validateNodePort, validateReplicas,
 } from './_common';
 import { clean, storage } from './_prometheus';
@@ -56,6 +56,7 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
       secrets: Lazy.any({ produce: () => routing.secretNames.length > 0 ? routing.secretNames : undefined }),
     },
   });
+  stackDisruptionBudget(ctx, 'AlertmanagerDisruptionBudget', COMPONENT, serviceName, replicas);
   const service = stackService(ctx, 'AlertmanagerService', COMPONENT, serviceName, [{ name: 'web', port: 9093, nodePort }]);
   stackScrape(ctx, 'AlertmanagerScrape', COMPONENT, serviceName, 'web');
   return service;

@@ -195,3 +195,12 @@ export function stackDeployment(ctx: StackContext, id: string, component: string
   deployment.addContainer({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container });
   return deployment;
 }
+
+/** With more than one replica, at most one of a component's pods is evicted at a time (node drains, upgrades). */
+export function stackDisruptionBudget(ctx: StackContext, id: string, component: string, name: string, replicas: number): void {
+  if (replicas < 2) return;
+  new kplus.k8s.KubePodDisruptionBudget(ctx.scope, id, {
+    metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
+    spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: podSelector(ctx, component) } },
+  });
+}

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
-  stackScrape, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
+  stackDisruptionBudget, stackScrape, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
 import { PrometheusOptions, RemoteWriteOptions, StorageOptions } from './stack-options';
 import { promDuration } from '../common/_duration';
@@ -88,6 +88,7 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec,
   });
+  stackDisruptionBudget(ctx, 'PrometheusDisruptionBudget', COMPONENT, serviceName, replicas);
   const service = stackService(ctx, 'PrometheusService', COMPONENT, serviceName, [{ name: 'web', port: 9090, nodePort }]);
   stackScrape(ctx, 'PrometheusScrape', COMPONENT, serviceName, 'web');
   return { service, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };

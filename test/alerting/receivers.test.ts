@@ -126,6 +126,30 @@ describe('every receiver', () => {
     }
   });
 
+  test('HTTP proxy settings reach both renderings, beside a receiver\'s own HTTP credentials', () => {
+    const receivers = [
+      Receiver.slack('slack', { channel: '#ml', apiUrl: k('slack', 'url'), proxyUrl: 'http://proxy.corp.example.com:3128' }),
+      Receiver.webhook('hook', { url: 'https://hooks.example.com/x', bearerToken: k('argo', 'token'), proxyUrl: 'http://proxy.corp.example.com:3128' }),
+      Receiver.msTeamsV2('teams', { webhookUrl: k('teams', 'url'), proxyFromEnvironment: true }),
+    ];
+    const { chart } = routingWith(receivers);
+    const config = oneOfKind(synthChart(chart), 'Secret').stringData['alertmanager.yaml'];
+    expect(checkAlertmanagerConfig(config).ok).toBe(true);
+    const parsed = YAML.parse(config);
+    expect(parsed.receivers.find((x: any) => x.name === 'hook').webhook_configs[0].http_config).toEqual({
+      proxy_url: 'http://proxy.corp.example.com:3128', authorization: { credentials_file: '/etc/alertmanager/secrets/argo/token' },
+    });
+    expect(parsed.receivers.find((x: any) => x.name === 'teams').msteamsv2_configs[0].http_config).toEqual({ proxy_from_environment: true });
+    const crd = routingWith(receivers, RoutingOutput.ALERTMANAGER_CONFIG);
+    const docs = synthChart(crd.chart);
+    validateAll(docs);
+    expect(oneOfKind(docs, 'AlertmanagerConfig').spec.receivers.find((x: any) => x.name === 'hook').webhookConfigs[0].httpConfig)
+      .toEqual({ proxyURL: 'http://proxy.corp.example.com:3128', authorization: { type: 'Bearer', credentials: { name: 'argo', key: 'token' } } });
+    expect(() => Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:25', proxyUrl: 'http://p.example.com' }))
+      .toThrow(/Receiver.email\("mail"\): invalid proxyUrl "http:\/\/p.example.com": no proxy settings/);
+    expect(() => Receiver.discord('d', { webhookUrl: k('a', 'b'), proxyUrl: 'http://p.example.com', proxyFromEnvironment: true })).toThrow(/proxyUrl or proxyFromEnvironment, not both/);
+  });
+
   test('bad input names the receiver, the prop, the value and the accepted form', () => {
     const cases: [() => unknown, RegExp][] = [
       [() => Receiver.telegram('t', { botToken: k('a', 'b'), chatId: 0 }), /Receiver.telegram\("t"\): invalid chatId 0: a Telegram chat id/],

@@ -227,6 +227,13 @@ describe('MonitoringStack (owned)', () => {
     }
   });
 
+  test('Prometheus and Alertmanager with several replicas get a disruption budget of one pod each', () => {
+    const pdbs = byKind(docs, 'PodDisruptionBudget');
+    expect(pdbs.map(d => [d.metadata.name, d.spec.maxUnavailable])).toEqual([['ml-monitoring-alertmanager', 1], ['ml-monitoring-prometheus', 1]]);
+    const operated = [...byKind(docs, 'Prometheus'), ...byKind(docs, 'Alertmanager')].map(d => d.spec.podMetadata.labels);
+    for (const p of pdbs) expect(operated.filter(l => selects(p.spec.selector, l)).length).toBe(1);
+  });
+
   test('every Service selects the pods of its component', () => {
     const podLabels = docs.filter(d => d.spec?.template?.metadata?.labels).map(d => d.spec.template.metadata.labels);
     podLabels.push(...[...byKind(docs, 'Prometheus'), ...byKind(docs, 'Alertmanager')].map(d => d.spec.podMetadata.labels));
@@ -285,6 +292,7 @@ describe('MonitoringStack defaults', () => {
     expect(byKind(docs, 'Namespace')[0].metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(byKind(docs, 'NetworkPolicy')).toEqual([]);
     expect(byKind(docs, 'DaemonSet')).toEqual([]);
+    expect(byKind(docs, 'PodDisruptionBudget')).toEqual([]); // one replica each
     const p = byKind(docs, 'Prometheus')[0];
     expect(p.spec).toMatchObject({ replicas: 1, retention: '15d', scrapeInterval: '30s', evaluationInterval: '30s' });
     expect(p.spec.storage).toBeUndefined();
