@@ -1,8 +1,8 @@
 import * as chat from './_chat-receivers';
 import {
-  DiscordReceiverOptions, EmailReceiverOptions, ReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
-  RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions, WebexReceiverOptions,
-  WebhookReceiverOptions, WeChatReceiverOptions,
+  DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
+  ReceiverOptions, RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions,
+  WebexReceiverOptions, WebhookReceiverOptions, WeChatReceiverOptions,
 } from './receiver-options';
 import { invalidProp } from '../common/_errors';
 import { validateUrl } from '../common/_names';

@@ -1,8 +1,8 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackDisruptionBudget, stackScrape, stackService,
-  stackServiceAccount, validateImage, validateNodePort, validateReplicas,
+  IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackDisruptionBudget, stackScrape,
+  stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas,
 } from './_common';
 import { clean, storage } from './_prometheus';
 import { AlertmanagerOptions } from './stack-options';
