@@ -1,4 +1,6 @@
-import { Receiver, ReceiverSpec } from './receiver';
+import { ReceiverSpec } from './_receiver-spec';
+import { Receiver } from './receiver';
+import { definedOnly } from '../common/_object';
 
 /** Where the operator mounts a Secret listed in the Alertmanager's `secrets`. @internal */
 export const SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -43,14 +45,6 @@ function setPath(obj: { [key: string]: any }, path: string[], value: string): vo
 export function renderCrdReceiver(r: Receiver): { [key: string]: unknown } {
   const spec: ReceiverSpec = r._spec;
   if (spec.crdKey === '') return { name: spec.name };
-  return { name: spec.name, [spec.crdKey]: [dropUndefined(spec.crdConfig)] };
+  return { name: spec.name, [spec.crdKey]: [definedOnly(spec.crdConfig, { deep: true })] };
 }
 
-function dropUndefined(o: { [key: string]: unknown }): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {};
-  for (const [k, v] of Object.entries(o)) {
-    if (v === undefined) continue;
-    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) ? dropUndefined(v as { [key: string]: unknown }) : v;
-  }
-  return out;
-}

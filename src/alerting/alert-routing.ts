@@ -7,6 +7,7 @@ import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
+import { definedOnly } from '../common/_object';
 import { Severity } from '../common/severity';
 import { AlertmanagerConfig } from '../imports/alertmanagerconfig';
 
@@ -233,7 +234,7 @@ export class AlertRouting extends Construct {
   /** The rendered alertmanager.yaml. */
   public renderConfig(): string {
     const where = this.node.path;
-    const config = clean({
+    const config = definedOnly({
       global: { resolve_timeout: '5m' },
       templates: ['/etc/alertmanager/config/*.tmpl'],
       route: snakeKeys({
@@ -242,7 +243,7 @@ export class AlertRouting extends Construct {
           ? this.routes.map(r => snakeKeys({ ...this.routeFields(r), matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) }))
           : undefined,
       }),
-      inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
+      inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
         source_matchers: ir.sourceMatchers.map(x => renderMatcher(where, 'sourceMatchers', x)),
         target_matchers: ir.targetMatchers.map(x => renderMatcher(where, 'targetMatchers', x)),
         equal: ir.equal,
@@ -250,7 +251,7 @@ export class AlertRouting extends Construct {
       receivers: this.receivers.map(renderReceiver),
       time_intervals: this.timeIntervals.length > 0 ? this.timeIntervals.map(t => ({
         name: t.name,
-        time_intervals: [clean({
+        time_intervals: [definedOnly({
           weekdays: t.weekdays,
           times: t.times?.map(x => ({ start_time: x.start, end_time: x.end })),
           days_of_month: t.daysOfMonth,
@@ -266,13 +267,13 @@ export class AlertRouting extends Construct {
   private renderAlertmanagerConfigSpec(): { [key: string]: unknown } {
     const where = this.node.path;
     const matchers = (ms: AlertMatcher[]) => ms.map(x => ({ name: x.label, value: x.value, matchType: x.operator ?? MatchOperator.EQUAL }));
-    return clean({
-      route: clean({
+    return definedOnly({
+      route: definedOnly({
         ...this.rootFields(),
-        routes: this.routes.length > 0 ? this.routes.map(r => clean({ ...this.routeFields(r), matchers: matchers(r.matchers) })) : undefined,
+        routes: this.routes.length > 0 ? this.routes.map(r => definedOnly({ ...this.routeFields(r), matchers: matchers(r.matchers) })) : undefined,
       }),
       receivers: this.receivers.map(renderCrdReceiver),
-      inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => clean({
+      inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
         sourceMatch: matchers(ir.sourceMatchers), targetMatch: matchers(ir.targetMatchers), equal: ir.equal,
       })) : undefined,
       muteTimeIntervals: this.timeIntervals.length > 0 ? this.timeIntervals.map(t => {
@@ -281,7 +282,7 @@ export class AlertRouting extends Construct {
         }
         return {
           name: t.name,
-          timeIntervals: [clean({
+          timeIntervals: [definedOnly({
             weekdays: t.weekdays,
             times: t.times?.map(x => ({ startTime: x.start, endTime: x.end })),
             daysOfMonth: t.daysOfMonth?.map(d => { const [a, b] = d.split(':'); return { start: Number(a), end: Number(b ?? a) }; }),
@@ -308,7 +309,7 @@ export class AlertRouting extends Construct {
   /** A route's settings but its matchers, whose form differs between the two renderings. */
   private routeFields(r: RouteModel): { [key: string]: unknown } {
     const o = r.options;
-    return clean({
+    return definedOnly({
       receiver: r.receiver,
       continue: o.continue,
       groupBy: o.groupBy,
@@ -362,8 +363,3 @@ function snakeKeys(o: { [key: string]: unknown }): { [key: string]: unknown } {
   return out;
 }
 
-function clean<T extends { [key: string]: unknown }>(o: T): T {
-  const out: { [key: string]: unknown } = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out as T;
-}

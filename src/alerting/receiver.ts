@@ -1,4 +1,5 @@
 import * as chat from './_chat-receivers';
+import { INLINE, ReceiverSpec, TEMPLATE, carriesCredential, secretRef, sel } from './_receiver-spec';
 import {
   DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
   ReceiverOptions, RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions,
@@ -6,32 +7,6 @@ import {
 } from './receiver-options';
 import { invalidProp } from '../common/_errors';
 import { validateUrl } from '../common/_names';
-import { SecretKey } from '../common/secret-key';
-
-/** A secret a receiver reads from a file: the Secret is mounted into Alertmanager, never inlined. @internal */
-export interface ReceiverSecret {
-  /** The alertmanager.yaml field that takes the file path, e.g. `api_url_file`, or a path such as `http_config.authorization.credentials_file`. */
-  readonly fileField: string;
-  readonly ref: SecretKey;
-}
-
-/** A receiver's Alertmanager rendering. @internal */
-export interface ReceiverSpec {
-  readonly name: string;
-  /** e.g. `slack_configs`. */
-  readonly configsKey: string;
-  readonly config: { [key: string]: unknown };
-  readonly secrets: ReceiverSecret[];
-  /** The AlertmanagerConfig (v1alpha1) rendering: e.g. `slackConfigs`, with SecretKeySelectors. */
-  readonly crdKey: string;
-  readonly crdConfig: { [key: string]: unknown };
-}
-
-/** Message texts inlined in AlertmanagerConfig receivers (an adopted Alertmanager has not our template file). */
-const TITLE = chat.INLINE.title;
-const TEXT = chat.INLINE.text;
-
-const sel = (ref: SecretKey) => ({ name: ref.secretName, key: ref.key });
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
@@ -49,13 +24,12 @@ export class Receiver {
       configsKey: 'slack_configs',
       config: {
         channel: o.channel,
-        send_resolved: o.sendResolved ?? true,
-        title: '{{ template "mlmon.title" . }}',
-        text: '{{ template "mlmon.text" . }}',
+        title: TEMPLATE.title,
+        text: TEMPLATE.text,
       },
-      secrets: [{ fileField: 'api_url_file', ref: secret(w, 'apiUrl', o.apiUrl) }],
+      secrets: [{ fileField: 'api_url_file', ref: secretRef(w, 'apiUrl', o.apiUrl) }],
       crdKey: 'slackConfigs',
-      crdConfig: { channel: o.channel, sendResolved: o.sendResolved ?? true, title: TITLE, text: TEXT, apiURL: sel(o.apiUrl) },
+      crdConfig: { channel: o.channel, title: INLINE.title, text: INLINE.text, apiURL: sel(o.apiUrl) },
     });
   }
 
@@ -76,11 +50,10 @@ export class Receiver {
         smarthost: o.smarthost,
         auth_username: o.authUsername,
         require_tls: o.requireTls ?? true,
-        send_resolved: o.sendResolved ?? false,
-        headers: { Subject: '{{ template "mlmon.title" . }}' },
-        html: '{{ template "mlmon.html" . }}',
+        headers: { Subject: TEMPLATE.title },
+        html: TEMPLATE.html,
       },
-      secrets: o.authPassword ? [{ fileField: 'auth_password_file', ref: secret(w, 'authPassword', o.authPassword) }] : [],
+      secrets: o.authPassword ? [{ fileField: 'auth_password_file', ref: secretRef(w, 'authPassword', o.authPassword) }] : [],
       crdKey: 'emailConfigs',
       crdConfig: {
         to: o.to,
@@ -88,9 +61,8 @@ export class Receiver {
         smarthost: o.smarthost,
         authUsername: o.authUsername,
         requireTLS: o.requireTls ?? true,
-        sendResolved: o.sendResolved ?? false,
-        headers: [{ key: 'Subject', value: TITLE }],
-        text: TEXT,
+        headers: [{ key: 'Subject', value: INLINE.title }],
+        text: INLINE.text,
         authPassword: o.authPassword ? sel(o.authPassword) : undefined,
       },
     });
@@ -103,13 +75,12 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'pagerduty_configs',
-      config: { send_resolved: o.sendResolved ?? true, url: o.url, description: '{{ template "mlmon.title" . }}', severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
-      secrets: [{ fileField: 'routing_key_file', ref: secret(w, 'routingKey', o.routingKey) }],
+      config: { url: o.url, description: TEMPLATE.title, severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
+      secrets: [{ fileField: 'routing_key_file', ref: secretRef(w, 'routingKey', o.routingKey) }],
       crdKey: 'pagerdutyConfigs',
       crdConfig: {
-        sendResolved: o.sendResolved ?? true,
         url: o.url,
-        description: TITLE,
+        description: INLINE.title,
         severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}',
         routingKey: sel(o.routingKey),
       },
@@ -122,10 +93,10 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'opsgenie_configs',
-      config: { send_resolved: o.sendResolved ?? true, message: '{{ template "mlmon.title" . }}', description: '{{ template "mlmon.text" . }}', priority: o.priority },
-      secrets: [{ fileField: 'api_key_file', ref: secret(w, 'apiKey', o.apiKey) }],
+      config: { message: TEMPLATE.title, description: TEMPLATE.text, priority: o.priority },
+      secrets: [{ fileField: 'api_key_file', ref: secretRef(w, 'apiKey', o.apiKey) }],
       crdKey: 'opsgenieConfigs',
-      crdConfig: { sendResolved: o.sendResolved ?? true, message: TITLE, description: TEXT, priority: o.priority, apiKey: sel(o.apiKey) },
+      crdConfig: { message: INLINE.title, description: INLINE.text, priority: o.priority, apiKey: sel(o.apiKey) },
     });
   }
 
@@ -135,27 +106,24 @@ export class Receiver {
     if ((o.url === undefined) === (o.urlSecret === undefined)) {
       throw invalidProp(w, 'url', o.url, 'exactly one of url (a plain URL) or urlSecret (a SecretKey, for URLs that carry a token)');
     }
-    if (o.url !== undefined) {
-      validateUrl(w, 'url', o.url);
-      if (/[?&](token|key|secret|password|sig|code)=/i.test(o.url)) {
-        throw invalidProp(w, 'url', o.url.replace(/\?.*$/, '?***'), 'a URL without credentials in it: give it as urlSecret, or the token as bearerToken (SecretKeys)');
-      }
+    if (o.url !== undefined && carriesCredential(validateUrl(w, 'url', o.url))) {
+      throw invalidProp(w, 'url', o.url.replace(/^(https?:\/\/[^/]+).*$/, '$1/***'),
+        'a URL without a credential in it (Slack, Teams and Discord webhook URLs are credentials; so is a token parameter): give it as urlSecret, or the token as bearerToken (SecretKeys)');
     }
     if (o.maxAlerts !== undefined && (!Number.isInteger(o.maxAlerts) || o.maxAlerts < 0)) throw invalidProp(w, 'maxAlerts', o.maxAlerts, 'a whole number of 0 or more');
-    const urlRef = o.urlSecret !== undefined ? secret(w, 'urlSecret', o.urlSecret) : undefined;
+    const urlRef = o.urlSecret !== undefined ? secretRef(w, 'urlSecret', o.urlSecret) : undefined;
     return new Receiver(w, o, {
       name,
       configsKey: 'webhook_configs',
-      config: { url: o.url, send_resolved: o.sendResolved ?? true, max_alerts: o.maxAlerts },
+      config: { url: o.url, max_alerts: o.maxAlerts },
       secrets: [
         ...(urlRef ? [{ fileField: 'url_file', ref: urlRef }] : []),
-        ...(o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'bearerToken', o.bearerToken) }] : []),
+        ...(o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secretRef(w, 'bearerToken', o.bearerToken) }] : []),
       ],
       crdKey: 'webhookConfigs',
       crdConfig: {
         url: o.url,
         urlSecret: urlRef ? sel(urlRef) : undefined,
-        sendResolved: o.sendResolved ?? true,
         maxAlerts: o.maxAlerts,
         httpConfig: o.bearerToken ? { authorization: { type: 'Bearer', credentials: sel(o.bearerToken) } } : undefined,
       },
@@ -165,37 +133,37 @@ export class Receiver {
   /** Microsoft Teams through an Office 365 connector (incoming webhook). */
   public static msTeams(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeams', name);
-    return new Receiver(w, o, { name, ...chat.msTeams(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.msTeams(w, o) });
   }
 
   /** Microsoft Teams through a Power Automate Workflows webhook (the successor of connectors). */
   public static msTeamsV2(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeamsV2', name);
-    return new Receiver(w, o, { name, ...chat.msTeamsV2(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.msTeamsV2(w, o) });
   }
 
   /** Discord (a channel webhook). */
   public static discord(name: string, o: DiscordReceiverOptions): Receiver {
     const w = where('discord', name);
-    return new Receiver(w, o, { name, ...chat.discord(o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.discord(w, o) });
   }
 
   /** Telegram (a bot posting to a chat). */
   public static telegram(name: string, o: TelegramReceiverOptions): Receiver {
     const w = where('telegram', name);
-    return new Receiver(w, o, { name, ...chat.telegram(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.telegram(w, o) });
   }
 
   /** Pushover (push notifications; critical alerts at emergency priority by default). */
   public static pushover(name: string, o: PushoverReceiverOptions): Receiver {
     const w = where('pushover', name);
-    return new Receiver(w, o, { name, ...chat.pushover(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.pushover(w, o) });
   }
 
   /** WeChat Work. */
   public static weChat(name: string, o: WeChatReceiverOptions): Receiver {
     const w = where('weChat', name);
-    return new Receiver(w, o, { name, ...chat.weChat(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.weChat(w, o) });
   }
 
   /** Amazon SNS, with the pod's AWS identity (no static keys). */
@@ -207,7 +175,7 @@ export class Receiver {
   /** Rocket.Chat. */
   public static rocketChat(name: string, o: RocketChatReceiverOptions): Receiver {
     const w = where('rocketChat', name);
-    return new Receiver(w, o, { name, ...chat.rocketChat(w, o, (p, r) => secret(w, p, r)) });
+    return new Receiver(w, o, { name, ...chat.rocketChat(w, o) });
   }
 
   /** VictorOps (Splunk On-Call). */
@@ -217,10 +185,10 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'victorops_configs',
-      config: { routing_key: o.routingKey, send_resolved: o.sendResolved ?? true, entity_display_name: '{{ template "mlmon.title" . }}' },
-      secrets: [{ fileField: 'api_key_file', ref: secret(w, 'apiKey', o.apiKey) }],
+      config: { routing_key: o.routingKey, entity_display_name: TEMPLATE.title },
+      secrets: [{ fileField: 'api_key_file', ref: secretRef(w, 'apiKey', o.apiKey) }],
       crdKey: 'victoropsConfigs',
-      crdConfig: { routingKey: o.routingKey, sendResolved: o.sendResolved ?? true, entityDisplayName: TITLE, apiKey: sel(o.apiKey) },
+      crdConfig: { routingKey: o.routingKey, entityDisplayName: INLINE.title, apiKey: sel(o.apiKey) },
     });
   }
 
@@ -231,14 +199,13 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'webex_configs',
-      config: { room_id: o.roomId, send_resolved: o.sendResolved ?? true, api_url: 'https://webexapis.com/v1/messages', message: '{{ template "mlmon.text" . }}' },
-      secrets: [{ fileField: 'http_config.authorization.credentials_file', ref: secret(w, 'botToken', o.botToken) }],
+      config: { room_id: o.roomId, api_url: 'https://webexapis.com/v1/messages', message: TEMPLATE.text },
+      secrets: [{ fileField: 'http_config.authorization.credentials_file', ref: secretRef(w, 'botToken', o.botToken) }],
       crdKey: 'webexConfigs',
       crdConfig: {
         roomID: o.roomId,
-        sendResolved: o.sendResolved ?? true,
         apiURL: 'https://webexapis.com/v1/messages',
-        message: TEXT,
+        message: INLINE.text,
         httpConfig: { authorization: { type: 'Bearer', credentials: sel(o.botToken) } },
       },
     });
@@ -257,14 +224,24 @@ export class Receiver {
 
   private constructor(w: string, o: ReceiverOptions, spec: ReceiverSpec) {
     this.name = spec.name;
-    this._spec = withHttpSettings(w, o, spec);
+    this._spec = spec.configsKey === '' ? spec : withCommonSettings(w, o, spec);
   }
 }
 
-/** Adds the proxy settings to both renderings' HTTP client configuration. */
-function withHttpSettings(w: string, o: ReceiverOptions, spec: ReceiverSpec): ReceiverSpec {
+/**
+ * Adds what every receiver takes to both renderings: `send_resolved` (default true, false for email) and the
+ * proxy settings of its HTTP client.
+ */
+function withCommonSettings(w: string, o: ReceiverOptions, parts: ReceiverSpec): ReceiverSpec {
+  const email = parts.configsKey === 'email_configs';
+  const resolved = o.sendResolved ?? !email;
+  const spec: ReceiverSpec = {
+    ...parts,
+    config: { send_resolved: resolved, ...parts.config },
+    crdConfig: { sendResolved: resolved, ...parts.crdConfig },
+  };
   if (o.proxyUrl === undefined && !o.proxyFromEnvironment) return spec;
-  if (spec.configsKey === 'email_configs' || spec.configsKey === '') throw invalidProp(w, 'proxyUrl', o.proxyUrl ?? 'proxyFromEnvironment', 'no proxy settings: this receiver makes no HTTP requests');
+  if (email) throw invalidProp(w, 'proxyUrl', o.proxyUrl ?? 'proxyFromEnvironment', 'no proxy settings: this receiver makes no HTTP requests');
   if (o.proxyUrl !== undefined && o.proxyFromEnvironment) throw invalidProp(w, 'proxyFromEnvironment', true, 'proxyUrl or proxyFromEnvironment, not both');
   if (o.proxyUrl !== undefined) validateUrl(w, 'proxyUrl', o.proxyUrl);
   const http = o.proxyUrl !== undefined ? { proxy_url: o.proxyUrl } : { proxy_from_environment: true };
@@ -284,7 +261,3 @@ function where(kind: string, name: string): string {
   return `${w}("${name}")`;
 }
 
-function secret(w: string, prop: string, ref: SecretKey): SecretKey {
-  if (!(ref instanceof SecretKey)) throw invalidProp(w, prop, typeof ref === 'string' ? '(a plain string)' : ref, 'a SecretKey, e.g. SecretKey.of("slack", "webhook-url"): credentials never go into YAML');
-  return ref;
-}

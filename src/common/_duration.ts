@@ -5,6 +5,8 @@ import { invalidProp } from './_errors';
 export interface PromDurationOptions {
   /** Whether a zero duration is accepted (rendered `0s`). */
   readonly allowZero?: boolean;
+  /** The largest unit written: `h` for fields whose pattern has no days (Alertmanager's retention). */
+  readonly largestUnit?: 'd' | 'h';
 }
 
 const UNITS: ReadonlyArray<[string, number]> = [
@@ -30,6 +32,7 @@ export function promDuration(d: Duration, where: string, prop: string, options: 
   let rest = ms;
   let out = '';
   for (const [unit, size] of UNITS) {
+    if (unit === 'd' && options.largestUnit === 'h') continue;
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;

@@ -35,6 +35,9 @@ export class SecretKey {
 
 /** The Kubernetes `SecretKeySelector` shape. @internal */
 export function secretKeySelector(where: string, prop: string, ref: SecretKey): { name: string; key: string } {
-  if (!(ref instanceof SecretKey)) throw invalidProp(where, prop, ref, 'a SecretKey, e.g. SecretKey.of("slack", "webhook-url")');
+  if (!(ref instanceof SecretKey)) {
+    // A plain string here is likely the credential itself: never echo it into an error message or a log.
+    throw invalidProp(where, prop, typeof ref === 'string' ? '(a plain string)' : ref, 'a SecretKey, e.g. SecretKey.of("slack", "webhook-url"): credentials never go into YAML');
+  }
   return { name: ref.secretName, key: ref.key };
 }

@@ -110,9 +110,12 @@ export class InferenceAutoscaler extends Construct {
     const url = props.prometheusUrl ?? props.stack?.prometheusUrl;
     if (url === undefined) throw invalidProp(where, 'prometheusUrl', undefined, 'the URL of the Prometheus KEDA queries, or a stack that knows it');
     validateUrl(where, 'prometheusUrl', url);
-    const polling = Math.round(toMillis(props.pollingInterval ?? Duration.seconds(15), where, 'pollingInterval') / 1000);
-    const cooldown = Math.round(toMillis(props.cooldownPeriod ?? Duration.minutes(5), where, 'cooldownPeriod') / 1000);
-    if (props.pollingInterval) promDuration(props.pollingInterval, where, 'pollingInterval');
+    const seconds = (d: Duration, prop: string) => {
+      promDuration(d, where, prop); // a positive, whole-millisecond duration
+      return Math.max(1, Math.round(toMillis(d, where, prop) / 1000));
+    };
+    const polling = seconds(props.pollingInterval ?? Duration.seconds(15), 'pollingInterval');
+    const cooldown = seconds(props.cooldownPeriod ?? Duration.minutes(5), 'cooldownPeriod');
 
     const q = props.inference._signalQueries(ns);
     let query: string;
@@ -150,7 +153,7 @@ export class InferenceAutoscaler extends Construct {
         cooldownPeriod: cooldown,
         triggers: [{
           type: 'prometheus',
-          name: `${s._kind}`,
+          name: s._kind,
           metricType,
           metadata: { serverAddress: url, query, threshold: formatNumber(s._threshold), ignoreNullValues: 'true' },
         }],

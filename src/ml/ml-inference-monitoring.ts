@@ -236,9 +236,10 @@ export class MlInferenceMonitoring extends Construct {
       targetLabels: { [SERVICE_LABEL]: this.serviceName },
     }));
 
-    const rateWindow = promDuration(props.rateWindow ?? Duration.minutes(5), where, 'rateWindow');
+    const window = props.rateWindow ?? Duration.minutes(5);
+    const rateWindow = promDuration(window, where, 'rateWindow');
     const scrapeMs = toMillis(scrape.interval ?? Duration.seconds(30), where, 'scrape.interval');
-    if (toMillis(props.rateWindow ?? Duration.minutes(5), where, 'rateWindow') < 2 * scrapeMs) {
+    if (toMillis(window, where, 'rateWindow') < 2 * scrapeMs) {
       throw invalidProp(where, 'rateWindow', rateWindow, `a window of at least two scrape intervals (${formatNumber(2 * scrapeMs / 1000)}s): rate() needs two samples`);
     }
     const queries = new InferenceQueries(spec, this.serviceName, namespaces, rateWindow);

@@ -2,13 +2,13 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackDisruptionBudget, stackScrape,
-  stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas,
+  stackService, stackServiceAccount, storage, validateImage, validateNodePort, validateReplicas,
 } from './_common';
-import { clean, storage } from './_prometheus';
 import { AlertmanagerOptions } from './stack-options';
 import { AlertRouting } from '../alerting/alert-routing';
-import { promDuration, toMillis } from '../common/_duration';
+import { promDuration } from '../common/_duration';
 import { validateUrl } from '../common/_names';
+import { definedOnly } from '../common/_object';
 import { Alertmanager } from '../imports/alertmanager';
 
 const COMPONENT = 'alertmanager';
@@ -22,13 +22,8 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
   const serviceName = `${ctx.name}-alertmanager`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.alertmanager);
   const replicas = validateReplicas(where, 'replicas', o.replicas) ?? 1;
-  promDuration(o.retention ?? Duration.hours(120), where, 'retention');
-  // The Alertmanager schema takes hours, minutes and seconds only (no days).
-  const retentionMs = toMillis(o.retention ?? Duration.hours(120), where, 'retention');
-  const retention = [[3600_000, 'h'], [60_000, 'm'], [1000, 's']].reduce((acc, [unit, suffix]) => {
-    const n = Math.floor(acc.rest / (unit as number));
-    return { text: n > 0 ? `${acc.text}${n}${suffix}` : acc.text, rest: acc.rest - n * (unit as number) };
-  }, { text: '', rest: retentionMs }).text || `${retentionMs}ms`;
+  // The Alertmanager schema takes hours at most (no days).
+  const retention = promDuration(o.retention ?? Duration.hours(120), where, 'retention', { largestUnit: 'h' });
   const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
   const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
   const sa = stackServiceAccount(ctx, 'AlertmanagerServiceAccount', COMPONENT, serviceName, false);
@@ -38,7 +33,7 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec: {
       // Resolved at synth: receivers and their Secrets may be added after the stack is made.
-      ...clean({
+      ...definedOnly({
         image,
         imagePullPolicy: 'IfNotPresent',
         version: imageVersion(image),

@@ -1,7 +1,9 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { StorageOptions } from './stack-options';
 import { invalidProp } from '../common/_errors';
+import { definedOnly } from '../common/_object';
 import { Relabeling } from '../scrape/scrape-options';
 import { ScrapeTarget } from '../scrape/scrape-target';
 
@@ -183,7 +185,7 @@ export function stackScrape(ctx: StackContext, id: string, component: string, na
  * the component's Service and NetworkPolicy, its container restricted and pinned.
  */
 export function stackDeployment(ctx: StackContext, id: string, component: string, name: string, user: number,
-  sa: kplus.ServiceAccount | undefined, container: kplus.ContainerProps): kplus.Deployment {
+  sa: kplus.ServiceAccount | undefined, container: kplus.ContainerProps): kplus.Container {
   const deployment = new kplus.Deployment(ctx.scope, id, {
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
     replicas: 1,
@@ -192,8 +194,7 @@ export function stackDeployment(ctx: StackContext, id: string, component: string
     securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
   });
   for (const [k, v] of Object.entries(podSelector(ctx, component))) deployment.podMetadata.addLabel(k, v);
-  deployment.addContainer({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container });
-  return deployment;
+  return deployment.addContainer({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container });
 }
 
 /** With more than one replica, at most one of a component's pods is evicted at a time (node drains, upgrades). */
@@ -203,4 +204,19 @@ export function stackDisruptionBudget(ctx: StackContext, id: string, component: 
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
     spec: { maxUnavailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: podSelector(ctx, component) } },
   });
+}
+
+/** A volume claim template for an operator object's `storage`. */
+export function storage(where: string, prop: string, s: StorageOptions): { [key: string]: unknown } {
+  validateSize(where, `${prop}.size`, s.size);
+  if (s.size === undefined) throw invalidProp(where, `${prop}.size`, s.size, 'a Size, e.g. Size.gibibytes(50)');
+  return {
+    volumeClaimTemplate: {
+      spec: definedOnly({
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: s.storageClassName,
+        resources: { requests: { storage: mebibytes(s.size) } },
+      }),
+    },
+  };
 }

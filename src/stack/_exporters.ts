@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, podSelector, res, resources, restrictedContainer, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
 import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
+import { definedOnly } from '../common/_object';
 import { ServiceMonitor } from '../imports/servicemonitor';
 
 /** The resources kube-state-metrics watches: what the pod and workload alerts read, nothing more. */
@@ -63,7 +64,7 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
       jobLabel: 'k8s-app',
       namespaceSelector: { matchNames: [ns] },
       selector: { matchLabels: { 'app.kubernetes.io/name': 'kubelet', 'k8s-app': 'kubelet' } },
-      endpoints: [endpoint('/metrics'), endpoint('/metrics/cadvisor')].map(e => JSON.parse(JSON.stringify(e))),
+      endpoints: [endpoint('/metrics'), endpoint('/metrics/cadvisor')].map(e => definedOnly(e)),
     },
   });
 }

@@ -1,11 +1,10 @@
 import { ApiObject, Chart, Lazy, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  IMAGES, StackContext, componentLabels, podSelector, resources, restrictedContainer, stackService, validateImage, validateNodePort,
+  IMAGES, StackContext, componentLabels, resources, stackDeployment, stackService, validateImage, validateNodePort,
 } from './_common';
 import { GrafanaOptions } from './stack-options';
 import { invalidProp } from '../common/_errors';
-import { validateUrl } from '../common/_names';
 import { secretKeySelector } from '../common/secret-key';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 
@@ -20,11 +19,11 @@ const USER = 472;
  */
 export class OwnedGrafana {
   public readonly service: kplus.Service;
-  public readonly url?: string;
   private readonly container: kplus.Container;
   private readonly dashboards: { uid: string; folder?: string; volume: string }[] = [];
 
-  constructor(private readonly ctx: StackContext, o: GrafanaOptions, prometheusUrl: string, alertmanagerUrl: string | undefined) {
+  /** `url` is Grafana's external URL, validated by the stack. */
+  constructor(private readonly ctx: StackContext, o: GrafanaOptions, url: string | undefined, prometheusUrl: string, alertmanagerUrl: string) {
     const where = `${ctx.where} grafana`;
     const name = `${ctx.name}-grafana`;
     if (o.adminPassword === undefined) {
@@ -35,7 +34,6 @@ export class OwnedGrafana {
     if (o.adminUser) secretKeySelector(where, 'adminUser', o.adminUser);
     const image = validateImage(where, 'image', o.image ?? IMAGES.grafana);
     const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
-    this.url = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl).replace(/\/+$/, '') : undefined;
     const labels = componentLabels(ctx, COMPONENT);
 
     const datasources = new ApiObject(ctx.scope, 'GrafanaDatasources', {
@@ -47,7 +45,7 @@ export class OwnedGrafana {
           apiVersion: 1,
           datasources: [
             { name: 'Prometheus', uid: 'prometheus', type: 'prometheus', access: 'proxy', url: prometheusUrl, isDefault: true, editable: false, jsonData: { httpMethod: 'POST' } },
-            ...(alertmanagerUrl ? [{
+            ...[{
               name: 'Alertmanager',
               uid: 'alertmanager',
               type: 'alertmanager',
@@ -55,7 +53,7 @@ export class OwnedGrafana {
               url: alertmanagerUrl,
               editable: false,
               jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
-            }] : []),
+            }],
           ],
         }),
       },
@@ -84,19 +82,10 @@ export class OwnedGrafana {
     });
 
     const secretOf = (id: string, secretName: string) => kplus.Secret.fromSecretName(ctx.scope, id, secretName);
-    const deployment = new kplus.Deployment(ctx.scope, 'Grafana', {
-      metadata: { name, namespace: ctx.namespace, labels },
-      replicas: 1,
-      automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: USER, group: USER, fsGroup: USER },
-    });
-    for (const [k, v] of Object.entries(podSelector(ctx, COMPONENT))) deployment.podMetadata.addLabel(k, v);
-    this.container = deployment.addContainer({
+    this.container = stackDeployment(ctx, 'Grafana', COMPONENT, name, USER, undefined, {
       name: 'grafana',
       image,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
       ports: [{ number: 3000, name: 'http' }],
-      securityContext: restrictedContainer(USER),
       resources: o.resources ?? resources('100m', 256, 512),
       readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
       envVariables: {
@@ -110,7 +99,7 @@ export class OwnedGrafana {
         GF_ANALYTICS_REPORTING_ENABLED: kplus.EnvValue.fromValue('false'),
         GF_ANALYTICS_CHECK_FOR_UPDATES: kplus.EnvValue.fromValue('false'),
         GF_ANALYTICS_CHECK_FOR_PLUGIN_UPDATES: kplus.EnvValue.fromValue('false'),
-        ...(this.url ? { GF_SERVER_ROOT_URL: kplus.EnvValue.fromValue(this.url) } : {}),
+        ...(url ? { GF_SERVER_ROOT_URL: kplus.EnvValue.fromValue(url) } : {}),
       },
     });
     // A read-only root filesystem: Grafana writes its database and plugins to an emptyDir.

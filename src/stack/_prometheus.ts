@@ -2,12 +2,13 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
-  stackDisruptionBudget, stackScrape, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
+  stackDisruptionBudget, stackScrape, storage, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
-import { PrometheusOptions, RemoteWriteOptions, StorageOptions } from './stack-options';
+import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validatePromLabels, validateUrl } from '../common/_names';
+import { definedOnly } from '../common/_object';
 import { secretKeySelector } from '../common/secret-key';
 import { Prometheus } from '../imports/prometheus';
 
@@ -52,7 +53,7 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   // an empty one ({}) selects everything; a null namespace selector means the Prometheus's own namespace
   // only and an empty one every namespace. So: objects carrying the stack's labels, in any namespace.
   const selector = { matchLabels: { ...ctx.selectorLabels } };
-  const spec: { [key: string]: unknown } = clean({
+  const spec: { [key: string]: unknown } = definedOnly({
     image,
     imagePullPolicy: 'IfNotPresent',
     version: imageVersion(image),
@@ -94,20 +95,6 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   return { service, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };
 }
 
-/** A volume claim template for an operator object's `storage`. */
-export function storage(where: string, prop: string, s: StorageOptions): { [key: string]: unknown } {
-  validateSize(where, `${prop}.size`, s.size);
-  if (s.size === undefined) throw invalidProp(where, `${prop}.size`, s.size, 'a Size, e.g. Size.gibibytes(50)');
-  return {
-    volumeClaimTemplate: {
-      spec: clean({
-        accessModes: ['ReadWriteOnce'],
-        storageClassName: s.storageClassName,
-        resources: { requests: { storage: mebibytes(s.size) } },
-      }),
-    },
-  };
-}
 
 function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [key: string]: unknown } {
   validateUrl(where, `${prop}.url`, rw.url);
@@ -123,7 +110,7 @@ function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [ke
       throw invalidProp(where, `${prop}.headers`, h, 'a header that carries no credential (its value would be written into the YAML): give bearerToken or basic auth as SecretKeys');
     }
   }
-  return clean({
+  return definedOnly({
     url: rw.url,
     name: rw.name,
     authorization: rw.bearerToken ? { type: 'Bearer', credentials: secretKeySelector(where, `${prop}.bearerToken`, rw.bearerToken) } : undefined,
@@ -135,8 +122,3 @@ function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [ke
   });
 }
 
-export function clean(o: { [key: string]: unknown }): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
-  return out;
-}

@@ -244,12 +244,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
     const grafanaOptions = props.grafana ?? {};
     const grafanaEnabled = grafanaOptions.enabled ?? true;
-    if (grafanaEnabled) {
-      this.grafana = new OwnedGrafana(ctx, grafanaOptions, prom.url, this.alertmanagerUrl);
-      this.grafanaUrl = this.grafana.url;
-    } else if (grafanaOptions.externalUrl !== undefined) {
+    if (grafanaOptions.externalUrl !== undefined) {
       this.grafanaUrl = validateUrl(where, 'grafana.externalUrl', grafanaOptions.externalUrl).replace(/\/+$/, '');
     }
+    if (grafanaEnabled) this.grafana = new OwnedGrafana(ctx, grafanaOptions, this.grafanaUrl, prom.url, this.alertmanagerUrl);
 
     const ksm = props.kubeStateMetrics?.enabled ?? true;
     if (ksm) addKubeStateMetrics(ctx, props.kubeStateMetrics ?? {});

@@ -115,7 +115,7 @@ describe('AlertRouting', () => {
       [() => Receiver.slack('team', { channel: '#a', apiUrl: 'https://hooks.slack.com/T0/B0/xyz' as any }), /Receiver.slack\("team"\): invalid apiUrl "\(a plain string\)": a SecretKey/],
       [() => Receiver.email('mail', { to: 'not-an-address', from: 'a@b.c', smarthost: 'smtp:25' }), /Receiver.email\("mail"\): invalid to "not-an-address"/],
       [() => Receiver.email('mail', { to: 'x@y.z', from: 'a@b.c', smarthost: 'smtp' }), /invalid smarthost "smtp": host:port/],
-      [() => Receiver.webhook('hook', { url: 'https://x.example/hook?token=abc' }), /invalid url .*a URL without credentials/],
+      [() => Receiver.webhook('hook', { url: 'https://x.example/hook?token=abc' }), /invalid url .*a URL without a credential in it/],
       [() => Receiver.webhook('hook', { url: 'not a url' }), /invalid url "not a url": an absolute http/],
     ])('%#', (fn, message) => {
       expect(fn).toThrow(message);

@@ -162,7 +162,10 @@ describe('every receiver', () => {
       [() => Receiver.rocketChat('r', { token: k('a', 'b'), tokenId: k('a', 'c'), channel: 'ml alerts' }), /invalid channel "ml alerts"/],
       [() => Receiver.webhook('h', { url: 'https://x.example.com', urlSecret: k('a', 'b') }), /exactly one of url .* or urlSecret/],
       [() => Receiver.webhook('h', {}), /exactly one of url/],
-      [() => Receiver.webhook('h', { url: 'https://x.example.com/hook?token=abc' }), /invalid url "https:\/\/x.example.com\/hook\?\*\*\*": a URL without credentials/],
+      [() => Receiver.webhook('h', { url: 'https://x.example.com/hook?token=abc' }), /invalid url "https:\/\/x.example.com\/\*\*\*": a URL without a credential in it/],
+      [() => Receiver.webhook('h', { url: 'https://hooks.slack.com/services/T0/B0/SECRETPART' }), /invalid url "https:\/\/hooks.slack.com\/\*\*\*": .*give it as urlSecret/],
+      [() => Receiver.webhook('h', { url: 'https://contoso.webhook.office.com/webhookb2/abc' }), /invalid url .*give it as urlSecret/],
+      [() => Receiver.webhook('h', { url: 'https://discord.com/api/webhooks/1/abc' }), /invalid url .*give it as urlSecret/],
       [() => Receiver.msTeams('Teams!', { webhookUrl: k('a', 'b') }), /Receiver.msTeams: invalid name "Teams!"/],
     ];
     for (const [f, m] of cases) expect(f).toThrow(m);

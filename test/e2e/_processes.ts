@@ -1,9 +1,6 @@
 import { ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import * as net from 'net';
-import { freePort } from '../util/net';
-
-export { freePort };
 
 /** Every process the end-to-end test starts, so that none outlives it. */
 const started: ChildProcess[] = [];

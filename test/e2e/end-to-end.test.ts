@@ -7,9 +7,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Delivery, Proc, freePort, httpOk, sleep, startProcess, startRecorder, stopAll, trafficLoop, waitFor } from './_processes';
+import { Delivery, Proc, httpOk, sleep, startProcess, startRecorder, stopAll, trafficLoop, waitFor } from './_processes';
 import { buildExampleApp } from '../../examples/app';
 import { expandGrafanaVariables } from '../../src/dashboards/_render';
+import { freePort } from '../util/net';
 import { Doc, byKind, synthApp } from '../util/synth';
 import { requireTool } from '../util/tools';
 

@@ -75,6 +75,31 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
     }]);
   });
 
+  test('rateWindow: recorded series, alerts and panels all use the window; a 1m window clears a minute after errors stop, 5m does not', () => {
+    const chart = testChart();
+    new MlInferenceMonitoring(chart, SVC, {
+      runtime: InferenceRuntime.fastApi(),
+      namespace: NS,
+      selector: { app: 'fraud' },
+      rateWindow: Duration.minutes(1),
+      scrape: { interval: Duration.seconds(15) },
+      alerts: { errorRatio: { for: Duration.minutes(1) } },
+    });
+    const docs = synthChart(chart);
+    const short = oneOfKind(docs, 'PrometheusRule');
+    const records = (short.spec.groups[0].rules as any[]).filter(r => r.record).map(r => r.record as string);
+    expect(records).toEqual(expect.arrayContaining(['ml_service:requests:rate1m', 'ml_service:request_errors:ratio_rate1m', 'ml_service:request_duration_seconds:p95_1m']));
+    expect(JSON.stringify(short)).not.toMatch(/rate5m|_5m|\[5m\]/);
+    expect(oneOfKind(docs, 'ConfigMap').data['ml-inference-fraud.json']).toContain('ml_service:request_errors:rate1m');
+    // Errors (50 %) stop at 10m; at 12m the 1m window sees none, the 5m window still sees 3 minutes of them.
+    const series = [requests('2xx', '0+75x60'), requests('5xx', '0+75x40 3000x20')];
+    const at = (eval_time: string, fires: boolean) => ({ eval_time, alertname: 'ModelErrorRatioHigh', exp_alerts: fires ? [{ exp_labels: labels({ severity: 'critical' }) }] : [] });
+    expectRulesTestPass([short], [{ interval: '15s', input_series: series, alert_rule_test: [at('9m', true), at('12m', false)] }], '15s', { ignoreAnnotations: true });
+    const long = rulesFor({ alerts: { errorRatio: { for: Duration.minutes(1) } } });
+    expectRulesTestPass([long], [{ interval: '15s', input_series: series, alert_rule_test: [at('9m', true), at('12m', true)] }], '15s', { ignoreAnnotations: true });
+    expect(() => rulesFor({ rateWindow: Duration.seconds(45) })).toThrow(/fraud: invalid rateWindow "45s": a window of at least two scrape intervals \(60s\)/);
+  });
+
   test('ModelPodRestarting: more than 3 restarts in 10m', () => {
     const restarts = (values: string) => ({ series: `kube_pod_container_status_restarts_total{namespace="${NS}",pod="${POD}",container="model",job="kube-state-metrics"}`, values });
     run(doc, [{

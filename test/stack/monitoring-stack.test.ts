@@ -5,7 +5,7 @@ import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { CREDENTIALS, fullStack, monitorThroughStack } from './_fixtures';
 import {
-  GrafanaDashboard, InferenceRuntime, MlInferenceMonitoring, MonitoringStack, Panel, PrometheusRules, SecretKey,
+  GrafanaDashboard, InferenceRuntime, MlInferenceMonitoring, MonitoringStack, Panel, PrometheusRules, Receiver, SecretKey,
 } from '../../src';
 import { checkAlertmanagerConfig } from '../util/promtool';
 import { proveAll } from '../util/prove';
@@ -250,7 +250,37 @@ describe('MonitoringStack (owned)', () => {
     }
   });
 
-  test('no credential value of the test\'s Secrets appears anywhere in the output; every credential is a Secret reference', () => {
+  test('a credential given where a plain value goes is refused, without echoing it; the output holds none and refers only to Secrets', () => {
+    // Every way a user could paste one of the Secrets' values into a plain prop: each must fail at construct
+    // time, and the error must not repeat the value (errors end up in CI logs).
+    const c = CREDENTIALS;
+    const attempts: [string, () => unknown][] = [
+      ['webhook URL that is a Slack webhook', () => Receiver.webhook('x', { url: c['slack/webhook-url'] })],
+      ['webhook URL with a token parameter', () => Receiver.webhook('x', { url: `https://hooks.example.com/x?token=${c['model-metrics/token']}` })],
+      ['Slack URL as a plain string', () => Receiver.slack('x', { channel: '#ml', apiUrl: c['slack/webhook-url'] as any })],
+      ['PagerDuty key as a plain string', () => Receiver.pagerDuty('x', { routingKey: c['pagerduty/routing-key'] as any })],
+      ['remote-write user:password in the URL', () => new MonitoringStack(testChart(), 's', {
+        grafana: { enabled: false },
+        prometheus: { remoteWrite: [{ url: `https://${c['remote-write-basic/user']}:${c['remote-write-basic/password']}@thanos.example.com/api/v1/receive` }] },
+      })],
+      ['remote-write Authorization header', () => new MonitoringStack(testChart(), 's', {
+        grafana: { enabled: false }, prometheus: { remoteWrite: [{ url: 'https://mimir.example.com/push', headers: { Authorization: `Bearer ${c['remote-write/token']}` } }] },
+      })],
+      ['Grafana password as a plain string', () => new MonitoringStack(testChart(), 's', { grafana: { adminPassword: c['grafana-admin/password'] as any } })],
+      ['Grafana URL with user:password', () => new MonitoringStack(testChart(), 's', {
+        grafana: { adminPassword: SecretKey.of('g', 'p'), externalUrl: `https://${c['grafana-admin/user']}:${c['grafana-admin/password']}@grafana.example.com` },
+      })],
+    ];
+    for (const [what, attempt] of attempts) {
+      let message = '';
+      try {
+        attempt();
+      } catch (e: any) {
+        message = String(e.message);
+      }
+      expect({ what, refused: message !== '' }).toEqual({ what, refused: true });
+      for (const value of Object.values(c)) expect({ what, echoed: message.includes(value) }).toEqual({ what, echoed: false });
+    }
     const text = docs.map(d => YAML.stringify(d)).join('---\n');
     for (const [ref, value] of Object.entries(CREDENTIALS)) expect({ ref, leaked: text.includes(value) }).toEqual({ ref, leaked: false });
     // Every Secret the output refers to is one of the test's Secrets (or the routing Secret the stack writes).
@@ -279,7 +309,10 @@ describe('MonitoringStack (owned)', () => {
     expect(crds.map(d => d.spec.names.kind).sort()).toEqual(['Alertmanager', 'AlertmanagerConfig', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusAgent',
       'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler']);
     expect(out.indexOf(crds[0])).toBe(0); // first in the output
-    expect(MonitoringStack.defaultImages.operator).toMatch(/:v0\.93\.0$/);
+    // The operator the stack runs is the release of the CRDs the objects are validated against.
+    const crdVersion = crds[0].metadata.annotations['operator.prometheus.io/version'];
+    const operator = byKind(synthChart(chart), 'Deployment').find(d => d.metadata.name === 'ml-monitoring-operator')!;
+    expect(operator.spec.template.spec.containers[0].image).toBe(`quay.io/prometheus-operator/prometheus-operator:v${crdVersion}`);
   });
 });
 
