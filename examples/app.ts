@@ -10,7 +10,7 @@ export interface ExampleOptions {
   /**
    * Shortened time, for the end-to-end test: 1 s scraping, 10 s rate windows and alert `for`s of a few
    * seconds, all through the library's own props (`scrape.interval`, `rateWindow`, each alert's `for`,
-   * `driftFor`, the routing's group timings). The seed values otherwise.
+   * `alerts.dataDrift.pendingFor`, the routing's group timings). The seed values otherwise.
    */
   readonly fast?: boolean;
   /**
@@ -122,14 +122,14 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
     stack,
     alertLabels: { team: 'ml-platform' },
     alerts: {
-      latency: { threshold: Duration.seconds(5), for: seconds(4, Duration.minutes(2)) },
-      errorRatio: { threshold: Ratio.percent(5), for: seconds(4, Duration.minutes(5)) },
+      latency: { maxLatency: Duration.seconds(5), pendingFor: seconds(4, Duration.minutes(2)) },
+      errorRatio: { maxErrorRatio: Ratio.percent(5), pendingFor: seconds(4, Duration.minutes(5)) },
       podRestarts: { maxRestarts: 3, window: Duration.minutes(10) },
-      podNotReady: { for: Duration.minutes(5) },
-      cpu: { cores: 0.8, for: Duration.minutes(10) },
-      memory: { limitRatio: Ratio.percent(90), for: Duration.minutes(5) },
-      targetDown: { for: seconds(4, Duration.minutes(5)) },
-      metricsAbsent: { for: seconds(20, Duration.minutes(10)) },
+      podNotReady: { pendingFor: Duration.minutes(5) },
+      cpu: { maxCores: 0.8, pendingFor: Duration.minutes(10) },
+      memory: { maxLimitRatio: Ratio.percent(90), pendingFor: Duration.minutes(5) },
+      targetDown: { pendingFor: seconds(4, Duration.minutes(5)) },
+      metricsAbsent: { pendingFor: seconds(20, Duration.minutes(10)) },
     },
   });
 
@@ -158,14 +158,14 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       sli: inference.availability({ namespace: tenant }),
       objective: Objective.percent(99.9),
       window: Duration.days(30),
-      namespace: tenant,
+      rulesNamespace: tenant,
       stack,
       alertLabels: { team: 'ml-platform' },
     });
     new SloAlert(chart, `${tenant}-latency`, {
       sli: inference.latency(Duration.seconds(1), { namespace: tenant }),
       objective: Objective.percent(99),
-      namespace: tenant,
+      rulesNamespace: tenant,
       stack,
       alertLabels: { team: 'ml-platform' },
     });
@@ -176,10 +176,10 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
     const tenantOnly = { namespace: tenant };
     new ModelQualityMonitoring(chart, `${tenant}-quality`, {
       modelName: `fraud-detector-${tenant}`,
-      namespace: tenant,
+      rulesNamespace: tenant,
       stack,
       alertLabels: { team: 'ml-platform' },
-      histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', matchers: tenantOnly, threshold: 0.1 }],
+      histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', matchers: tenantOnly, maxDistance: 0.1 }],
       classDrift: [{ name: 'fraud-decision', counter: 'fraud_predictions_total', classLabel: 'decision', matchers: tenantOnly }],
       driftDetectors: [DriftDetector.alibiDetect({ matchers: tenantOnly })],
       performance: ModelPerformance.confusionCounters({
@@ -190,7 +190,7 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
         matchers: tenantOnly,
       }),
       performanceAlerts: { minAccuracy: Ratio.percent(85) },
-      driftFor: seconds(4, Duration.minutes(15)),
+      alerts: { dataDrift: { pendingFor: seconds(4, Duration.minutes(15)) } },
       dataHealth: { matchers: tenantOnly, predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
     });
   }

@@ -12,6 +12,8 @@ export * from './dashboards/panel';
 export * from './dashboards/variable';
 export * from './dashboards/grafana-dashboard';
 export * from './ml/inference-runtime';
+export * from './ml/alert-tuning';
+export * from './ml/monitoring-props';
 export * from './ml/inference-alerts';
 export * from './ml/ml-inference-monitoring';
 export * from './ml/objective';

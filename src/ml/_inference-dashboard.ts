@@ -1,122 +1,147 @@
-import { InferenceQueries, quantileName } from './_inference-queries';
-import { PANEL_QUANTILES } from './_inference-rules';
+import { quantileName } from './_inference-queries';
+import { InferenceSettings } from './alerts/_inference-alerts';
+import { InferenceSignals } from './signals/_inference-signals';
 import { LabelMatcher } from '../common/_promql';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelThreshold, PanelUnit } from '../dashboards/panel';
 import { DashboardVariable } from '../dashboards/variable';
 
-/** Thresholds drawn on the panels, equal to the alerts' (same source, same numbers). @internal */
-export interface DashboardThresholds {
-  readonly latencySeconds?: number;
-  readonly errorRatio?: number;
-  readonly memoryRatio?: number;
-}
+/** The latency quantiles the dashboard always shows, besides the alert's own. @internal */
+export const PANEL_QUANTILES = [0.5, 0.95, 0.99];
 
 /** The dashboard's template variables. @internal */
-export function inferenceVariables(q: InferenceQueries): DashboardVariable[] {
-  const vars = [DashboardVariable.query({ name: 'namespace', label: 'Namespace', query: `label_values(${q.rec(q.R.podUp)}, namespace)` })];
-  if (q.spec.modelLabel && q.spec.requests.byModel) {
-    vars.push(DashboardVariable.query({ name: 'model', label: 'Model', query: `label_values(${q.rec(q.R.requests)}, ${q.spec.modelLabel})` }));
+export function inferenceVariables(s: InferenceSignals): DashboardVariable[] {
+  const vars = [DashboardVariable.query({ name: 'namespace', label: 'Namespace', query: `label_values(${s.podUp().select()}, namespace)` })];
+  const spec = s.q.spec;
+  if (spec.modelLabel && spec.requests.byModel) {
+    vars.push(DashboardVariable.query({ name: 'model', label: 'Model', query: `label_values(${s.requestRate().select()}, ${spec.modelLabel})` }));
   }
   return vars;
 }
 
-/** Fills the inference dashboard: traffic, latency, pods, then the runtime's own panels. @internal */
-export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: DashboardThresholds): void {
-  const spec = q.spec;
+/**
+ * Fills the inference dashboard: traffic, latency, pods, then the runtime's own panels. Every query reads
+ * the signal catalog, and every threshold line is the enabled alert's resolved threshold.
+ * @internal
+ */
+export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st: InferenceSettings): void {
+  const spec = s.q.spec;
   const ns: LabelMatcher = { name: 'namespace', op: '=~', value: '$namespace' };
-  const model = (byModel: boolean): LabelMatcher[] => (byModel && spec.modelLabel && spec.requests.byModel ? [{ name: spec.modelLabel, op: '=~', value: '$model' }] : []);
-  const rec = (r: string, byModel = false) => q.rec(r, [ns, ...model(byModel)]);
-  const red = (value: number | undefined): PanelThreshold[] | undefined => (value === undefined ? undefined : [{ value, color: 'red' }]);
-  const modelLegend = (byModel: boolean) => (byModel && spec.modelLabel ? ` {{${spec.modelLabel}}}` : '');
+  const byModel = (labels: ReadonlyArray<string>) => spec.modelLabel !== undefined && spec.requests.byModel && labels.includes(spec.modelLabel);
+  const narrow = (labels: ReadonlyArray<string>): LabelMatcher[] => (byModel(labels) ? [ns, { name: spec.modelLabel!, op: '=~', value: '$model' }] : [ns]);
+  const legend = (labels: ReadonlyArray<string>) => `{{namespace}}${byModel(labels) ? ` {{${spec.modelLabel}}}` : ''}`;
+  const red = (enabled: boolean, value: number): PanelThreshold[] | undefined => (enabled ? [{ value, color: 'red' }] : undefined);
 
   d.addRow('Traffic and errors');
+  const req = s.requestRate();
+  const err = s.errorRate();
   d.addPanel(Panel.timeseries({
     title: 'Request rate per tenant',
     unit: PanelUnit.REQUESTS_PER_SECOND,
-    queries: [{ expr: `sum by (namespace) (${rec(q.R.requests, true)})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${req.select(narrow(req.labels))})`, legend: '{{namespace}}' }],
   }));
   d.addPanel(Panel.timeseries({
     title: 'Error ratio',
     unit: PanelUnit.PERCENT_UNIT,
     min: 0,
-    thresholds: red(t.errorRatio),
-    queries: [{ expr: `sum by (namespace) (${rec(q.R.errors, true)}) / (sum by (namespace) (${rec(q.R.requests, true)}) > 0)`, legend: '{{namespace}}' }],
+    thresholds: red(st.errorRatio.enabled, st.errorRatio.max),
+    queries: [{ expr: `sum by (namespace) (${err.select(narrow(err.labels))}) / (sum by (namespace) (${req.select(narrow(req.labels))}) > 0)`, legend: '{{namespace}}' }],
   }));
   if (spec.modelLabel && spec.requests.byModel) {
+    const v = spec.versionLabel ? s.requestsByVersion() : req;
     const labels = ['namespace', spec.modelLabel, ...(spec.versionLabel ? [spec.versionLabel] : [])];
-    const reqSel = q.sel(spec.requests.metric, [ns, ...model(true), ...(spec.requests.matchers ?? [])]);
     d.addPanel(Panel.timeseries({
       title: spec.versionLabel ? 'Requests by model and version' : 'Requests by model',
       unit: PanelUnit.REQUESTS_PER_SECOND,
       width: 24,
       stacked: true,
-      queries: [{ expr: `sum by (${labels.join(', ')}) (rate(${reqSel}[$__rate_interval]))`, legend: labels.map(l => `{{${l}}}`).join(' ') }],
+      queries: [{ expr: `sum by (${labels.join(', ')}) (${v.select(narrow(v.labels))})`, legend: labels.map(l => `{{${l}}}`).join(' ') }],
     }));
   }
 
   d.addRow('Latency');
-  if (spec.latency) {
+  if (s.hasLatencyHistogram) {
+    // The alert's quantile gets the threshold line; p50 and p99 give the spread around it.
+    const alertQ = st.latency.quantile;
+    const first = [...new Set([0.5, alertQ])].sort();
+    const second = [...new Set(PANEL_QUANTILES.filter(x => !first.includes(x)))];
     d.addPanel(Panel.timeseries({
-      title: 'Latency p50 and p95',
+      title: `Latency ${first.map(quantileName).join(' and ')}`,
       unit: PanelUnit.SECONDS,
-      thresholds: red(t.latencySeconds),
-      queries: [0.5, 0.95].map(quant => ({
-        expr: rec(q.R.latencyQuantile(quant), spec.latency!.byModel),
-        legend: `${quantileName(quant)} {{namespace}}${modelLegend(spec.latency!.byModel)}`,
-      })),
+      thresholds: red(st.latency.enabled, st.latency.maxSeconds),
+      queries: first.map(quant => {
+        const series = s.latencyQuantile(quant);
+        return { expr: series.select(narrow(series.labels)), legend: `${quantileName(quant)} ${legend(series.labels)}` };
+      }),
     }));
     d.addPanel(Panel.timeseries({
-      title: 'Latency p99',
+      title: `Latency ${second.map(quantileName).join(' and ')}`,
       unit: PanelUnit.SECONDS,
-      queries: [{ expr: rec(q.R.latencyQuantile(PANEL_QUANTILES[2]), spec.latency.byModel), legend: `p99 {{namespace}}${modelLegend(spec.latency.byModel)}` }],
+      queries: second.map(quant => {
+        const series = s.latencyQuantile(quant);
+        return { expr: series.select(narrow(series.labels)), legend: `${quantileName(quant)} ${legend(series.labels)}` };
+      }),
     }));
-  } else if (spec.averageLatency) {
+  } else if (s.hasAverageLatency) {
+    const avg = s.averageLatency();
     d.addPanel(Panel.timeseries({
       title: 'Average latency (the runtime exports no histogram)',
       unit: PanelUnit.SECONDS,
       width: 24,
-      thresholds: red(t.latencySeconds),
-      queries: [{ expr: rec(q.R.averageLatency, true), legend: `{{namespace}}${modelLegend(true)}` }],
+      thresholds: red(st.latency.enabled, st.latency.maxSeconds),
+      queries: [{ expr: avg.select(narrow(avg.labels)), legend: legend(avg.labels) }],
     }));
   }
 
   d.addRow('Pods');
-  const podUp = q.rec(q.R.podUp, [ns]);
   d.addPanel(Panel.stat({
     title: 'Running pods',
-    queries: [{ expr: `sum by (namespace) (kube_pod_status_phase{phase="Running",namespace=~"$namespace"} and on (namespace, pod) ${podUp})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${s.podsRunning()})`, legend: '{{namespace}}' }],
   }));
   d.addPanel(Panel.stat({
     title: 'Restarts (1h)',
-    queries: [{ expr: `sum by (namespace) (increase(kube_pod_container_status_restarts_total{namespace=~"$namespace"}[1h]) and on (namespace, pod) ${podUp})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${s.podRestarts('1h')})`, legend: '{{namespace}}' }],
   }));
+  const cpu = s.podCpu();
+  const cpuLimit = s.podCpuLimit();
   d.addPanel(Panel.timeseries({
     title: 'CPU % of limit',
     unit: PanelUnit.PERCENT_UNIT,
-    queries: [{ expr: `${rec(q.R.podCpu)} / ${rec(q.R.podCpuLimit)}`, legend: '{{namespace}}/{{pod}}' }],
+    thresholds: red(st.cpu.enabled && st.cpu.maxLimitRatio !== undefined, st.cpu.maxLimitRatio ?? 0),
+    queries: [{ expr: `${cpu.select([ns])} / ${cpuLimit.select([ns])}`, legend: '{{namespace}}/{{pod}}' }],
+  }));
+  const mem = s.podMemory();
+  const memLimit = s.podMemoryLimit();
+  d.addPanel(Panel.timeseries({
+    title: 'Memory % of limit',
+    unit: PanelUnit.PERCENT_UNIT,
+    thresholds: red(st.memory.enabled, st.memory.maxLimitRatio),
+    queries: [{ expr: `${mem.select([ns])} / ${memLimit.select([ns])}`, legend: '{{namespace}}/{{pod}}' }],
+  }));
+  d.addPanel(Panel.timeseries({
+    title: 'CPU per pod (cores)',
+    unit: PanelUnit.SHORT,
+    thresholds: red(st.cpu.enabled && st.cpu.maxCores !== undefined, st.cpu.maxCores ?? 0),
+    queries: [{ expr: cpu.select([ns]), legend: '{{namespace}}/{{pod}}' }],
   }));
   d.addPanel(Panel.timeseries({
     title: 'Memory per pod',
     unit: PanelUnit.BYTES,
     queries: [
-      { expr: rec(q.R.podMemory), legend: '{{namespace}}/{{pod}}' },
-      { expr: rec(q.R.podMemoryLimit), legend: 'limit {{namespace}}/{{pod}}' },
+      { expr: mem.select([ns]), legend: '{{namespace}}/{{pod}}' },
+      { expr: memLimit.select([ns]), legend: 'limit {{namespace}}/{{pod}}' },
     ],
-  }));
-  d.addPanel(Panel.timeseries({
-    title: 'CPU per pod (cores)',
-    unit: PanelUnit.SHORT,
-    queries: [{ expr: rec(q.R.podCpu), legend: '{{namespace}}/{{pod}}' }],
   }));
 
   const llm = spec.timeToFirstToken || spec.kvCacheUsage || spec.promptTokens || spec.queueLength;
   if (llm) d.addRow(spec.timeToFirstToken || spec.kvCacheUsage ? 'LLM serving' : 'Queue');
   if (spec.timeToFirstToken) {
+    const ttft = s.ttftQuantile(st.timeToFirstToken.quantile);
     d.addPanel(Panel.timeseries({
-      title: 'Time to first token p95',
+      title: `Time to first token ${quantileName(st.timeToFirstToken.quantile)}`,
       unit: PanelUnit.SECONDS,
-      queries: [{ expr: rec(q.R.ttftQuantile(0.95), spec.timeToFirstToken.byModel), legend: `{{namespace}}${modelLegend(spec.timeToFirstToken.byModel)}` }],
+      thresholds: red(st.timeToFirstToken.enabled, st.timeToFirstToken.maxSeconds),
+      queries: [{ expr: ttft.select(narrow(ttft.labels)), legend: legend(ttft.labels) }],
     }));
   }
   if (spec.kvCacheUsage) {
@@ -124,38 +149,42 @@ export function addInferencePanels(d: GrafanaDashboard, q: InferenceQueries, t: 
       title: 'KV cache usage',
       unit: PanelUnit.PERCENT_UNIT,
       max: 1,
-      queries: [{ expr: `max by (namespace, pod) (${q.sel(spec.kvCacheUsage.metric, [ns])})`, legend: '{{namespace}}/{{pod}}' }],
+      thresholds: red(st.kvCache.enabled, st.kvCache.maxRatio),
+      queries: [{ expr: `max by (namespace, pod) (${s.podGaugeRatio('kvCacheUsage', [ns])})`, legend: '{{namespace}}/{{pod}}' }],
     }));
   }
   if (spec.queueLength) {
+    const queue = s.queueLength();
     d.addPanel(Panel.timeseries({
       title: 'Queued requests',
       unit: PanelUnit.SHORT,
-      queries: [{ expr: `sum by (namespace) (${q.sel(spec.queueLength.metric, [ns])})`, legend: '{{namespace}}' }],
+      thresholds: red(st.queue.enabled, st.queue.maxQueued),
+      queries: [{ expr: `sum by (namespace) (${queue.select([ns])})`, legend: '{{namespace}}' }],
     }));
   }
   if (spec.promptTokens && spec.generationTokens) {
     d.addPanel(Panel.timeseries({
       title: 'Token throughput',
       unit: PanelUnit.OPS_PER_SECOND,
-      queries: [
-        { expr: `sum by (namespace) (rate(${q.sel(spec.promptTokens.metric, [ns])}[$__rate_interval]))`, legend: 'prompt {{namespace}}' },
-        { expr: `sum by (namespace) (rate(${q.sel(spec.generationTokens.metric, [ns])}[$__rate_interval]))`, legend: 'generation {{namespace}}' },
-      ],
+      queries: (['prompt', 'generation'] as const).map(kind => ({
+        expr: `sum by (namespace) (${s.tokenRate(kind).select([ns])})`, legend: `${kind} {{namespace}}`,
+      })),
     }));
   }
   if (spec.gpuUtilization) {
     d.addRow('GPU');
     d.addPanel(Panel.timeseries({
       title: 'GPU utilisation',
-      unit: spec.gpuUtilization.scale === 100 ? PanelUnit.PERCENT : PanelUnit.PERCENT_UNIT,
-      queries: [{ expr: q.sel(spec.gpuUtilization.metric, [ns]), legend: '{{pod}} {{gpu_uuid}}' }],
+      unit: PanelUnit.PERCENT_UNIT,
+      thresholds: red(st.gpuUtilization.enabled, st.gpuUtilization.maxRatio),
+      queries: [{ expr: s.podGaugeRatio('gpuUtilization', [ns]), legend: '{{pod}} {{gpu_uuid}}' }],
     }));
     if (spec.gpuMemoryUsed && spec.gpuMemoryTotal) {
       d.addPanel(Panel.timeseries({
         title: 'GPU memory used',
         unit: PanelUnit.PERCENT_UNIT,
-        queries: [{ expr: `${q.sel(spec.gpuMemoryUsed.metric, [ns])} / ${q.sel(spec.gpuMemoryTotal.metric, [ns])}`, legend: '{{pod}} {{gpu_uuid}}' }],
+        thresholds: red(st.gpuMemory.enabled, st.gpuMemory.maxRatio),
+        queries: [{ expr: s.gpuMemoryRatio([ns]), legend: '{{pod}} {{gpu_uuid}}' }],
       }));
     }
   }

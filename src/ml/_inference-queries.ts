@@ -5,57 +5,39 @@ import { LabelMatcher, selector } from '../common/_promql';
 /** The label every series scraped through an MlInferenceMonitoring carries: its identity. @internal */
 export const SERVICE_LABEL = 'ml_service';
 
-/**
- * Recorded series over a rate window (`5m` by default): one definition per signal, read by alerts, panels
- * and SLOs alike. The window is part of each name. @internal
- */
-export function records(w: string) {
-  return {
-    requests: `ml_service:requests:rate${w}`,
-    errors: `ml_service:request_errors:rate${w}`,
-    errorRatio: `ml_service:request_errors:ratio_rate${w}`,
-    averageLatency: `ml_service:request_duration_seconds:avg_${w}`,
-    podUp: 'ml_service_pod:up:max',
-    podCpu: `ml_service_pod:cpu_usage:rate${w}`,
-    podCpuLimit: 'ml_service_pod:cpu_limit:sum',
-    podMemory: 'ml_service_pod:memory_working_set_bytes:sum',
-    podMemoryLimit: 'ml_service_pod:memory_limit_bytes:sum',
-    latencyQuantile: (q: number) => `ml_service:request_duration_seconds:${quantileName(q)}_${w}`,
-    ttftQuantile: (q: number) => `ml_service:time_to_first_token_seconds:${quantileName(q)}_${w}`,
-  };
-}
-
-/** The recorded series at the default 5m window. @internal */
-export const RECORD = records('5m');
-
 /** `p95`, `p99`, `p99_9`. @internal */
 export function quantileName(q: number): string {
   return `p${formatNumber(q * 100).replace('.', '_')}`;
 }
 
+/** Matchers of container series of real containers (cAdvisor writes one without a name, and the pause container). */
+const REAL_CONTAINERS: LabelMatcher[] = [{ name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' }];
+
 /**
- * PromQL for one monitored service, built from its runtime's spec. Every expression the construct emits
- * comes from here.
+ * Raw PromQL over the series one monitored service exports, built from its runtime's spec and scoped to
+ * its identity (the `ml_service` label and its namespaces). Only the signal catalog
+ * (`signals/_inference-signals.ts`) calls this: everyone else reads recorded series from the catalog.
  * @internal
  */
 export class InferenceQueries {
   public readonly base: string[] = ['namespace', SERVICE_LABEL];
   private readonly nsMatcher: LabelMatcher;
 
-  /** The recorded series at this service's rate window. */
-  public readonly R: ReturnType<typeof records>;
-
   constructor(public readonly spec: RuntimeSpec, public readonly service: string, public readonly namespaces: string[],
     public readonly window: string = '5m') {
-    this.R = records(window);
     this.nsMatcher = namespaces.length === 1
       ? { name: 'namespace', op: '=', value: namespaces[0] }
       : { name: 'namespace', op: '=~', value: [...namespaces].sort().join('|') };
   }
 
+  /** The identity of this service's series: its `ml_service` label and its namespaces. */
+  public get identity(): LabelMatcher[] {
+    return [{ name: SERVICE_LABEL, op: '=', value: this.service }, this.nsMatcher];
+  }
+
   /** A raw series of this service: scoped by the identity label and the namespaces. */
   public sel(metric: string, extra: ReadonlyArray<LabelMatcher> = []): string {
-    return selector(metric, [{ name: SERVICE_LABEL, op: '=', value: this.service }, this.nsMatcher, ...extra]);
+    return selector(metric, [...this.identity, ...extra]);
   }
 
   /** A series not scraped through our monitor (cAdvisor, kube-state-metrics): scoped by namespace only. */
@@ -63,21 +45,16 @@ export class InferenceQueries {
     return selector(metric, [...extra, this.nsMatcher]);
   }
 
-  /** A recorded series of this service, optionally narrowed further (e.g. by Grafana variables). */
-  public rec(record: string, extra: ReadonlyArray<LabelMatcher> = []): string {
-    return selector(record, [{ name: SERVICE_LABEL, op: '=', value: this.service }, ...extra]);
-  }
-
   /** The aggregation labels of a signal: namespace, service and, when the series carry it, the model. */
   public labels(byModel: boolean): string[] {
     return byModel && this.spec.modelLabel ? [...this.base, this.spec.modelLabel] : this.base;
   }
 
-  public by(labels: string[]): string {
+  public by(labels: ReadonlyArray<string>): string {
     return `by (${labels.join(', ')})`;
   }
 
-  private rate(c: CounterSignal, labels: string[], window: string = this.window): string {
+  public rate(c: CounterSignal, labels: ReadonlyArray<string>, window: string = this.window): string {
     return `sum ${this.by(labels)} (rate(${this.sel(c.metric, c.matchers)}[${window}]))`;
   }
 
@@ -94,8 +71,18 @@ export class InferenceQueries {
     return this.labels(this.spec.requests.byModel && this.spec.errors.byModel);
   }
 
+  /** The metric families that request counting reads. */
+  public get requestFamilies(): string[] {
+    return this.spec.errorsAreExtra ? [this.spec.requests.metric, this.spec.errors.metric] : [this.spec.requests.metric];
+  }
+
+  /** The metric families that error counting reads (the request counter too: errors are zero, not absent). */
+  public get errorFamilies(): string[] {
+    return [this.spec.errors.metric, this.spec.requests.metric];
+  }
+
   /** All requests per second. A missing error counter (no failure yet) counts as zero. */
-  public requestRate(window: string = this.window, labels: string[] = this.requestLabels): string {
+  public requestRate(window: string = this.window, labels: ReadonlyArray<string> = this.requestLabels): string {
     const s = this.spec;
     if (!s.errorsAreExtra) return this.rate(s.requests, labels, window);
     const ok = this.rate(s.requests, labels, window);
@@ -104,7 +91,7 @@ export class InferenceQueries {
   }
 
   /** Failed requests per second; zero rather than absent while the service serves without errors. */
-  public errorRate(window: string = this.window, labels: string[] = this.errorLabels): string {
+  public errorRate(window: string = this.window, labels: ReadonlyArray<string> = this.errorLabels): string {
     const s = this.spec;
     const errors = this.rate(s.errors, labels, window);
     return `${errors} or 0 * ${this.rate(s.requests, labels, window)}`;
@@ -115,15 +102,14 @@ export class InferenceQueries {
     return this.nsMatcher;
   }
 
-  /** The error ratio, from the recorded rates; absent (never NaN) while there is no traffic. */
-  public errorRatio(): string {
-    const l = this.ratioLabels;
-    return `sum ${this.by(l)} (${this.rec(this.R.errors)}) / (sum ${this.by(l)} (${this.rec(this.R.requests)}) > 0)`;
-  }
-
   public get latencyLabels(): string[] {
     const s = this.spec;
     return this.labels(s.latency ? s.latency.byModel : (s.averageLatency?.sum.byModel ?? false) && (s.averageLatency?.count.byModel ?? false));
+  }
+
+  /** The metric families of a histogram's quantile. */
+  public histogramFamilies(h: HistogramSignal): string[] {
+    return [`${h.base}_bucket`, `${h.base}_count`];
   }
 
   /** A quantile of a histogram in seconds; absent while the histogram receives no observations. */
@@ -133,6 +119,14 @@ export class InferenceQueries {
     const buckets = `sum ${this.by([...l, 'le'])} (rate(${this.sel(`${h.base}_bucket`, h.matchers)}[${window}]))`;
     const traffic = `sum ${this.by(l)} (rate(${this.sel(`${h.base}_count`, h.matchers)}[${window}])) > 0`;
     return `histogram_quantile(${formatNumber(q)}, ${buckets})${scaled} and on (${l.join(', ')}) (${traffic})`;
+  }
+
+  /** The metric families of the average latency, if the runtime has one. */
+  public get averageLatencyFamilies(): string[] {
+    const s = this.spec;
+    if (s.latency) return [`${s.latency.base}_sum`, `${s.latency.base}_count`];
+    if (s.averageLatency) return [s.averageLatency.sum.metric, s.averageLatency.count.metric];
+    return [];
   }
 
   /** The average latency in seconds, from a histogram's sum and count or from cumulative counters. */
@@ -161,22 +155,16 @@ export class InferenceQueries {
     return `max by (namespace, pod) (${this.sel('up')})`;
   }
 
-  public onPods(expr: string): string {
-    return `${expr} and on (namespace, pod) ${this.rec(this.R.podUp)}`;
-  }
-
   public podCpu(): string {
-    const c: LabelMatcher[] = [{ name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' }];
-    return this.onPods(`sum by (namespace, pod) (rate(${this.nsSel('container_cpu_usage_seconds_total', c)}[${this.window}]))`);
+    return `sum by (namespace, pod) (rate(${this.nsSel('container_cpu_usage_seconds_total', REAL_CONTAINERS)}[${this.window}]))`;
   }
 
   public podMemory(): string {
-    const c: LabelMatcher[] = [{ name: 'container', op: '!=', value: '' }, { name: 'container', op: '!=', value: 'POD' }];
-    return this.onPods(`sum by (namespace, pod) (${this.nsSel('container_memory_working_set_bytes', c)})`);
+    return `sum by (namespace, pod) (${this.nsSel('container_memory_working_set_bytes', REAL_CONTAINERS)})`;
   }
 
   public podLimit(resource: 'cpu' | 'memory'): string {
-    return this.onPods(`sum by (namespace, pod) (${this.nsSel('kube_pod_container_resource_limits', [{ name: 'resource', op: '=', value: resource }])})`);
+    return `sum by (namespace, pod) (${this.nsSel('kube_pod_container_resource_limits', [{ name: 'resource', op: '=', value: resource }])})`;
   }
 
   public podRestarts(window: string): string {
@@ -187,9 +175,8 @@ export class InferenceQueries {
     return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_ready', [{ name: 'condition', op: '=', value: 'false' }])})`;
   }
 
-  /** The traffic guard: the service (per namespace) serves at least `minRate` requests per second. */
-  public trafficAtLeast(minRate: number, labels: string[] = this.base): string {
-    return `on (${labels.join(', ')}) (sum ${this.by(labels)} (${this.rec(this.R.requests)}) >= ${formatNumber(minRate)})`;
+  public podsRunning(): string {
+    return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_phase', [{ name: 'phase', op: '=', value: 'Running' }])})`;
   }
 
   /** A gauge summed per namespace, service and (where the series carry it) model. */

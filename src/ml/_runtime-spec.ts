@@ -1,5 +1,5 @@
 import { LabelMatcher } from '../common/_promql';
-import { MonitorKind } from '../scrape/scrape-options';
+import { MonitorKind, ScrapeEndpointOptions } from '../scrape/scrape-options';
 
 /** A counter (or the `_count`/`_sum` of a histogram) and the matchers that narrow it. @internal */
 export interface CounterSignal {
@@ -60,4 +60,21 @@ export interface RuntimeSpec {
   readonly gpuUtilization?: GaugeSignal;
   readonly gpuMemoryUsed?: GaugeSignal;
   readonly gpuMemoryTotal?: GaugeSignal;
+}
+
+/**
+ * The scrape endpoint of a runtime with the user's overrides: a port given by name or number replaces
+ * both of the runtime's (they are one choice); everything else overrides field by field. The one place
+ * presets and user scrape options meet.
+ * @internal
+ */
+export function scrapeEndpoint(spec: RuntimeSpec, scrape: ScrapeEndpointOptions): ScrapeEndpointOptions {
+  const overridePort = scrape.port !== undefined || scrape.portNumber !== undefined;
+  return {
+    ...scrape,
+    kind: scrape.kind ?? spec.kind,
+    port: overridePort ? scrape.port : spec.port,
+    portNumber: overridePort ? scrape.portNumber : spec.portNumber,
+    path: scrape.path ?? spec.path,
+  };
 }

@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { addSliRules, TILE_SECONDS } from './_slo-rules';
+import { SliSignals, TILE_SECONDS } from './signals/_sli-signals';
 import { Sli } from './sli';
 import { invalidProp } from '../common/_errors';
 import { PrometheusRules } from '../rules/prometheus-rules';
@@ -27,13 +27,21 @@ export class SliRecording extends Construct {
 
   public readonly key: string;
   public readonly rules: PrometheusRules;
+  /** The SLI's signal catalog: every SLO on the SLI reads its windows from here. */
+  public readonly signals: SliSignals;
   private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration) {
     super(scope, id);
     this.key = sli._key;
     this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
-    addSliRules(
+    this.signals = new SliSignals(sli,
       this.rules.addGroup(`sli.${sli.name}`, { interval }),
-      this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }),
-      sli);
+      this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }));
+    // Every SLO reads the 5m rates, the 1h ratio and the tiles (the budget sums them): record them in
+    // dependency order now, so the SLI's object is the same whichever SLO asks first.
+    this.signals.bad();
+    this.signals.total();
+    this.signals.ratio1h();
+    this.signals.badTiles();
+    this.signals.totalTiles();
   }
 }

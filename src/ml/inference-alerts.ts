@@ -1,25 +1,6 @@
 import { Duration } from 'cdk8s';
+import { AlertTuning } from './alert-tuning';
 import { Ratio } from '../common/ratio';
-import { Severity } from '../common/severity';
-
-/** What every alert of `MlInferenceMonitoring` can tune. */
-export interface AlertTuning {
-  /**
-   * Whether the alert is emitted.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * How long the condition must hold before the alert fires.
-   * @default - the alert's own default (see each alert)
-   */
-  readonly for?: Duration;
-  /**
-   * The severity.
-   * @default - the alert's own default (see each alert)
-   */
-  readonly severity?: Severity;
-}
 
 /** The latency alert: a quantile from the runtime's histogram, or the average for counter-only runtimes. */
 export interface LatencyAlertOptions extends AlertTuning {
@@ -27,7 +8,7 @@ export interface LatencyAlertOptions extends AlertTuning {
    * Fire when the latency quantile (or the average) is above this.
    * @default Duration.seconds(5)
    */
-  readonly threshold?: Duration;
+  readonly maxLatency?: Duration;
   /**
    * The quantile, between 0 and 1 exclusive. Ignored for runtimes that only export an average.
    * @default 0.95
@@ -41,7 +22,7 @@ export interface ErrorRatioAlertOptions extends AlertTuning {
    * Fire when the share of failed requests is above this.
    * @default Ratio.percent(5)
    */
-  readonly threshold?: Ratio;
+  readonly maxErrorRatio?: Ratio;
 }
 
 /** The pod-restart alert. */
@@ -61,16 +42,16 @@ export interface PodRestartAlertOptions extends AlertTuning {
 /** The CPU alert: absolute cores, or a share of the pod's CPU limit. */
 export interface CpuAlertOptions extends AlertTuning {
   /**
-   * Fire when a pod uses more than this many cores. Exclusive with `limitRatio`.
+   * Fire when a pod uses more than this many cores. Exclusive with `maxLimitRatio`.
    * @default 0.8
    */
-  readonly cores?: number;
+  readonly maxCores?: number;
   /**
    * Fire when a pod uses more than this share of its CPU limit (pods without a limit are skipped).
-   * Exclusive with `cores`.
-   * @default - the `cores` threshold is used
+   * Exclusive with `maxCores`.
+   * @default - the `maxCores` threshold is used
    */
-  readonly limitRatio?: Ratio;
+  readonly maxLimitRatio?: Ratio;
 }
 
 /** The memory alert: a share of the pod's memory limit (pods without a limit are skipped). */
@@ -79,7 +60,7 @@ export interface MemoryAlertOptions extends AlertTuning {
    * Fire when a pod's working set is above this share of its memory limit.
    * @default Ratio.percent(90)
    */
-  readonly limitRatio?: Ratio;
+  readonly maxLimitRatio?: Ratio;
 }
 
 /** Traffic far below its usual level. */
@@ -88,7 +69,7 @@ export interface TrafficDropAlertOptions extends AlertTuning {
    * Fire when the request rate falls below this share of the rate one `baseline` earlier.
    * @default Ratio.percent(20)
    */
-  readonly ratio?: Ratio;
+  readonly minRatio?: Ratio;
   /**
    * How far back the usual level is read (a week covers weekly seasonality).
    * @default Duration.days(7)
@@ -102,7 +83,7 @@ export interface TimeToFirstTokenAlertOptions extends AlertTuning {
    * Fire when the time-to-first-token quantile is above this.
    * @default Duration.seconds(3)
    */
-  readonly threshold?: Duration;
+  readonly maxTimeToFirstToken?: Duration;
   /**
    * The quantile, between 0 and 1 exclusive.
    * @default 0.95
@@ -116,7 +97,7 @@ export interface SaturationAlertOptions extends AlertTuning {
    * Fire above this share of capacity.
    * @default - Ratio.percent(95) for KV cache and GPU utilisation, Ratio.percent(90) for GPU memory
    */
-  readonly ratio?: Ratio;
+  readonly maxRatio?: Ratio;
 }
 
 /** The queue alert. */
@@ -128,7 +109,7 @@ export interface QueueAlertOptions extends AlertTuning {
   readonly maxQueued?: number;
 }
 
-/** Every alert of `MlInferenceMonitoring`, each tunable or disabled. */
+/** Every alert of `MlInferenceMonitoring`, each tunable (`AlertTuning`: name, pending period, severity, labels) or disabled. */
 export interface InferenceAlerts {
   /**
    * Latency quantile (or average) too high. Default for 2m, warning.

@@ -14,8 +14,8 @@ export class ScalingSignal {
    * Keep the latency quantile (p95 by default) at or below `target`: the series `ModelLatencyHigh` reads.
    * Replicas follow the ratio of the latency to the target (metric type Value).
    */
-  public static latency(target: Duration, quantile = 0.95): ScalingSignal {
-    return new ScalingSignal('latency', target.toMilliseconds({ integral: false }) / 1000, quantile);
+  public static latency(target: Duration, quantile?: number): ScalingSignal {
+    return new ScalingSignal('latency', target, quantile ?? 0.95);
   }
 
   /** Keep each replica at or below `perReplica` requests per second (metric type AverageValue). */
@@ -33,8 +33,8 @@ export class ScalingSignal {
 
   private constructor(
     /** @internal */ public readonly _kind: 'latency' | 'requests' | 'queue',
-    /** @internal */ public readonly _threshold: number,
-    /** @internal */ public readonly _quantile?: number) {}
+    /** @internal */ public readonly _threshold: unknown,
+    /** @internal */ public readonly _quantile?: unknown) {}
 }
 
 /** Props of `InferenceAutoscaler`. */
@@ -106,7 +106,20 @@ export class InferenceAutoscaler extends Construct {
     if (s._kind === 'latency' && min < 1) {
       throw invalidProp(where, 'minReplicas', min, 'at least 1 with a latency signal (with no replica there is no latency to scale up on)');
     }
-    if (!(Number.isFinite(s._threshold) && s._threshold > 0)) throw invalidProp(where, 'signal', s._threshold, 'a threshold greater than zero');
+    let threshold: number;
+    if (s._kind === 'latency') {
+      if (!(s._threshold instanceof Duration)) throw invalidProp(where, 'signal', s._threshold, 'ScalingSignal.latency(target) with a Duration target, e.g. Duration.seconds(2)');
+      promDuration(s._threshold, where, 'signal target');
+      threshold = s._threshold.toMilliseconds({ integral: false }) / 1000;
+      if (typeof s._quantile !== 'number' || !(s._quantile > 0 && s._quantile < 1)) {
+        throw invalidProp(where, 'signal quantile', s._quantile, 'a quantile between 0 and 1 exclusive, e.g. 0.95');
+      }
+    } else {
+      threshold = s._threshold as number;
+      if (typeof threshold !== 'number' || !(Number.isFinite(threshold) && threshold > 0)) {
+        throw invalidProp(where, 'signal perReplica', s._threshold, 'a number greater than zero');
+      }
+    }
     const url = props.prometheusUrl ?? props.stack?.prometheusUrl;
     if (url === undefined) throw invalidProp(where, 'prometheusUrl', undefined, 'the URL of the Prometheus KEDA queries, or a stack that knows it');
     validateUrl(where, 'prometheusUrl', url);
@@ -117,25 +130,27 @@ export class InferenceAutoscaler extends Construct {
     const polling = seconds(props.pollingInterval ?? Duration.seconds(15), 'pollingInterval');
     const cooldown = seconds(props.cooldownPeriod ?? Duration.minutes(5), 'cooldownPeriod');
 
-    const q = props.inference._signalQueries(ns);
+    // The trigger reads the service's signal catalog: the series is recorded because it is read here.
+    const signals = props.inference._signals;
+    const tenant = [{ name: 'namespace', op: '=' as const, value: ns }];
     let query: string;
     let metricType: string;
     switch (s._kind) {
       case 'latency': {
-        const spec = props.inference.runtime._spec;
-        if (!spec.latency) throw invalidProp(where, 'signal', 'latency', 'a runtime with a latency histogram (this one has none: scale on requestRate)');
-        query = `max(${q.rec(q.R.latencyQuantile(s._quantile ?? 0.95), [{ name: 'namespace', op: '=', value: ns }])})`;
+        if (!signals.hasLatencyHistogram) throw invalidProp(where, 'signal', 'latency', 'a runtime with a latency histogram (this one has none: scale on requestRate)');
+        query = `max(${signals.latencyQuantile(s._quantile as number).select(tenant)})`;
         metricType = 'Value';
         break;
       }
       case 'requests':
-        query = `sum(${q.rec(q.R.requests, [{ name: 'namespace', op: '=', value: ns }])})`;
+        query = `sum(${signals.requestRate().select(tenant)})`;
         metricType = 'AverageValue';
         break;
       default: {
-        const queue = props.inference.runtime._spec.queueLength;
-        if (!queue) throw invalidProp(where, 'signal', 'queue', `a runtime with a queue gauge (vllm, tgi); ${props.inference.runtime._spec.name} has none`);
-        query = `sum(${q.gaugeSum(queue)})`;
+        if (!props.inference.runtime._spec.queueLength) {
+          throw invalidProp(where, 'signal', 'queue', `a runtime with a queue gauge (vllm, tgi); ${props.inference.runtime._spec.name} has none`);
+        }
+        query = `sum(${signals.queueLength().select(tenant)})`;
         metricType = 'AverageValue';
       }
     }
@@ -155,7 +170,7 @@ export class InferenceAutoscaler extends Construct {
           type: 'prometheus',
           name: s._kind,
           metricType,
-          metadata: { serverAddress: url, query, threshold: formatNumber(s._threshold), ignoreNullValues: 'true' },
+          metadata: { serverAddress: url, query, threshold: formatNumber(threshold), ignoreNullValues: 'true' },
         }],
       },
     });

@@ -1,4 +1,4 @@
-import { CounterSignal, HistogramSignal, RuntimeSpec } from './_runtime-spec';
+import { CounterSignal, HistogramSignal, RuntimeSpec, scrapeEndpoint } from './_runtime-spec';
 import { invalidProp } from '../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';
@@ -397,14 +397,8 @@ export class InferenceRuntime {
     if (options.port !== undefined && options.portNumber !== undefined) {
       throw invalidProp(where, 'portNumber', options.portNumber, 'either port (a name) or portNumber, not both');
     }
-    const overridePort = options.port !== undefined || options.portNumber !== undefined;
-    return new InferenceRuntime({
-      ...spec,
-      kind: options.kind ?? spec.kind,
-      port: overridePort ? options.port : spec.port,
-      portNumber: overridePort ? options.portNumber : spec.portNumber,
-      path: options.path ?? spec.path,
-    });
+    const endpoint = scrapeEndpoint(spec, options);
+    return new InferenceRuntime({ ...spec, kind: endpoint.kind!, port: endpoint.port, portNumber: endpoint.portNumber, path: endpoint.path! });
   }
 
   /** The runtime's short name, e.g. `fastapi` or `vllm`. */

@@ -2,52 +2,23 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
-import { addInferenceRules } from './_inference-rules';
+import { dashboardAnnotations, placeDashboard, resolvePlacement } from './_placement-settings';
+import { scrapeEndpoint } from './_runtime-spec';
+import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
+import { MonitoringPlacementProps } from './monitoring-props';
+import { InferenceSignals } from './signals/_inference-signals';
+import { Series } from './signals/_series';
 import { Sli } from './sli';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
-import { validateKubeLabels, validateLabelValue, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { validateKubeLabels, validateLabelValue, validateNamespace } from '../common/_names';
 import { formatNumber } from '../common/_number';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { ScrapeEndpointOptions } from '../scrape/scrape-options';
 import { ScrapeTarget } from '../scrape/scrape-target';
-import { placement } from '../stack/_placement';
-import { IMonitoringStack } from '../stack/i-monitoring-stack';
-
-/** Where the runbooks of the default alerts live (one anchor per alert name, lower-cased). */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
-
-/** Dashboard options of `MlInferenceMonitoring`. */
-export interface InferenceDashboardOptions {
-  /**
-   * Whether the dashboard is emitted.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * The dashboard title.
-   * @default "ML inference: <serviceName>"
-   */
-  readonly title?: string;
-  /**
-   * The namespace of the dashboard ConfigMap (the Grafana sidecar must watch it).
-   * @default - the stack's dashboard namespace, else the rules namespace
-   */
-  readonly namespace?: string;
-  /**
-   * Labels that make Grafana's sidecar load the dashboard.
-   * @default - the stack's dashboard labels, else { grafana_dashboard: "1" }
-   */
-  readonly sidecarLabels?: { [key: string]: string };
-  /**
-   * The Grafana folder (the sidecar's `grafana_folder` annotation).
-   * @default - the sidecar's default folder
-   */
-  readonly folder?: string;
-}
 
 /** Which part of a monitored service an SLI covers. */
 export interface InferenceSliOptions {
@@ -59,7 +30,7 @@ export interface InferenceSliOptions {
 }
 
 /** Props of `MlInferenceMonitoring`. */
-export interface MlInferenceMonitoringProps {
+export interface MlInferenceMonitoringProps extends MonitoringPlacementProps {
   /** The serving runtime: what the service exports and where it is scraped. */
   readonly runtime: InferenceRuntime;
   /** Labels of the model service's Services (ServiceMonitor) or Pods (PodMonitor). At least one. */
@@ -109,43 +80,6 @@ export interface MlInferenceMonitoringProps {
    * @default 0.1
    */
   readonly minRequestRate?: number;
-  /**
-   * The monitoring stack whose Prometheus selects these rules and monitors and whose Grafana loads the dashboard.
-   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
-   */
-  readonly stack?: IMonitoringStack;
-  /**
-   * Labels on the monitors and PrometheusRule that make the Prometheus select them (added to the
-   * stack's), e.g.
-   * `{ release: 'kube-prometheus-stack' }`.
-   * @default - none
-   */
-  readonly selectorLabels?: { [key: string]: string };
-  /**
-   * The namespace of the PrometheusRule.
-   * @default - the first namespace
-   */
-  readonly rulesNamespace?: string;
-  /**
-   * Extra labels on every alert, for routing (e.g. `{ team: 'ml-platform' }`).
-   * @default - none
-   */
-  readonly alertLabels?: { [key: string]: string };
-  /**
-   * The base URL of the runbooks; each alert links to `<base>#<alertname lower-cased>`.
-   * @default DEFAULT_RUNBOOK_BASE_URL (this library's README)
-   */
-  readonly runbookBaseUrl?: string;
-  /**
-   * Grafana's external URL; when set, alerts carry a `dashboard_url` annotation to the dashboard.
-   * @default - the stack's Grafana URL, else no dashboard_url annotation
-   */
-  readonly grafanaUrl?: string;
-  /**
-   * The dashboard.
-   * @default - emitted, in the rules namespace
-   */
-  readonly dashboard?: InferenceDashboardOptions;
 }
 
 /**
@@ -169,7 +103,9 @@ export class MlInferenceMonitoring extends Construct {
   /** The names of the alerts emitted. */
   public readonly alertNames: string[];
 
-  private readonly queries: InferenceQueries;
+  private readonly signals: InferenceSignals;
+  /** @internal */
+  public readonly _settings: InferenceSettings;
 
   constructor(scope: Construct, id: string, props: MlInferenceMonitoringProps) {
     super(scope, id);
@@ -184,13 +120,13 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(where, 'namespace', props.namespace ?? props.namespaces, 'exactly one of namespace or namespaces');
     }
     const namespaces = props.namespaces ?? [props.namespace!];
-    if (namespaces.length === 0) throw invalidProp(where, 'namespaces', namespaces, 'at least one namespace');
+    if (!Array.isArray(namespaces) || namespaces.length === 0) throw invalidProp(where, 'namespaces', namespaces, 'at least one namespace');
     namespaces.forEach((ns, i) => validateNamespace(where, props.namespaces ? `namespaces[${i}]` : 'namespace', ns));
     if (new Set(namespaces).size !== namespaces.length) throw invalidProp(where, 'namespaces', namespaces, 'namespaces without repeats');
     this.namespaces = [...namespaces];
 
     this.serviceName = props.serviceName ?? id;
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.serviceName) || this.serviceName.length > 63) {
+    if (typeof this.serviceName !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.serviceName) || this.serviceName.length > 63) {
       throw invalidProp(where, props.serviceName !== undefined ? 'serviceName' : 'id (the default serviceName)', this.serviceName,
         'a DNS-1123 label: at most 63 lower-case letters, digits and "-" (give serviceName when the construct id is not one)');
     }
@@ -198,12 +134,7 @@ export class MlInferenceMonitoring extends Construct {
     if (Object.keys(selector).length === 0) {
       throw invalidProp(where, 'selector', props.selector, 'at least one label of the model service, e.g. { app: "ml-inference" }');
     }
-    const place = placement(where, props.stack, props.selectorLabels);
-    const selectorLabels = place.selectorLabels;
-    const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
-    for (const reserved of [SERVICE_LABEL, 'namespace', 'severity']) {
-      if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, `labels other than ${SERVICE_LABEL}, namespace and severity, which the alerts set`);
-    }
+    const place = resolvePlacement(where, props, [SERVICE_LABEL, 'namespace', 'severity'], namespaces[0]);
     const staticLabels: { [key: string]: string } = {};
     if (props.model !== undefined) {
       validateLabelValue(where, 'model', props.model);
@@ -216,23 +147,15 @@ export class MlInferenceMonitoring extends Construct {
     if (typeof minRequestRate !== 'number' || !Number.isFinite(minRequestRate) || minRequestRate < 0) {
       throw invalidProp(where, 'minRequestRate', minRequestRate, 'requests per second, 0 or more (e.g. 0.1)');
     }
-    const rulesNamespace = props.rulesNamespace !== undefined ? validateNamespace(where, 'rulesNamespace', props.rulesNamespace) : namespaces[0];
-    const runbookBaseUrl = validateUrl(where, 'runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL);
-    const grafanaUrl = props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : place.grafanaUrl;
 
     // Scraping: one monitor per namespace (its Secrets live there), each stamping the identity label.
     const scrape = props.scrape ?? {};
-    const overridePort = scrape.port !== undefined || scrape.portNumber !== undefined;
     this.scrapeTargets = namespaces.map(ns => new ScrapeTarget(this, `Scrape-${ns}`, {
-      ...scrape,
-      kind: scrape.kind ?? spec.kind,
-      port: overridePort ? scrape.port : spec.port,
-      portNumber: overridePort ? scrape.portNumber : spec.portNumber,
-      path: scrape.path ?? spec.path,
+      ...scrapeEndpoint(spec, scrape),
       namespace: ns,
       name: this.serviceName,
       selector,
-      labels: selectorLabels,
+      labels: place.selectorLabels,
       targetLabels: { [SERVICE_LABEL]: this.serviceName },
     }));
 
@@ -242,46 +165,51 @@ export class MlInferenceMonitoring extends Construct {
     if (toMillis(window, where, 'rateWindow') < 2 * scrapeMs) {
       throw invalidProp(where, 'rateWindow', rateWindow, `a window of at least two scrape intervals (${formatNumber(2 * scrapeMs / 1000)}s): rate() needs two samples`);
     }
-    const queries = new InferenceQueries(spec, this.serviceName, namespaces, rateWindow);
-    this.queries = queries;
-    const dashboardOptions = props.dashboard ?? {};
-    const dashboardEnabled = dashboardOptions.enabled ?? true;
+    this._settings = resolveInferenceSettings(where, props.alerts, spec.latency !== undefined, minRequestRate);
     const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
 
-    // Rules: recording rules first, then the alerts that read them, in one group.
-    this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: rulesNamespace, labels: selectorLabels });
+    // Rules: one group; the catalog records what the alerts, panels, SLIs and autoscalers ask for, and the
+    // group renders those recording rules before the alerts that read them.
+    this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);
-    const alerts = props.alerts ?? {};
-    this.alertNames = addInferenceRules(group, queries, {
-      where,
-      alerts,
-      minRequestRate,
-      staticLabels,
-      alertLabels,
-      runbookBaseUrl,
-      dashboardUrl: grafanaUrl && dashboardEnabled ? `${grafanaUrl}/d/${uid}` : undefined,
+    group._keepRecordingRulesFirst();
+    this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels);
+    this.alertNames = addInferenceAlerts(where, group, this.signals, this._settings, {
+      alertLabels: place.alertLabels,
+      identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },
+      runbookBaseUrl: place.runbookBaseUrl,
+      annotations: dashboardAnnotations(place, uid),
     });
 
-    if (dashboardEnabled) {
-      this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
-        title: dashboardOptions.title ?? `ML inference: ${this.serviceName}`,
+    if (place.dashboard.enabled) {
+      this.dashboard = placeDashboard(this, place, {
+        title: `ML inference: ${this.serviceName}`,
         uid,
         description: `Requests, errors, latency and pods of ${this.serviceName} (${spec.name} runtime) in ${namespaces.join(', ')}.`,
         tags: ['ml-monitoring', 'inference', spec.name],
-        namespace: dashboardOptions.namespace ?? place.dashboardNamespace ?? rulesNamespace,
         configMapName: `${this.serviceName}-inference-dashboard`,
-        sidecarLabels: dashboardOptions.sidecarLabels ?? place.dashboardLabels,
-        folder: dashboardOptions.folder,
-        variables: inferenceVariables(queries),
+        variables: inferenceVariables(this.signals),
       });
-      addInferencePanels(this.dashboard, queries, {
-        latencySeconds: alerts.latency?.enabled === false
-          ? undefined
-          : (alerts.latency?.threshold?.toMilliseconds({ integral: false }) ?? 5000) / 1000,
-        errorRatio: alerts.errorRatio?.enabled === false ? undefined : Number(formatNumber(alerts.errorRatio?.threshold?.fraction ?? 0.05)),
-      });
-      place.stack?.addDashboard(this.dashboard);
+      addInferencePanels(this.dashboard, this.signals, this._settings);
     }
+  }
+
+  /** The raw metric families the service's alerts, panels and responses read so far, sorted. */
+  public get metricFamilies(): string[] {
+    return this.signals.families;
+  }
+
+  /**
+   * The service's signal catalog, for constructs that read its series (autoscalers).
+   * @internal
+   */
+  public get _signals(): InferenceSignals {
+    return this.signals;
+  }
+
+  /** @internal */
+  public _series(): Series[] {
+    return this.signals.recordedSeries;
   }
 
   /**
@@ -292,7 +220,7 @@ export class MlInferenceMonitoring extends Construct {
     const q = this.sliQueries('availability', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
     return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
-      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`);
+      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies]);
   }
 
   /**
@@ -314,19 +242,11 @@ export class MlInferenceMonitoring extends Construct {
     return Sli._histogram(where, name, spec.latency.base, seconds / spec.latency.unitSeconds, matchers, q.base);
   }
 
-  /**
-   * The queries of one namespace of the service, for responses driven by its signals.
-   * @internal
-   */
-  public _signalQueries(namespace: string): InferenceQueries {
-    return this.sliQueries('signal', { namespace });
-  }
-
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {
-    if (options.namespace === undefined) return this.queries;
+    if (options.namespace === undefined) return this.signals.q;
     if (!this.namespaces.includes(options.namespace)) {
       throw invalidProp(`${this.node.path}.${kind}()`, 'namespace', options.namespace, `one of the service's namespaces (${this.namespaces.join(', ')})`);
     }
-    return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace], this.queries.window);
+    return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace], this.signals.window);
   }
 }

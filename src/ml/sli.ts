@@ -78,7 +78,8 @@ export class Sli {
     const errors = checkSelector(where, 'errors', options.errors);
     const total = checkSelector(where, 'total', options.total);
     if (errors === total) throw invalidProp(where, 'errors', errors, 'a selector different from total (errors are a subset of all events)');
-    return new Sli(where, options.name, options.aggregateBy, w => `rate(${errors}[${w}])`, w => `rate(${total}[${w}])`, false, `errors=${errors};total=${total}`);
+    return new Sli(where, options.name, options.aggregateBy, w => `rate(${errors}[${w}])`, w => `rate(${total}[${w}])`, false, `errors=${errors};total=${total}`,
+      familiesOf(errors, total));
   }
 
   /** All events minus good events, over all events. */
@@ -87,7 +88,8 @@ export class Sli {
     const good = checkSelector(where, 'good', options.good);
     const total = checkSelector(where, 'total', options.total);
     if (good === total) throw invalidProp(where, 'good', good, 'a selector different from total (good events are a subset of all events)');
-    return new Sli(where, options.name, options.aggregateBy, w => `rate(${good}[${w}])`, w => `rate(${total}[${w}])`, true, `good=${good};total=${total}`);
+    return new Sli(where, options.name, options.aggregateBy, w => `rate(${good}[${w}])`, w => `rate(${total}[${w}])`, true, `good=${good};total=${total}`,
+      familiesOf(good, total));
   }
 
   /** Requests slower than `threshold`, from a histogram: `_count` minus the `le` bucket, over `_count`. */
@@ -111,8 +113,8 @@ export class Sli {
 
   /** An SLI from ready expressions (used by MlInferenceMonitoring's availability()). @internal */
   public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string,
-    total: (w: string) => string, key: string): Sli {
-    return new Sli(where, name, aggregateBy, bad, total, false, key, true);
+    total: (w: string) => string, key: string, families: string[]): Sli {
+    return new Sli(where, name, aggregateBy, bad, total, false, key, families, true);
   }
 
   /** @internal */
@@ -123,7 +125,8 @@ export class Sli {
     const leText = formatNumber(le);
     const leRegex = Number.isInteger(le) ? `${leText}(\\.0)?` : leText.replace(/\./g, '\\.');
     const bucket = selector(`${base}_bucket`, [...matchers, { name: 'le', op: '=~', value: leRegex }]);
-    return new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`);
+    return new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
+      [`${base}_bucket`, `${base}_count`]);
   }
 
   /** The SLI's name: the `sli` label of its recorded series. */
@@ -133,6 +136,8 @@ export class Sli {
 
   /** @internal */
   public readonly _key: string;
+  /** The raw metric families the SLI reads. @internal */
+  public readonly _families: string[];
   private readonly partRate: (window: string) => string;
   private readonly totalRate: (window: string) => string;
   private readonly partIsGood: boolean;
@@ -140,7 +145,7 @@ export class Sli {
   private readonly rawSums: boolean;
 
   private constructor(where: string, name: string, aggregateBy: string[] | undefined, part: (w: string) => string,
-    total: (w: string) => string, partIsGood: boolean, key: string, rawSums = false) {
+    total: (w: string) => string, partIsGood: boolean, key: string, families: string[], rawSums = false) {
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(name) || name.length > 63) {
       throw invalidProp(where, 'name', name, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "checkout-availability"');
     }
@@ -156,6 +161,7 @@ export class Sli {
     this.partIsGood = partIsGood;
     this.rawSums = rawSums;
     this._key = `${key};by=${this.aggregateBy.join(',')}`;
+    this._families = [...new Set(families)].sort();
   }
 
   private sum(inner: string): string {
@@ -181,6 +187,11 @@ export class Sli {
   public _ratio(window: string): string {
     return `(${this._badRate(window)}) / (${this._totalRate(window)} > 0)`;
   }
+}
+
+/** The metric names of plain vector selectors (a selector without a name reads no one family). */
+function familiesOf(...selectors: string[]): string[] {
+  return selectors.map(sel => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(sel)?.[0]).filter((x): x is string => x !== undefined);
 }
 
 function checkSelector(where: string, prop: string, sel: string): string {

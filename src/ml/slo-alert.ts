@@ -1,48 +1,28 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { dashboardAnnotations, PlacementSettings, placeDashboard, resolvePlacement } from './_placement-settings';
 import { SliRecording } from './_sli-recording';
-import { SLO_RECORD, sliEvents, sliRatio, sliTotalTiles } from './_slo-rules';
+import { AlertTuning } from './alert-tuning';
+import { emitAlert, heldFor, resolveAlert } from './alerts/_alert-settings';
+import { MonitoringPlacementProps } from './monitoring-props';
 import { Objective } from './objective';
+import { SliSignals, SloSignals } from './signals/_sli-signals';
 import { Sli } from './sli';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
-import { validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { formatNumber } from '../common/_number';
 import { Severity } from '../common/severity';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../dashboards/panel';
 import { PrometheusRules } from '../rules/prometheus-rules';
-import { Placement, placement } from '../stack/_placement';
-import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
-/** One burn-rate alert tier. */
-export interface SloTierOptions {
-  /**
-   * Whether the tier alerts.
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * The alert name.
-   * @default "SloErrorBudgetBurn" (tiers tell apart by their slo_tier label)
-   */
-  readonly alertName?: string;
-  /**
-   * The severity.
-   * @default Severity.CRITICAL for the page tiers, Severity.WARNING for the ticket tiers
-   */
-  readonly severity?: Severity;
-  /**
-   * How long both windows must burn before the alert fires.
-   * @default - no pending period: the short window already confirms the burn
-   */
-  readonly for?: Duration;
-  /**
-   * Extra labels on the tier's alert.
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
-}
+/**
+ * One burn-rate alert tier: the alert tuning every alert of the library takes. Its default name is
+ * `SloErrorBudgetBurn` (tiers tell apart by their `slo_tier` label), its default severity critical for
+ * the page tiers and warning for the ticket tiers, and it has no pending period by default: the short
+ * window already confirms the burn.
+ */
+export interface SloTierOptions extends AlertTuning {}
 
 /** The four multi-window, multi-burn-rate tiers of the SRE workbook. */
 export interface SloTiers {
@@ -69,7 +49,7 @@ export interface SloTiers {
 }
 
 /** Props of `SloAlert`. */
-export interface SloAlertProps {
+export interface SloAlertProps extends MonitoringPlacementProps {
   /** What counts as a bad event and as an event. */
   readonly sli: Sli;
   /** The objective, e.g. `Objective.percent(99.9)`. */
@@ -96,45 +76,10 @@ export interface SloAlertProps {
    */
   readonly minEvents?: number;
   /**
-   * The namespace of the PrometheusRules.
-   * @default - the chart's namespace
-   */
-  readonly namespace?: string;
-  /**
-   * The monitoring stack whose Prometheus selects these rules and whose Grafana loads the dashboard.
-   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
-   */
-  readonly stack?: IMonitoringStack;
-  /**
-   * Labels on the PrometheusRules that make the Prometheus select them (added to the stack's).
-   * @default - none
-   */
-  readonly selectorLabels?: { [key: string]: string };
-  /**
-   * Extra labels on every alert, for routing.
-   * @default - none
-   */
-  readonly alertLabels?: { [key: string]: string };
-  /**
    * How often the SLI and alert rules are evaluated.
    * @default Duration.seconds(30)
    */
   readonly evaluationInterval?: Duration;
-  /**
-   * The runbook URL of the alerts.
-   * @default - the library README's SLO runbook
-   */
-  readonly runbookUrl?: string;
-  /**
-   * Emit an error-budget dashboard.
-   * @default true
-   */
-  readonly dashboard?: boolean;
-  /**
-   * The namespace of the dashboard ConfigMap.
-   * @default - the stack's dashboard namespace, else the rules namespace
-   */
-  readonly dashboardNamespace?: string;
 }
 
 interface TierSpec {
@@ -208,68 +153,59 @@ export class SloAlert extends Construct {
     }
     const interval = props.evaluationInterval ?? Duration.seconds(30);
     promDuration(interval, where, 'evaluationInterval');
-    const namespace = props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined;
-    const place = placement(where, props.stack, props.selectorLabels);
-    const selectorLabels = place.selectorLabels;
-    const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
-    for (const reserved of ['slo', 'sli', 'slo_tier', 'severity']) {
-      if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, 'labels other than slo, sli, slo_tier and severity, which the alerts set');
-    }
-    const runbookUrl = validateUrl(where, 'runbookUrl', props.runbookUrl ?? 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md#sloerrorbudgetburn');
+    const place = resolvePlacement(where, props, ['slo', 'sli', 'slo_tier', 'severity']);
+    const uid = `slo-${this.sloName}`.slice(0, 40);
 
-    const recording = SliRecording.of(this, sli, namespace, selectorLabels, interval, where);
+    const recording = SliRecording.of(this, sli, place.rulesNamespace, place.selectorLabels, interval, where);
     this.sliRules = recording.rules;
-    this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace, labels: selectorLabels });
+    this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     // Page tiers run at the evaluation interval. Ticket tiers (1d and 3d windows, hours to detect) and the
     // budget series (the whole SLO window) run every 5m, reading the SLI's 5m tiles: a tenth of the work.
     const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });
     const slowGroup = this.rules.addGroup(`slo.${this.sloName}.slow`, { interval: Duration.minutes(5) });
-    const sloLabels = { slo: this.sloName };
+    group._keepRecordingRulesFirst();
+    slowGroup._keepRecordingRulesFirst();
+    const s = recording.signals;
+    const budgetText = formatNumber(budget);
+    const slo = new SloSignals(this.sloName, s, group, slowGroup, budgetText, windowText,
+      { sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: budgetText }, sli.aggregateBy);
 
     this.burnRateFactors = {};
     this.alertNames = [];
+    const annotations = dashboardAnnotations(place, uid);
     for (const t of tiers) {
-      const o = props.tiers?.[t.key] ?? {};
+      const a = resolveAlert(where, `tiers.${t.key}`, props.tiers?.[t.key], {
+        name: 'SloErrorBudgetBurn', severity: t.page ? Severity.CRITICAL : Severity.WARNING,
+      });
       const factor = Number(formatNumber(t.budgetShare * windowMs / toMillis(t.long, where, 'tier')));
       this.burnRateFactors[t.tier] = factor;
       const threshold = formatNumber(factor * budget);
       const long = promDuration(t.long, where, 'tier');
       const short = promDuration(t.short, where, 'tier');
-      let expr = `(${sliRatio(sli, long)}) > ${threshold}\nand\n(${sliRatio(sli, short)}) > ${threshold}`;
-      if (minEvents > 0) expr += `\nand\n${sliEvents(sli, long)} >= ${formatNumber(minEvents)}`;
-      const name = o.alertName ?? 'SloErrorBudgetBurn';
+      let expr = `(${s.ratio(long)}) > ${threshold}\nand\n(${s.ratio(short)}) > ${threshold}`;
+      if (minEvents > 0) expr += `\nand\n${s.events(long)} >= ${formatNumber(minEvents)}`;
       const exhaustion = humanDays(windowMs / factor / DAY_MS);
-      (t.page ? group : slowGroup).addAlertingRule({
-        alert: name,
+      const name = emitAlert(where, `tiers.${t.key}`, t.page ? group : slowGroup, a, {
         expr,
-        for: o.for,
-        severity: o.severity ?? (t.page ? Severity.CRITICAL : Severity.WARNING),
         summary: `SLO ${this.sloName} burns its error budget ${formatNumber(factor)}× too fast (${t.tier})`,
-        description: `{{ $value | humanizePercentage }} of events were bad over the last ${long} (and still over ${short}), against an error budget of ` +
+        description: `{{ $value | humanizePercentage }} of events were bad over the last ${long} (and still over ${short})${heldFor(a)}, against an error budget of ` +
           `${formatNumber(budget * 100)}% (objective ${props.objective}% over ${windowText}). At this rate the budget is gone in about ${exhaustion}.`,
-        runbookUrl,
-        labels: { ...alertLabels, ...validatePromLabels(where, `tiers.${t.key}.labels`, o.labels), ...sloLabels, slo_tier: t.tier, long_window: long, short_window: short },
+      }, {
+        alertLabels: place.alertLabels,
+        identityLabels: { slo: this.sloName, slo_tier: t.tier, long_window: long, short_window: short },
+        runbookBaseUrl: place.runbookBaseUrl,
+        annotations,
       });
-      if (!this.alertNames.includes(name)) this.alertNames.push(name);
+      if (name && !this.alertNames.includes(name)) this.alertNames.push(name);
     }
 
-    // Budget series for dashboards. The budget over the SLO window is summed from the recorded rates; an
-    // SLI with no traffic in the window keeps its whole budget (1), never NaN.
-    group.addRecordingRule({ record: SLO_RECORD.burnRate, expr: `${sliRatio(sli, '1h')} / ${formatNumber(budget)}`, labels: sloLabels });
-    slowGroup.addRecordingRule({
-      record: SLO_RECORD.budgetRemaining,
-      expr: `1 - (${sliRatio(sli, windowText)}) / ${formatNumber(budget)}\nor\n0 * ${sliTotalTiles(sli, windowText)} + 1`,
-      labels: sloLabels,
-    });
-    slowGroup.addRecordingRule({
-      record: SLO_RECORD.info,
-      expr: 'vector(1)',
-      labels: { ...sloLabels, sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: formatNumber(budget) },
-    });
+    // Budget series for dashboards.
+    slo.burnRate();
+    slo.budgetRemaining();
+    slo.sloInfo();
 
-    if (props.dashboard ?? true) {
-      this.dashboard = this.addDashboard(sli, budget, props, namespace, place);
-      place.stack?.addDashboard(this.dashboard);
+    if (place.dashboard.enabled) {
+      this.dashboard = this.addDashboard(s, slo, budget, props, place, uid);
     }
   }
 
@@ -278,49 +214,50 @@ export class SloAlert extends Construct {
     return this.rules.ruleCount + this.sliRules.ruleCount;
   }
 
-  private addDashboard(sli: Sli, budget: number, props: SloAlertProps, namespace: string | undefined, place: Placement): GrafanaDashboard {
-    const d = new GrafanaDashboard(this, 'Dashboard', {
+  private addDashboard(s: SliSignals, slo: SloSignals, budget: number, props: SloAlertProps, place: PlacementSettings,
+    uid: string): GrafanaDashboard {
+    const sli = props.sli;
+    const d = placeDashboard(this, place, {
       title: `SLO: ${this.sloName}`,
-      uid: `slo-${this.sloName}`.slice(0, 40),
+      uid,
       description: `Error budget of ${this.sloName}: objective ${props.objective}% of ${sli.name}.`,
       tags: ['ml-monitoring', 'slo'],
-      namespace: props.dashboardNamespace ?? place.dashboardNamespace ?? namespace,
       configMapName: `slo-${this.sloName}-dashboard`,
-      sidecarLabels: place.dashboardLabels,
       timeRange: Duration.days(7),
     });
-    const slo = `slo="${this.sloName}"`;
     const legend = sli.aggregateBy.map(l => `{{${l}}}`).join(' ');
+    const remaining = slo.budgetRemaining().select();
     d.addRow('Error budget');
     d.addPanel(Panel.stat({
       title: 'Error budget remaining',
       unit: PanelUnit.PERCENT_UNIT,
       thresholds: [{ value: 0.25, color: 'yellow' }, { value: 0.5, color: 'green' }],
-      queries: [{ expr: `${SLO_RECORD.budgetRemaining}{${slo}}`, legend }],
+      queries: [{ expr: remaining, legend }],
     }));
     d.addPanel(Panel.timeseries({
       title: 'Error budget remaining over time',
       unit: PanelUnit.PERCENT_UNIT,
       width: 18,
       thresholds: [{ value: 0, color: 'red' }],
-      queries: [{ expr: `${SLO_RECORD.budgetRemaining}{${slo}}`, legend }],
+      queries: [{ expr: remaining, legend }],
     }));
     d.addPanel(Panel.timeseries({
       title: 'Burn rate per window',
       unit: PanelUnit.SHORT,
-      queries: ['5m', '1h', '6h', '1d', '3d'].map(w => ({ expr: `(${sliRatio(sli, w)}) / ${formatNumber(budget)}`, legend: `${w} ${legend}`.trim() })),
+      thresholds: Object.values(this.burnRateFactors).map(f => ({ value: f, color: 'red' })),
+      queries: ['5m', '1h', '6h', '1d', '3d'].map(w => ({ expr: `(${s.ratio(w)}) / ${formatNumber(budget)}`, legend: `${w} ${legend}`.trim() })),
     }));
     d.addPanel(Panel.timeseries({
       title: 'SLI: good events (1h)',
       unit: PanelUnit.PERCENT_UNIT,
       thresholds: [{ value: 1 - budget, color: 'green' }],
-      queries: [{ expr: `1 - (${sliRatio(sli, '1h')})`, legend }],
+      queries: [{ expr: `1 - (${s.ratio('1h')})`, legend }],
     }));
     d.addPanel(Panel.timeseries({
       title: 'Alert tiers firing',
       unit: PanelUnit.SHORT,
       width: 24,
-      queries: [{ expr: `sum by (slo_tier) (ALERTS{alertstate="firing",${slo}})`, legend: '{{slo_tier}}' }],
+      queries: [{ expr: `sum by (slo_tier) (ALERTS{alertstate="firing",slo=${JSON.stringify(this.sloName)}})`, legend: '{{slo_tier}}' }],
     }));
     return d;
   }

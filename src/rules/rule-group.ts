@@ -28,6 +28,7 @@ export class RuleGroup {
   private readonly limit?: number;
   private readonly rules: PrometheusRuleSpecGroupsRules[] = [];
   private alerts = 0;
+  private recordsFirst = false;
 
   private constructor(where: string, name: string, options: RuleGroupOptions) {
     this.where = `${where} group "${name}"`;
@@ -79,7 +80,7 @@ export class RuleGroup {
     this.rules.push({
       alert: options.alert,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
-      for: options.for ? promDuration(options.for, where, 'for') : undefined,
+      for: options.pendingFor ? promDuration(options.pendingFor, where, 'pendingFor') : undefined,
       keepFiringFor: options.keepFiringFor ? promDuration(options.keepFiringFor, where, 'keepFiringFor') : undefined,
       labels: { ...sorted(extra), severity: severity.name },
       annotations,
@@ -102,9 +103,22 @@ export class RuleGroup {
     });
   }
 
+  /**
+   * Renders recording rules before alerting rules, each kind in the order added: for groups whose
+   * recording rules are added lazily (by a signal catalog, as readers ask for them) while the alerts
+   * that read them must run after them in the same evaluation.
+   * @internal
+   */
+  public _keepRecordingRulesFirst(): void {
+    this.recordsFirst = true;
+  }
+
   /** @internal */
   public _render(): PrometheusRuleSpecGroups {
-    return { name: this.name, interval: this.intervalText, limit: this.limit, rules: this.rules };
+    const rules = this.recordsFirst
+      ? [...this.rules.filter(r => r.record !== undefined), ...this.rules.filter(r => r.record === undefined)]
+      : this.rules;
+    return { name: this.name, interval: this.intervalText, limit: this.limit, rules };
   }
 }
 

@@ -16,10 +16,11 @@ export interface AlertingRuleOptions {
   readonly expr: string;
 
   /**
-   * How long the condition must hold before the alert fires (the alert is pending until then).
+   * How long the condition must hold before the alert fires (the alert is pending until then):
+   * Prometheus' `for`, named so that it reads the same in every jsii language.
    * @default - the alert fires on the first evaluation that returns a result
    */
-  readonly for?: Duration;
+  readonly pendingFor?: Duration;
 
   /**
    * How long the alert keeps firing after the condition stops holding (Prometheus `keep_firing_for`).

@@ -36,7 +36,7 @@ export const CASES: BenchCase[] = [
             group.addAlertingRule({
               alert: `MlAlert${r}`,
               expr: `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{namespace="${ns}"}[5m]))) > 5`,
-              for: Duration.minutes(2),
+              pendingFor: Duration.minutes(2),
               severity: Severity.WARNING,
               summary: 'High latency on {{ $labels.namespace }}',
               description: 'p95 is {{ $value }}s',
@@ -68,7 +68,7 @@ export const CASES: BenchCase[] = [
       const chart = new Chart(app, 'bench');
       for (let i = 0; i < n; i++) {
         const sli = Sli.errorRatio({ name: `svc-${i}`, errors: `http_requests_total{namespace="tenant-${i}",code=~"5.."}`, total: `http_requests_total{namespace="tenant-${i}"}`, aggregateBy: ['namespace'] });
-        new SloAlert(chart, `slo-${i}`, { sli, objective: Objective.percent(99.9), namespace: `tenant-${i}`, selectorLabels: { release: 'kps' } });
+        new SloAlert(chart, `slo-${i}`, { sli, objective: Objective.percent(99.9), rulesNamespace: `tenant-${i}`, selectorLabels: { release: 'kps' } });
       }
     },
   },

@@ -33,7 +33,7 @@ describe('example app', () => {
     const rules = docs.filter(d => d.kind === 'PrometheusRule').flatMap(d => d.spec.groups[0].rules as any[]);
     const alert = (name: string) => rules.find(r => r.alert === name);
     expect(alert('ModelLatencyHigh').for).toBe('2m');
-    expect(alert('ModelLatencyHigh').expr).toMatch(/p95_5m\{ml_service="ml-inference"\} > 5 /);
+    expect(alert('ModelLatencyHigh').expr).toMatch(/p95_5m\{ml_service="ml-inference",namespace=~"tenant-a\|tenant-b"\} > 5 /);
     expect(alert('ModelErrorRatioHigh').for).toBe('5m');
     expect(alert('ModelErrorRatioHigh').expr).toMatch(/ > 0.05 /);
     expect(alert('ModelPodRestarting').expr).toMatch(/\[10m\]\)\) > 3 /);

@@ -83,7 +83,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
       selector: { app: 'fraud' },
       rateWindow: Duration.minutes(1),
       scrape: { interval: Duration.seconds(15) },
-      alerts: { errorRatio: { for: Duration.minutes(1) } },
+      alerts: { errorRatio: { pendingFor: Duration.minutes(1) } },
     });
     const docs = synthChart(chart);
     const short = oneOfKind(docs, 'PrometheusRule');
@@ -95,7 +95,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
     const series = [requests('2xx', '0+75x60'), requests('5xx', '0+75x40 3000x20')];
     const at = (eval_time: string, fires: boolean) => ({ eval_time, alertname: 'ModelErrorRatioHigh', exp_alerts: fires ? [{ exp_labels: labels({ severity: 'critical' }) }] : [] });
     expectRulesTestPass([short], [{ interval: '15s', input_series: series, alert_rule_test: [at('9m', true), at('12m', false)] }], '15s', { ignoreAnnotations: true });
-    const long = rulesFor({ alerts: { errorRatio: { for: Duration.minutes(1) } } });
+    const long = rulesFor({ alerts: { errorRatio: { pendingFor: Duration.minutes(1) } } });
     expectRulesTestPass([long], [{ interval: '15s', input_series: series, alert_rule_test: [at('9m', true), at('12m', true)] }], '15s', { ignoreAnnotations: true });
     expect(() => rulesFor({ rateWindow: Duration.seconds(45) })).toThrow(/fraud: invalid rateWindow "45s": a window of at least two scrape intervals \(60s\)/);
   });
@@ -154,7 +154,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
   });
 
   test('ModelCpuHigh as a share of the CPU limit', () => {
-    const limited = rulesFor({ alerts: { cpu: { limitRatio: Ratio.percent(80) } } });
+    const limited = rulesFor({ alerts: { cpu: { maxLimitRatio: Ratio.percent(80) } } });
     run(limited, [{
       interval: '1m',
       input_series: [
@@ -233,7 +233,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
           exp_labels: labels({ severity: 'critical' }),
           exp_annotations: {
             summary: 'fraud error ratio above 5% in tenant-a',
-            description: '50% of the requests to fraud fail (threshold 5%, over 5m, at least 0.1 requests/s).',
+            description: '50% of the requests to fraud fail (threshold 5% over 5m, at least 0.1 requests/s) for 5 minutes.',
             runbook_url: 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md#modelerrorratiohigh',
           },
         }],
@@ -250,8 +250,8 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
       model: 'fraud-v2',
       alertLabels: { team: 'risk' },
       alerts: {
-        latency: { threshold: Duration.millis(800), quantile: 0.99, for: Duration.minutes(1), severity: Severity.CRITICAL },
-        errorRatio: { threshold: Ratio.percent(1) },
+        latency: { maxLatency: Duration.millis(800), quantile: 0.99, pendingFor: Duration.minutes(1), severity: Severity.CRITICAL },
+        errorRatio: { maxErrorRatio: Ratio.percent(1) },
         trafficDrop: { enabled: false },
         podNotReady: { enabled: false },
       },
@@ -260,7 +260,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
     expect(m.alertNames).not.toContain('ModelPodNotReady');
     const rules = oneOfKind(synthChart(chart), 'PrometheusRule').spec.groups[0].rules as any[];
     const lat = rules.find(r => r.alert === 'ModelLatencyHigh');
-    expect(lat.expr).toMatch(/^ml_service:request_duration_seconds:p99_5m\{ml_service="fraud"\} > 0.8 and/);
+    expect(lat.expr).toMatch(/^ml_service:request_duration_seconds:p99_5m\{ml_service="fraud",namespace="tenant-a"\} > 0.8 and/);
     expect(lat.for).toBe('1m');
     expect(lat.labels).toEqual({ model: 'fraud-v2', team: 'risk', ml_service: SVC, severity: 'critical' });
     expect(rules.find(r => r.alert === 'ModelErrorRatioHigh').expr).toMatch(/ > 0.01 and/);

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { InferenceAutoscaler, InferenceRuntime, MlInferenceMonitoring, MonitoringStack, ScalingSignal, SecretKey } from '../../src';
 import { schemaErrors, validateAll } from '../util/schema';
-import { byKind, synthChart, testChart } from '../util/synth';
+import { byKind, oneOfKind, synthChart, testChart } from '../util/synth';
 
 function setup(runtime = InferenceRuntime.fastApi()) {
   const chart = testChart();
@@ -30,7 +30,8 @@ describe('InferenceAutoscaler', () => {
     const alert = docs.find(d => d.kind === 'PrometheusRule' && d.metadata.name === 'fraud-inference')!.spec.groups[0].rules.find((r: any) => r.alert === 'ModelLatencyHigh');
     const series = /^max\((.*)\)$/.exec(scaler.query)![1];
     expect(series).toBe('ml_service:request_duration_seconds:p95_5m{ml_service="fraud",namespace="tenant-a"}');
-    expect(alert.expr).toContain('ml_service:request_duration_seconds:p95_5m{ml_service="fraud"}');
+    // The alert reads the same recorded series, over the service's namespaces.
+    expect(alert.expr).toContain('ml_service:request_duration_seconds:p95_5m{ml_service="fraud",namespace=~"tenant-a|tenant-b"}');
   });
 
   test('request rate per replica and the queue of LLM runtimes', () => {
@@ -40,7 +41,10 @@ describe('InferenceAutoscaler', () => {
     const llmChart = testChart();
     const llm = new MlInferenceMonitoring(llmChart, 'llm', { namespace: 'llm', selector: { app: 'llm' }, runtime: InferenceRuntime.vllm() });
     const q = new InferenceAutoscaler(llmChart, 'q', { inference: llm, prometheusUrl: 'http://prom:9090', namespace: 'llm', deployment: 'vllm', signal: ScalingSignal.queue(5), maxReplicas: 4 });
-    expect(q.query).toContain('vllm:num_requests_waiting');
+    // The queue is a recorded signal of the service (the queue alert reads it too), read from vLLM's gauge.
+    expect(q.query).toBe('sum(ml_service:queue_length:sum{ml_service="llm",namespace="llm"})');
+    const llmRules = oneOfKind(synthChart(llmChart), 'PrometheusRule').spec.groups[0].rules as any[];
+    expect(llmRules.find(r => r.record === 'ml_service:queue_length:sum').expr).toContain('vllm:num_requests_waiting');
     validateAll(synthChart(llmChart));
     expect(byKind(synthChart(chart), 'ScaledObject')[0].spec.triggers[0].metricType).toBe('AverageValue');
   });
@@ -52,7 +56,7 @@ describe('InferenceAutoscaler', () => {
     expect(() => new InferenceAutoscaler(chart, 'b', { ...base, maxReplicas: 0 })).toThrow(/invalid maxReplicas 0/);
     expect(() => new InferenceAutoscaler(chart, 'c', { ...base, prometheusUrl: undefined })).toThrow(/invalid prometheusUrl \(undefined\)/);
     expect(() => new InferenceAutoscaler(chart, 'd', { ...base, signal: ScalingSignal.queue(3) })).toThrow(/a runtime with a queue gauge/);
-    expect(() => new InferenceAutoscaler(chart, 'e', { ...base, signal: ScalingSignal.requestRate(0) })).toThrow(/a threshold greater than zero/);
+    expect(() => new InferenceAutoscaler(chart, 'e', { ...base, signal: ScalingSignal.requestRate(0) })).toThrow(/invalid signal perReplica 0: a number greater than zero/);
     expect(() => new InferenceAutoscaler(chart, 'f', { ...base, signal: ScalingSignal.latency(Duration.seconds(1)), minReplicas: 0 }))
       .toThrow(/invalid minReplicas 0: at least 1 with a latency signal/);
     const triton = new MlInferenceMonitoring(chart, 'triton', { namespace: 'tenant-a', selector: { app: 't' }, runtime: InferenceRuntime.triton() });

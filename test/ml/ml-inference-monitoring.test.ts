@@ -40,7 +40,8 @@ describe('MlInferenceMonitoring', () => {
       'CPU % of limit', 'Memory per pod', 'CPU per pod (cores)', 'Latency p99', 'Error ratio']));
     expect(json.templating.list.map((v: any) => v.name)).toEqual(['datasource', 'namespace']);
     const exprs = json.panels.flatMap((p: any) => (p.targets ?? []).map((t: any) => t.expr)).join('\n');
-    expect(exprs).toContain('ml_service:requests:rate5m{ml_service="inference",namespace=~"$namespace"}');
+    // Every panel reads the service's identity, narrowed by the Grafana variable (never widened by it).
+    expect(exprs).toContain('ml_service:requests:rate5m{ml_service="inference",namespace=~"tenant-a|tenant-b",namespace=~"$namespace"}');
     expect(exprs).toContain('ml_service:request_duration_seconds:p95_5m');
     // The latency panel draws the alert's threshold.
     const latency = json.panels.find((p: any) => p.title === 'Latency p50 and p95');
@@ -88,11 +89,11 @@ describe('MlInferenceMonitoring', () => {
       [{ namespace: 'a' }, /invalid namespace "a": exactly one of namespace or namespaces/],
       [{ namespaces: ['a', 'a'] }, /namespaces without repeats/],
       [{ alerts: { latency: { quantile: 1.5 } } }, /invalid alerts.latency.quantile 1.5: a quantile between 0 and 1 exclusive/],
-      [{ alerts: { errorRatio: { threshold: 0.05 as any } } }, /invalid alerts.errorRatio.threshold 0.05: a Ratio/],
-      [{ alerts: { cpu: { cores: -1 } } }, /invalid alerts.cpu.cores -1/],
-      [{ alerts: { cpu: { cores: 1, limitRatio: Ratio.percent(80) } } }, /either cores or limitRatio/],
+      [{ alerts: { errorRatio: { maxErrorRatio: 0.05 as any } } }, /invalid alerts.errorRatio.maxErrorRatio 0.05: a Ratio/],
+      [{ alerts: { cpu: { maxCores: -1 } } }, /invalid alerts.cpu.maxCores -1/],
+      [{ alerts: { cpu: { maxCores: 1, maxLimitRatio: Ratio.percent(80) } } }, /either maxCores or maxLimitRatio/],
       [{ alerts: { podRestarts: { maxRestarts: 2.5 } } }, /invalid alerts.podRestarts.maxRestarts 2.5/],
-      [{ alerts: { latency: { threshold: Duration.millis(0) } } }, /invalid alerts.latency.threshold "0s"/],
+      [{ alerts: { latency: { maxLatency: Duration.millis(0) } } }, /invalid alerts.latency.maxLatency "0s"/],
       [{ minRequestRate: -1 }, /invalid minRequestRate -1/],
       [{ runbookBaseUrl: 'runbooks' }, /invalid runbookBaseUrl "runbooks"/],
       [{ alertLabels: { severity: 'x' } }, /invalid alertLabels "severity"/],

@@ -121,7 +121,7 @@ describe('SloAlert construction', () => {
       sli: SLI(),
       objective: Objective.percent(99.9),
       alertLabels: { team: 'ml' },
-      tiers: { ticketSlow: { enabled: false }, pageFast: { alertName: 'ApiPage', for: Duration.minutes(2), labels: { escalate: 'yes' } } },
+      tiers: { ticketSlow: { enabled: false }, pageFast: { alertName: 'ApiPage', pendingFor: Duration.minutes(2), labels: { escalate: 'yes' } } },
     });
     expect(s.alertNames).toEqual(['ApiPage', 'SloErrorBudgetBurn']);
     const sloRule = byKind(synthChart(chart), 'PrometheusRule').find(d => d.metadata.name === 'slo-api')!;

@@ -14,7 +14,7 @@ function latencyRules() {
   group.addAlertingRule({
     alert: 'ModelLatencyHigh',
     expr: LATENCY,
-    for: Duration.minutes(2),
+    pendingFor: Duration.minutes(2),
     keepFiringFor: Duration.minutes(1),
     severity: Severity.CRITICAL,
     summary: 'p95 latency above 5s in {{ $labels.namespace }}',
@@ -109,7 +109,7 @@ describe('PrometheusRules', () => {
       expect(() => group.addRecordingRule({ record: 'no_colons', expr: 'up' })).toThrow(/invalid record "no_colons": a recording rule name in the level:metric:operations form/);
     });
     test('zero for', () => {
-      expect(() => group.addAlertingRule({ ...base, for: Duration.seconds(0) })).toThrow(/alert "X": invalid for "0s"/);
+      expect(() => group.addAlertingRule({ ...base, pendingFor: Duration.seconds(0) })).toThrow(/alert "X": invalid pendingFor "0s"/);
     });
     test('reserved and conflicting labels', () => {
       expect(() => group.addAlertingRule({ ...base, labels: { alertname: 'Y' } })).toThrow(/invalid labels "alertname"/);

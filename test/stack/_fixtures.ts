@@ -31,10 +31,10 @@ export function monitorThroughStack(chart: Chart, stack: IMonitoringStack): void
     scrape: { scheme: ScrapeScheme.HTTPS, bearerToken: SecretKey.of('model-metrics', 'token') },
   });
   new MlInferenceMonitoring(chart, 'llm', { stack, namespace: 'tenant-b', selector: { app: 'llm' }, runtime: InferenceRuntime.vllm() });
-  new SloAlert(chart, 'fraud-availability', { stack, namespace: 'tenant-a', sli: inference.availability(), objective: Objective.percent(99.9), window: Duration.days(30) });
+  new SloAlert(chart, 'fraud-availability', { stack, rulesNamespace: 'tenant-a', sli: inference.availability(), objective: Objective.percent(99.9), window: Duration.days(30) });
   new ModelQualityMonitoring(chart, 'fraud-quality', {
     stack,
-    namespace: 'tenant-a',
+    rulesNamespace: 'tenant-a',
     modelName: 'fraud',
     driftDetectors: [DriftDetector.alibiDetect({ matchers: { namespace: 'tenant-a' } })],
   });

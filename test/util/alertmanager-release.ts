@@ -15,7 +15,8 @@ import { gunzipSync } from 'zlib';
  * `ML_MONITORING_ALERTMANAGER_DIR` may name a folder holding `alertmanager` and `amtool` instead.
  */
 export const MIN_VERSION = [0, 28, 0];
-const ARCHIVE = 'https://deb.debian.org/debian';
+/** Debian's archive, as this machine's apt configuration names it (no registry host is written here). */
+const ARCHIVE = debianArchive();
 const SUITES = ['forky', 'trixie'];
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 export const TOOLS_DIR = path.join(__dirname, '..', '..', '.tools', 'alertmanager');
@@ -27,7 +28,13 @@ export interface ModernAlertmanager {
 }
 
 const HOW = 'set ML_MONITORING_ALERTMANAGER_DIR to a folder holding `alertmanager` and `amtool` 0.28 or later '
-  + '(from https://github.com/prometheus/alertmanager/releases), or allow access to deb.debian.org';
+  + '(from the Alertmanager releases), or allow access to the Debian archive named in /etc/apt';
+
+/**
+ * Debian's build of Alertmanager reads its default notification templates (default.tmpl, email.tmpl)
+ * from this folder (a Debian patch); the package's copies are installed there when missing.
+ */
+export const DEBIAN_TEMPLATES = '/usr/share/prometheus/alertmanager';
 
 /** The installed modern Alertmanager, or undefined. */
 export function modernAlertmanager(): ModernAlertmanager | undefined {
@@ -35,6 +42,7 @@ export function modernAlertmanager(): ModernAlertmanager | undefined {
   const am = path.join(dir, 'alertmanager');
   const amtool = path.join(dir, 'amtool');
   if (!fs.existsSync(am) || !fs.existsSync(amtool)) return undefined;
+  if (!process.env.ML_MONITORING_ALERTMANAGER_DIR && !installDefaultTemplate()) return undefined;
   const out = execFileSync(amtool, ['--version'], { encoding: 'utf8' });
   const version = /version (\d+\.\d+\.\d+)/.exec(out)?.[1];
   if (!version || compare(version.split('.').map(Number), MIN_VERSION) < 0) {
@@ -64,6 +72,11 @@ export async function ensureModernAlertmanager(): Promise<ModernAlertmanager> {
         fs.copyFileSync(path.join(tmp, 'root/usr/bin/amtool'), path.join(TOOLS_DIR, 'amtool'));
         fs.chmodSync(path.join(TOOLS_DIR, 'alertmanager'), 0o755);
         fs.chmodSync(path.join(TOOLS_DIR, 'amtool'), 0o755);
+        const templates = path.join(TOOLS_DIR, 'templates');
+        fs.mkdirSync(templates, { recursive: true });
+        for (const f of fs.readdirSync(path.join(tmp, 'root', DEBIAN_TEMPLATES)).filter(x => x.endsWith('.tmpl'))) {
+          fs.copyFileSync(path.join(tmp, 'root', DEBIAN_TEMPLATES, f), path.join(templates, f));
+        }
         fs.writeFileSync(path.join(TOOLS_DIR, 'SOURCE'), `Debian ${suite} prometheus-alertmanager ${pkg.version} (${pkg.filename}, sha256 ${pkg.sha256})\n`);
       } finally {
         fs.rmSync(tmp, { recursive: true, force: true });
@@ -116,4 +129,42 @@ function expectSha256(data: Buffer, sha256: string, what: string): void {
 function compare(a: number[], b: number[]): number {
   for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] - b[i];
   return 0;
+}
+
+/**
+ * Puts the package's templates where Debian's Alertmanager reads them. Returns false when the unpacked
+ * package has no copy (an older .tools folder: it is unpacked again).
+ */
+function installDefaultTemplate(): boolean {
+  const ours = path.join(TOOLS_DIR, 'templates');
+  if (!fs.existsSync(ours)) return false;
+  for (const f of fs.readdirSync(ours).filter(x => x.endsWith('.tmpl'))) {
+    const target = path.join(DEBIAN_TEMPLATES, f);
+    if (fs.existsSync(target)) continue;
+    try {
+      fs.mkdirSync(DEBIAN_TEMPLATES, { recursive: true });
+      fs.copyFileSync(path.join(ours, f), target);
+    } catch (e: any) {
+      throw new Error(`Debian's Alertmanager reads ${target}, which is missing and cannot be written (${e?.message ?? e}): ` +
+        `run the tests as root, or copy ${ours} there, or ${HOW}`);
+    }
+  }
+  return true;
+}
+
+/** The first Debian archive (not the security archive) in this machine's apt sources. */
+function debianArchive(): string {
+  const uris: string[] = [];
+  const files = ['/etc/apt/sources.list', ...(fs.existsSync('/etc/apt/sources.list.d')
+    ? fs.readdirSync('/etc/apt/sources.list.d').map(f => path.join('/etc/apt/sources.list.d', f)) : [])];
+  for (const f of files) {
+    if (!fs.existsSync(f) || !/\.(list|sources)$|sources\.list$/.test(f)) continue;
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      const deb822 = /^URIs:\s*(.+)$/.exec(line.trim());
+      const oneLine = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)/.exec(line.trim());
+      for (const u of (deb822?.[1] ?? oneLine?.[1] ?? '').split(/\s+/)) if (u) uris.push(u.replace(/\/+$/, ''));
+    }
+  }
+  const archive = uris.find(u => /^https?:\/\//.test(u) && /\/debian$/.test(u));
+  return archive ?? 'the-debian-archive-from-/etc/apt-is-not-configured';
 }

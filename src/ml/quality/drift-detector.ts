@@ -52,6 +52,8 @@ export interface CustomDriftGaugeOptions {
 export interface DetectorCondition {
   readonly key: string;
   readonly expr: string;
+  /** The metric family the condition reads. */
+  readonly family: string;
   readonly summary: string;
   readonly description: string;
 }
@@ -76,18 +78,21 @@ export class DriftDetector {
       {
         key: 'flag',
         expr: `max by (index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
+        family: 'seldon_metric_drift_is_drift',
         summary: 'alibi-detect flags data drift',
         description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
       },
       {
         key: 'pvalue',
         expr: `min by (index) (${selector('seldon_metric_drift_p_val', m)}) < ${p}`,
+        family: 'seldon_metric_drift_p_val',
         summary: 'Drift test p-value below ' + p,
         description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
       },
       {
         key: 'distance',
         expr: `max by (index) (${selector('seldon_metric_drift_distance', m)}) ${distance}`,
+        family: 'seldon_metric_drift_distance',
         summary: 'Drift distance above threshold',
         description: 'Drift distance {{ $value }} for feature index {{ $labels.index }}.',
       },
@@ -106,18 +111,21 @@ export class DriftDetector {
       {
         key: 'flag',
         expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
+        family: 'evidently:data_drift:dataset_drift',
         summary: 'Evidently flags dataset drift',
         description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
       },
       {
         key: 'share',
         expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
+        family: 'evidently:data_drift:share_drifted_features',
         summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
         description: '{{ $value | humanizePercentage }} of the features drifted.',
       },
       {
         key: 'pvalue',
         expr: `min without (instance, pod) (${selector('evidently:data_drift:p_value', m)}) < ${p}`,
+        family: 'evidently:data_drift:p_value',
         summary: 'Feature {{ $labels.feature }} drifted',
         description: 'Drift test p-value {{ $value }} for feature {{ $labels.feature }}.',
       },
@@ -132,12 +140,14 @@ export class DriftDetector {
       {
         key: 'flag',
         expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
+        family: 'drift_status',
         summary: 'MLRun detected drift',
         description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
       },
       {
         key: 'distance',
         expr: `max without (instance, pod) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: 'general_drift' }])}) >= ${distance}`,
+        family: 'drift_metrics',
         summary: 'MLRun general drift above ' + distance,
         description: 'General drift (mean of Hellinger and TVD) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
       },
@@ -158,6 +168,7 @@ export class DriftDetector {
       {
         key: 'gauge',
         expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
+        family: options.metric,
         summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
         description: `${options.metric} is {{ $value }}.`,
       },

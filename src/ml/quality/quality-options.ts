@@ -1,8 +1,12 @@
 import { Duration } from 'cdk8s';
 import { Ratio } from '../../common/ratio';
+import { AlertTuning } from '../alert-tuning';
 
-/** Distribution drift computed in PromQL from a histogram, with no detector service. */
-export interface HistogramDriftOptions {
+/**
+ * Distribution drift computed in PromQL from a histogram, with no detector service. Its alert is
+ * `ModelDistributionDrift` (warning, pending 30 minutes), tunable here.
+ */
+export interface HistogramDriftOptions extends AlertTuning {
   /** A name for the distribution (the `distribution` label), e.g. `fraud-score`. */
   readonly name: string;
   /** The histogram's base name: `<name>_bucket{le}` of a prediction score or an input feature. */
@@ -27,16 +31,14 @@ export interface HistogramDriftOptions {
    * exceeds this.
    * @default 0.1
    */
-  readonly threshold?: number;
-  /**
-   * How long the distance must stay above the threshold.
-   * @default Duration.minutes(30)
-   */
-  readonly for?: Duration;
+  readonly maxDistance?: number;
 }
 
-/** A shift in the share of each predicted class, from a counter labelled by class. */
-export interface ClassDriftOptions {
+/**
+ * A shift in the share of each predicted class, from a counter labelled by class. Its alert is
+ * `ModelPredictionClassShift` (warning, pending 30 minutes), tunable here.
+ */
+export interface ClassDriftOptions extends AlertTuning {
   /** A name for the prediction stream (the `distribution` label). */
   readonly name: string;
   /** The counter of predictions, e.g. `predictions_total`. */
@@ -65,12 +67,7 @@ export interface ClassDriftOptions {
    * Alert when a class's share moved by more than this (absolute), e.g. 10 % → 25 % is 15 points.
    * @default Ratio.percent(10)
    */
-  readonly threshold?: Ratio;
-  /**
-   * How long the shift must last.
-   * @default Duration.minutes(30)
-   */
-  readonly for?: Duration;
+  readonly maxShareShift?: Ratio;
 }
 
 /** Alerts on model performance against ground truth. */
@@ -112,7 +109,7 @@ export interface MissingValuesOptions {
    * Alert above this share of missing values.
    * @default Ratio.percent(5)
    */
-  readonly threshold?: Ratio;
+  readonly maxMissingRatio?: Ratio;
 }
 
 /** Data health: predictions still arriving, inputs complete, evaluation fresh. */
@@ -184,4 +181,44 @@ export interface ModelVersionOptions {
    * @default - no per-version latency panel
    */
   readonly latencyHistogram?: string;
+}
+
+/** The model-level quality alerts, each tunable or disabled (`AlertTuning`). */
+export interface QualityAlerts {
+  /**
+   * `ModelDataDrift`, one per detector condition. Default warning, pending 15 minutes.
+   * @default - enabled when drift detectors are given
+   */
+  readonly dataDrift?: AlertTuning;
+  /**
+   * `ModelAccuracyLow`: accuracy below `minAccuracy`. Default critical, pending 30 minutes.
+   * @default - enabled with `performance`
+   */
+  readonly accuracyLow?: AlertTuning;
+  /**
+   * `ModelAccuracyDropped`: accuracy well below its trailing average. Default warning, pending 1 hour.
+   * @default - enabled with `performance`
+   */
+  readonly accuracyDropped?: AlertTuning;
+  /**
+   * `ModelPredictionsStopped`. Default critical, pending 5 minutes.
+   * @default - enabled with `dataHealth.predictionsCounter`
+   */
+  readonly predictionsStopped?: AlertTuning;
+  /**
+   * `ModelFeatureMissingValues`. Default warning, pending 15 minutes.
+   * @default - enabled with `dataHealth.missingValues`
+   */
+  readonly featureMissingValues?: AlertTuning;
+  /**
+   * `ModelEvaluationStale`. Default warning, pending 5 minutes.
+   * @default - enabled with `dataHealth.evaluationLastSuccess`
+   */
+  readonly evaluationStale?: AlertTuning;
+  /**
+   * `ModelVersionsMixed`: more than one version serving for longer than `maxRolloutDuration`. Default
+   * warning; its pending period is `maxRolloutDuration`.
+   * @default - enabled with `versions`
+   */
+  readonly versionsMixed?: AlertTuning;
 }

@@ -291,8 +291,8 @@ describe('ModelQualityMonitoring construction', () => {
   test.each([
     [{}, /at least one of driftDetectors, histogramDrift/],
     [{ histogramDrift: [{ name: 's', histogram: 'score_bucket' }] }, /histogramDrift: invalid histogram "score_bucket": the histogram's base name/],
-    [{ histogramDrift: [{ name: 's', histogram: 'score', threshold: 1.5 }] }, /invalid threshold 1.5: a distance between 0 and 1/],
-    [{ classDrift: [{ name: 'c', counter: 'p_total', threshold: 0.2 as any }] }, /invalid threshold 0.2: a Ratio/],
+    [{ histogramDrift: [{ name: 's', histogram: 'score', maxDistance: 1.5 }] }, /invalid maxDistance 1.5: a distance between 0 and 1/],
+    [{ classDrift: [{ name: 'c', counter: 'p_total', maxShareShift: 0.2 as any }] }, /invalid maxShareShift 0.2: a Ratio/],
     [{ versions: { requestsCounter: 'r', modelLabel: 'm', versionLabel: 'm' } }, /invalid versionLabel "m": a label other than modelLabel/],
     [{ alertLabels: { ml_signal: 'x' }, performance: ModelPerformance.seldonFeedback() }, /invalid alertLabels "ml_signal"/],
     [{ modelName: 'fraud model', performance: ModelPerformance.seldonFeedback() }, /invalid modelName "fraud model"/],

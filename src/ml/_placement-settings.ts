@@ -1,0 +1,78 @@
+import { Construct } from 'constructs';
+import { MonitoringPlacementProps } from './monitoring-props';
+import { invalidProp } from '../common/_errors';
+import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
+import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
+import { placement } from '../stack/_placement';
+import { IMonitoringStack } from '../stack/i-monitoring-stack';
+
+/** Where the runbooks of the library's alerts live (one anchor per alert name, lower-cased). @internal */
+export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
+
+/** `MonitoringPlacementProps` resolved: defaults applied and validated, once. @internal */
+export interface PlacementSettings {
+  readonly stack?: IMonitoringStack;
+  readonly selectorLabels: { [key: string]: string };
+  readonly rulesNamespace?: string;
+  readonly alertLabels: { [key: string]: string };
+  readonly runbookBaseUrl: string;
+  readonly grafanaUrl?: string;
+  readonly dashboard: {
+    readonly enabled: boolean;
+    readonly title?: string;
+    readonly namespace?: string;
+    readonly sidecarLabels?: { [key: string]: string };
+    readonly folder?: string;
+  };
+}
+
+/**
+ * Resolves the placement props of a monitoring construct. `reservedAlertLabels` are the labels the
+ * construct's alerts set themselves; `defaultRulesNamespace` applies when the user gives none.
+ * @internal
+ */
+export function resolvePlacement(where: string, props: MonitoringPlacementProps, reservedAlertLabels: ReadonlyArray<string>,
+  defaultRulesNamespace?: string): PlacementSettings {
+  const place = placement(where, props.stack, props.selectorLabels);
+  const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
+  for (const reserved of reservedAlertLabels) {
+    if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, `labels other than ${reservedAlertLabels.join(', ')}, which the alerts set`);
+  }
+  const rulesNamespace = props.rulesNamespace !== undefined ? validateNamespace(where, 'rulesNamespace', props.rulesNamespace) : defaultRulesNamespace;
+  const d = props.dashboard ?? {};
+  if (typeof d !== 'object' || d === null) throw invalidProp(where, 'dashboard', d, 'DashboardOptions, e.g. { enabled: false }');
+  return {
+    stack: place.stack,
+    selectorLabels: place.selectorLabels,
+    rulesNamespace,
+    alertLabels,
+    runbookBaseUrl: validateUrl(where, 'runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
+    grafanaUrl: props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : place.grafanaUrl,
+    dashboard: {
+      enabled: d.enabled ?? true,
+      title: d.title,
+      namespace: d.namespace !== undefined ? validateNamespace(where, 'dashboard.namespace', d.namespace) : place.dashboardNamespace ?? rulesNamespace,
+      sidecarLabels: d.sidecarLabels !== undefined ? validateKubeLabels(where, 'dashboard.sidecarLabels', d.sidecarLabels) : place.dashboardLabels,
+      folder: d.folder,
+    },
+  };
+}
+
+/** The `dashboard_url` annotation of a construct's alerts, when Grafana's URL is known and the dashboard exists. @internal */
+export function dashboardAnnotations(p: PlacementSettings, uid: string): { [key: string]: string } {
+  return p.grafanaUrl && p.dashboard.enabled ? { dashboard_url: `${p.grafanaUrl}/d/${uid}` } : {};
+}
+
+/** Makes the construct's dashboard where the placement says, and hands it to the stack. @internal */
+export function placeDashboard(scope: Construct, p: PlacementSettings,
+  props: Omit<GrafanaDashboardProps, 'namespace' | 'sidecarLabels' | 'folder' | 'title'> & { readonly title: string }): GrafanaDashboard {
+  const d = new GrafanaDashboard(scope, 'Dashboard', {
+    ...props,
+    title: p.dashboard.title ?? props.title,
+    namespace: p.dashboard.namespace,
+    sidecarLabels: p.dashboard.sidecarLabels,
+    folder: p.dashboard.folder,
+  });
+  p.stack?.addDashboard(d);
+  return d;
+}

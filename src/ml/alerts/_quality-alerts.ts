@@ -1,0 +1,222 @@
+import { Duration } from 'cdk8s';
+import { AlertCommon, AlertDefaults, emitAlert, heldFor, resolveAlert, ResolvedAlert } from './_alert-settings';
+import { promDuration } from '../../common/_duration';
+import { invalidProp } from '../../common/_errors';
+import { validateMetricName, validatePromLabelName } from '../../common/_names';
+import { formatNumber } from '../../common/_number';
+import { LabelMatcher, validatedEqualityMatchers } from '../../common/_promql';
+import { Ratio } from '../../common/ratio';
+import { Severity } from '../../common/severity';
+import { RuleGroup } from '../../rules/rule-group';
+import { AlertTuning } from '../alert-tuning';
+import { DriftDetector } from '../quality/drift-detector';
+import { ModelPerformance } from '../quality/model-performance';
+import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from '../quality/quality-options';
+import { ClassSource, ConfusionSource, DistributionSource, QualitySignals, VersionSource } from '../signals/_quality-signals';
+import { Series } from '../signals/_series';
+
+/** What every quality alert needs. @internal */
+export interface QualityContext {
+  readonly where: string;
+  readonly group: RuleGroup;
+  readonly signals: QualitySignals;
+  readonly alerts: QualityAlerts;
+  readonly common: AlertCommon;
+  readonly alertNames: string[];
+}
+
+type Signal = 'drift' | 'performance' | 'data' | 'version';
+
+function emit(c: QualityContext, prop: string, a: ResolvedAlert, signal: Signal, expr: string, summary: string, description: string,
+  extra: { [k: string]: string } = {}): void {
+  // ml_signal lets Alertmanager send drift and performance alerts to a retraining webhook.
+  const name = emitAlert(c.where, prop, c.group, a, { expr, summary: `${c.signals.modelName}: ${summary}`, description },
+    { ...c.common, identityLabels: { ...c.common.identityLabels, ml_signal: signal } }, extra);
+  if (name && !c.alertNames.includes(name)) c.alertNames.push(name);
+}
+
+function tuned(c: QualityContext, key: keyof QualityAlerts, d: AlertDefaults): ResolvedAlert {
+  return resolveAlert(c.where, `alerts.${key}`, c.alerts[key], d);
+}
+
+function checkName(where: string, prop: string, n: string): string {
+  if (typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(n) || n.length > 63) {
+    throw invalidProp(where, prop, n, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "fraud-score"');
+  }
+  return n;
+}
+
+function ratio(where: string, prop: string, r: Ratio): number {
+  if (!(r instanceof Ratio)) throw invalidProp(where, prop, r, 'a Ratio, e.g. Ratio.percent(10)');
+  return Number(r.toString());
+}
+
+const pct = (r: number) => `${formatNumber(r * 100)}%`;
+
+/** Detector alerts: one per condition, named after the detector's kind. @internal */
+export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[]): void {
+  const a = tuned(c, 'dataDrift', { name: 'ModelDataDrift', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
+  for (const d of detectors) {
+    if (!(d instanceof DriftDetector)) throw invalidProp(c.where, 'driftDetectors', d, 'DriftDetector values, e.g. DriftDetector.alibiDetect()');
+    for (const cond of d._conditions) {
+      c.signals.rawGauge(cond.family, []);
+      emit(c, 'alerts.dataDrift', a, 'drift', cond.expr, cond.summary, `${cond.description}${heldFor(a) ? ` (held${heldFor(a)})` : ''}`,
+        { detector: d.name, drift_check: cond.key });
+    }
+  }
+}
+
+/** Resolves a histogram-drift entry into its source. @internal */
+export function distributionSource(where: string, o: HistogramDriftOptions): DistributionSource {
+  const w = `${where} histogramDrift`;
+  const name = checkName(w, 'name', o.name);
+  validateMetricName(w, 'histogram', o.histogram);
+  if (/_(bucket|count|sum)$/.test(o.histogram)) {
+    throw invalidProp(w, 'histogram', o.histogram, 'the histogram\'s base name: its _bucket series (with le) are read, so name it without the _bucket, _count or _sum suffix');
+  }
+  return { name, histogram: o.histogram, matchers: validatedEqualityMatchers(w, 'matchers', o.matchers), window: promDuration(o.window ?? Duration.hours(1), w, 'window') };
+}
+
+/**
+ * Kolmogorov–Smirnov distance between a histogram's distribution now and one `baseline` earlier:
+ * the cumulative fraction at every `le` is recorded, and the distance is the largest absolute gap
+ * between the recorded fractions and the same series `baseline` ago.
+ * @internal
+ */
+export function addHistogramDrift(c: QualityContext, o: HistogramDriftOptions): DistributionSource {
+  const where = `${c.where} histogramDrift`;
+  const d = distributionSource(c.where, o);
+  const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
+  const t = o.maxDistance ?? 0.1;
+  if (typeof t !== 'number' || !(t > 0 && t < 1)) throw invalidProp(where, 'maxDistance', t, 'a distance between 0 and 1 exclusive, e.g. 0.1');
+  const a = resolveAlert(where, d.name, o as AlertTuning, { name: 'ModelDistributionDrift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
+  emit(c, `histogramDrift ${d.name}`, a, 'drift', `${c.signals.ks(d, b).select()} > ${formatNumber(t)}`, `distribution ${d.name} drifted`,
+    `The Kolmogorov–Smirnov distance between ${o.histogram} over the last ${d.window} and the same window ${b} earlier is {{ $value }} ` +
+    `(threshold ${formatNumber(t)}${heldFor(a)}).`, { distribution: d.name });
+  return d;
+}
+
+/** The share of each predicted class now against one `baseline` earlier. @internal */
+export function addClassDrift(c: QualityContext, o: ClassDriftOptions): ClassSource {
+  const where = `${c.where} classDrift`;
+  const name = checkName(where, 'name', o.name);
+  validateMetricName(where, 'counter', o.counter);
+  const src: ClassSource = {
+    name,
+    counter: o.counter,
+    classLabel: validatePromLabelName(where, 'classLabel', o.classLabel ?? 'class'),
+    matchers: validatedEqualityMatchers(where, 'matchers', o.matchers),
+    window: promDuration(o.window ?? Duration.hours(1), where, 'window'),
+  };
+  const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
+  const t = ratio(where, 'maxShareShift', o.maxShareShift ?? Ratio.percent(10));
+  const share = c.signals.classShare(src).select();
+  const a = resolveAlert(where, name, o as AlertTuning, { name: 'ModelPredictionClassShift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
+  const cl = src.classLabel;
+  emit(c, `classDrift ${name}`, a, 'drift', `abs(${share} - ${share} offset ${b}) > ${formatNumber(t)}`, `share of predicted class {{ $labels.${cl} }} shifted`,
+    `The share of class {{ $labels.${cl} }} moved by {{ $value | humanizePercentage }} against ${b} earlier (threshold ${formatNumber(t * 100)} points${heldFor(a)}).`,
+    { distribution: name });
+  return src;
+}
+
+/** The resolved thresholds of the performance alerts: what the alerts and the dashboard read. @internal */
+export interface PerformanceSettings {
+  readonly minAccuracy: number;
+  readonly accuracyLowEnabled: boolean;
+  readonly accuracy: Series;
+  readonly confusion?: ConfusionSource;
+}
+
+/** Accuracy (and precision, recall, F1 from counters) with a floor and a relative drop alert. @internal */
+export function addPerformance(c: QualityContext, p: ModelPerformance, o: PerformanceAlertOptions): PerformanceSettings {
+  const where = `${c.where} performance`;
+  if (!(p instanceof ModelPerformance)) throw invalidProp(where, 'performance', p, 'a ModelPerformance, e.g. ModelPerformance.seldonFeedback()');
+  let accuracy: Series;
+  let confusion: ConfusionSource | undefined;
+  if (p._counters) {
+    confusion = { ...p._counters, window: promDuration(o.window ?? Duration.hours(1), where, 'window') };
+    accuracy = c.signals.accuracyFromCounters(confusion);
+    c.signals.precision(confusion);
+    c.signals.recall(confusion);
+    c.signals.f1(confusion);
+  } else {
+    accuracy = c.signals.accuracyFromGauge(p._gauge!);
+  }
+  const floor = ratio(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80));
+  const drop = ratio(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10));
+  const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
+  const low = tuned(c, 'accuracyLow', { name: 'ModelAccuracyLow', pendingFor: Duration.minutes(30), severity: Severity.CRITICAL });
+  emit(c, 'alerts.accuracyLow', low, 'performance', `${accuracy.select()} < ${formatNumber(floor)}`, `accuracy below ${pct(floor)}`,
+    `Accuracy against ground truth is {{ $value | humanizePercentage }}${heldFor(low)}: retrain or roll back.`);
+  const dropped = tuned(c, 'accuracyDropped', { name: 'ModelAccuracyDropped', pendingFor: Duration.hours(1), severity: Severity.WARNING });
+  emit(c, 'alerts.accuracyDropped', dropped, 'performance',
+    `${accuracy.select()} < ${formatNumber(1 - drop)} * avg_over_time(${accuracy.range(b)})`,
+    `accuracy dropped more than ${pct(drop)} below its ${b} average`,
+    `Accuracy is {{ $value | humanizePercentage }}, more than ${pct(drop)} below its average over the last ${b}${heldFor(dropped)}: the model is degrading.`);
+  return { minAccuracy: floor, accuracyLowEnabled: low.enabled, accuracy, confusion };
+}
+
+/** Data health's resolved sources, for the dashboard. @internal */
+export interface DataHealthSettings {
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+  readonly missingFeatureLabel?: string;
+}
+
+/** Predictions stopped, missing feature values, stale evaluation. @internal */
+export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHealthSettings {
+  const where = `${c.where} dataHealth`;
+  const m = validatedEqualityMatchers(where, 'matchers', o.matchers);
+  const s = c.signals;
+  let featureLabel: string | undefined;
+  if (o.predictionsCounter !== undefined) {
+    validateMetricName(where, 'predictionsCounter', o.predictionsCounter);
+    const w = promDuration(o.stoppedFor ?? Duration.minutes(15), where, 'stoppedFor');
+    const b = promDuration(o.baseline ?? Duration.days(1), where, 'baseline');
+    const a = tuned(c, 'predictionsStopped', { name: 'ModelPredictionsStopped', pendingFor: Duration.minutes(5), severity: Severity.CRITICAL });
+    emit(c, 'alerts.predictionsStopped', a, 'data',
+      `(${s.rawRate(o.predictionsCounter, m, w)} or vector(0)) == 0\nand\n${s.rawRate(o.predictionsCounter, m, w, undefined, b)} > 0`,
+      `no predictions for ${w}`,
+      `${o.predictionsCounter} has not increased for ${w}, although it did at this time ${b} earlier: the model receives no data.`);
+  }
+  if (o.missingValues) {
+    const mv = o.missingValues;
+    validateMetricName(where, 'missingValues.counter', mv.counter);
+    validateMetricName(where, 'missingValues.total', mv.total);
+    const f = validatePromLabelName(where, 'missingValues.featureLabel', mv.featureLabel ?? 'feature');
+    featureLabel = f;
+    const t = ratio(where, 'missingValues.maxMissingRatio', mv.maxMissingRatio ?? Ratio.percent(5));
+    const a = tuned(c, 'featureMissingValues', { name: 'ModelFeatureMissingValues', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
+    emit(c, 'alerts.featureMissingValues', a, 'data',
+      `${s.rawRate(mv.counter, m, '1h', f)}\n/ ignoring (${f}) group_left ()\n(${s.rawRate(mv.total, m, '1h')} > 0)\n> ${formatNumber(t)}`,
+      `feature {{ $labels.${f} }} is often missing`,
+      `{{ $value | humanizePercentage }} of the inputs lack feature {{ $labels.${f} }} (threshold ${pct(t)}${heldFor(a)}).`);
+  }
+  if (o.evaluationLastSuccess !== undefined) {
+    validateMetricName(where, 'evaluationLastSuccess', o.evaluationLastSuccess);
+    const maxAge = o.evaluationMaxAge ?? Duration.days(1);
+    const age = promDuration(maxAge, where, 'evaluationMaxAge');
+    const g = s.rawGauge(o.evaluationLastSuccess, m);
+    const a = tuned(c, 'evaluationStale', { name: 'ModelEvaluationStale', pendingFor: Duration.minutes(5), severity: Severity.WARNING });
+    emit(c, 'alerts.evaluationStale', a, 'data', `time() - max(${g}) > ${formatNumber(maxAge.toSeconds())}\nor\nabsent(${g})`,
+      `no successful evaluation for ${age}`,
+      `The evaluation job last succeeded more than ${age} ago (or never reported): accuracy alerts are blind.`);
+  }
+  return { matchers: m, missingFeatureLabel: featureLabel };
+}
+
+/** More than one version of a model serving for longer than a rollout takes. @internal */
+export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionSource {
+  const where = `${c.where} versions`;
+  validateMetricName(where, 'requestsCounter', o.requestsCounter);
+  const ml = validatePromLabelName(where, 'modelLabel', o.modelLabel);
+  const vl = validatePromLabelName(where, 'versionLabel', o.versionLabel);
+  if (ml === vl) throw invalidProp(where, 'versionLabel', vl, 'a label other than modelLabel');
+  const v: VersionSource = { counter: o.requestsCounter, modelLabel: ml, versionLabel: vl, matchers: validatedEqualityMatchers(where, 'matchers', o.matchers) };
+  const d = o.maxRolloutDuration ?? Duration.hours(1);
+  const rollout = promDuration(d, where, 'maxRolloutDuration');
+  const a = tuned(c, 'versionsMixed', { name: 'ModelVersionsMixed', pendingFor: d, severity: Severity.WARNING });
+  emit(c, 'alerts.versionsMixed', a, 'version', `count by (namespace, ${ml}) (${c.signals.servingByVersion(v, '5m')} > 0) > 1`,
+    `{{ $value }} versions of {{ $labels.${ml} }} serve at once`,
+    `More than one version has served traffic${heldFor(a) || ` for ${rollout}`}: a rollout is stuck or a canary was never promoted.`);
+  return v;
+}

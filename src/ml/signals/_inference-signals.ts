@@ -1,0 +1,208 @@
+import { SignalCatalog } from './_catalog';
+import { Series } from './_series';
+import { formatNumber } from '../../common/_number';
+import { LabelMatcher } from '../../common/_promql';
+import { RuleGroup } from '../../rules/rule-group';
+import { InferenceQueries, quantileName, SERVICE_LABEL } from '../_inference-queries';
+import { GaugeSignal } from '../_runtime-spec';
+
+const POD_LABELS = ['namespace', SERVICE_LABEL, 'pod'];
+
+/**
+ * The signal catalog of one monitored inference service. Every recorded series of the service is
+ * defined here, once: its name, its expression, what it is aggregated by and which raw families it
+ * reads. Alerts, panels, SLOs and autoscalers ask for a signal and get a `Series` handle whose
+ * selector carries the service's identity (`ml_service` and its namespaces); the recording rule is
+ * written the first time anyone asks, so nothing is recorded that nothing reads, and nothing is read
+ * that is not recorded.
+ * @internal
+ */
+export class InferenceSignals extends SignalCatalog {
+  constructor(public readonly q: InferenceQueries, group: RuleGroup, staticLabels: { [key: string]: string }) {
+    super({ group, identity: q.identity, staticLabels });
+  }
+
+  /** The rate window of the recorded series (part of their names). */
+  public get window(): string {
+    return this.q.window;
+  }
+
+  /** The service's name (`ml_service`). */
+  public get service(): string {
+    return this.q.service;
+  }
+
+  /** All requests per second, per namespace, service and (where the runtime labels it) model. */
+  public requestRate(): Series {
+    const q = this.q;
+    return this.signal('requests', `ml_service:requests:rate${q.window}`, q.requestLabels, q.requestFamilies, () => q.requestRate());
+  }
+
+  /** Failed requests per second; zero, not absent, while the service serves without errors. */
+  public errorRate(): Series {
+    const q = this.q;
+    return this.signal('errors', `ml_service:request_errors:rate${q.window}`, q.errorLabels, q.errorFamilies, () => q.errorRate());
+  }
+
+  /** Failed over all requests; absent (never NaN) while there is no traffic. */
+  public errorRatio(): Series {
+    const q = this.q;
+    return this.signal('errorRatio', `ml_service:request_errors:ratio_rate${q.window}`, q.ratioLabels, [...q.requestFamilies, ...q.errorFamilies], () => {
+      const by = q.by(q.ratioLabels);
+      return `sum ${by} (${this.errorRate().select()}) / (sum ${by} (${this.requestRate().select()}) > 0)`;
+    });
+  }
+
+  /** Whether the runtime has a latency histogram (quantiles), rather than only cumulative counters. */
+  public get hasLatencyHistogram(): boolean {
+    return this.q.spec.latency !== undefined;
+  }
+
+  /** A latency quantile in seconds, from the runtime's histogram. */
+  public latencyQuantile(quantile: number): Series {
+    const q = this.q;
+    const h = q.spec.latency;
+    if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
+    checkQuantile(quantile);
+    return this.signal(`latency:${quantile}`, `ml_service:request_duration_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
+      q.histogramFamilies(h), () => q.quantile(h, quantile));
+  }
+
+  /** Whether the runtime exports anything an average latency can be computed from. */
+  public get hasAverageLatency(): boolean {
+    return this.q.averageLatencyFamilies.length > 0;
+  }
+
+  /** The average latency in seconds (from a histogram's sum and count or from cumulative counters). */
+  public averageLatency(): Series {
+    const q = this.q;
+    const expr = q.averageLatency();
+    if (expr === undefined) throw new Error(`internal: the ${q.spec.name} runtime has no latency signal`);
+    return this.signal('averageLatency', `ml_service:request_duration_seconds:avg_${q.window}`, q.latencyLabels, q.averageLatencyFamilies, () => expr);
+  }
+
+  /** A time-to-first-token quantile in seconds (LLM runtimes). */
+  public ttftQuantile(quantile: number): Series {
+    const q = this.q;
+    const h = q.spec.timeToFirstToken;
+    if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no time-to-first-token histogram`);
+    checkQuantile(quantile);
+    return this.signal(`ttft:${quantile}`, `ml_service:time_to_first_token_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
+      q.histogramFamilies(h), () => q.quantile(h, quantile));
+  }
+
+  /** The service's pods (those its monitor scrapes): 1 while up, 0 while down. */
+  public podUp(): Series {
+    return this.signal('podUp', 'ml_service_pod:up:max', POD_LABELS, ['up'], () => this.q.podMembership(), this.podLabel);
+  }
+
+  /** `expr` (per namespace and pod) restricted to this service's pods. */
+  public onPods(expr: string): string {
+    return `${expr} and on (namespace, pod) ${this.podUp().select()}`;
+  }
+
+  /** CPU cores used per pod. */
+  public podCpu(): Series {
+    return this.signal('podCpu', `ml_service_pod:cpu_usage:rate${this.q.window}`, POD_LABELS, ['container_cpu_usage_seconds_total', 'up'],
+      () => this.onPods(this.q.podCpu()), this.podLabel);
+  }
+
+  /** CPU limit per pod (pods without a limit have no series). */
+  public podCpuLimit(): Series {
+    return this.signal('podCpuLimit', 'ml_service_pod:cpu_limit:sum', POD_LABELS, ['kube_pod_container_resource_limits', 'up'],
+      () => this.onPods(this.q.podLimit('cpu')), this.podLabel);
+  }
+
+  /** Working-set bytes per pod. */
+  public podMemory(): Series {
+    return this.signal('podMemory', 'ml_service_pod:memory_working_set_bytes:sum', POD_LABELS, ['container_memory_working_set_bytes', 'up'],
+      () => this.onPods(this.q.podMemory()), this.podLabel);
+  }
+
+  /** Memory limit per pod (pods without a limit have no series). */
+  public podMemoryLimit(): Series {
+    return this.signal('podMemoryLimit', 'ml_service_pod:memory_limit_bytes:sum', POD_LABELS, ['kube_pod_container_resource_limits', 'up'],
+      () => this.onPods(this.q.podLimit('memory')), this.podLabel);
+  }
+
+  /** Requests waiting in the runtime's queue, per namespace and service (and model). */
+  public queueLength(): Series {
+    const q = this.q;
+    const g = this.gauge('queueLength');
+    return this.signal('queue', 'ml_service:queue_length:sum', q.labels(g.byModel), [g.metric], () => q.gaugeSum(g));
+  }
+
+  /** Requests per second by model and version, for runtimes that label both. */
+  public requestsByVersion(): Series {
+    const q = this.q;
+    const s = q.spec;
+    if (!s.modelLabel || !s.versionLabel || !s.requests.byModel) throw new Error(`internal: the ${s.name} runtime labels no model version`);
+    const labels = [...q.base, s.modelLabel, s.versionLabel];
+    return this.signal('requestsByVersion', `ml_service:requests_by_version:rate${q.window}`, labels, [s.requests.metric], () => q.rate(s.requests, labels));
+  }
+
+  /** Prompt or generated tokens per second (LLM runtimes). */
+  public tokenRate(kind: 'prompt' | 'generation'): Series {
+    const q = this.q;
+    const c = kind === 'prompt' ? q.spec.promptTokens : q.spec.generationTokens;
+    if (!c) throw new Error(`internal: the ${q.spec.name} runtime exports no ${kind} token counter`);
+    return this.signal(`tokens:${kind}`, `ml_service:${kind}_tokens:rate${q.window}`, q.labels(c.byModel), [c.metric], () => q.rate(c, q.labels(c.byModel)));
+  }
+
+  /** A per-pod gauge of the runtime read directly (KV cache, GPU), as a fraction of its capacity. */
+  public podGaugeRatio(kind: 'kvCacheUsage' | 'gpuUtilization', extra: ReadonlyArray<LabelMatcher> = []): string {
+    const g = this.gauge(kind);
+    this.readsRaw(g.metric);
+    const sel = this.q.sel(g.metric, [...(g.matchers ?? []), ...extra]);
+    return (g.scale ?? 1) === 1 ? sel : `${sel} / ${formatNumber(g.scale!)}`;
+  }
+
+  /** GPU memory used over the GPU's memory, per GPU of the service's pods. */
+  public gpuMemoryRatio(extra: ReadonlyArray<LabelMatcher> = []): string {
+    const used = this.gauge('gpuMemoryUsed');
+    const total = this.gauge('gpuMemoryTotal');
+    this.readsRaw(used.metric, total.metric);
+    return `${this.q.sel(used.metric, [...(used.matchers ?? []), ...extra])} / ${this.q.sel(total.metric, [...(total.matchers ?? []), ...extra])}`;
+  }
+
+  /**
+   * Container restarts per pod within `window` (kube-state-metrics) on the service's pods; `filter` is a
+   * comparison applied before the join, e.g. `> 3`.
+   */
+  public podRestarts(window: string, filter = ''): string {
+    this.readsRaw('kube_pod_container_status_restarts_total');
+    return this.onPods(`${this.q.podRestarts(window)}${filter ? ` ${filter}` : ''}`);
+  }
+
+  /** Not-ready conditions per pod on the service's pods; `filter` as for `podRestarts`. */
+  public podNotReady(filter = ''): string {
+    this.readsRaw('kube_pod_status_ready');
+    return this.onPods(`${this.q.podNotReady()}${filter ? ` ${filter}` : ''}`);
+  }
+
+  /** Running pods of the service. */
+  public podsRunning(): string {
+    this.readsRaw('kube_pod_status_phase');
+    return this.onPods(this.q.podsRunning());
+  }
+
+  /** The scrape health of each target (`up`), scoped to the service. */
+  public targetsUp(): string {
+    this.readsRaw('up');
+    return this.q.sel('up');
+  }
+
+  private gauge(kind: 'queueLength' | 'kvCacheUsage' | 'gpuUtilization' | 'gpuMemoryUsed' | 'gpuMemoryTotal'): GaugeSignal {
+    const g = this.q.spec[kind];
+    if (!g) throw new Error(`internal: the ${this.q.spec.name} runtime has no ${kind} gauge`);
+    return g;
+  }
+
+  private get podLabel(): { [k: string]: string } {
+    return { [SERVICE_LABEL]: this.q.service };
+  }
+}
+
+function checkQuantile(q: number): void {
+  if (!(typeof q === 'number' && q > 0 && q < 1)) throw new Error(`internal: quantile ${q} is not between 0 and 1 exclusive`);
+}

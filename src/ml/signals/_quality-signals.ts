@@ -1,0 +1,140 @@
+import { SignalCatalog } from './_catalog';
+import { Series } from './_series';
+import { LabelMatcher, selector } from '../../common/_promql';
+import { RuleGroup } from '../../rules/rule-group';
+
+/** A histogram's distribution, as `ModelQualityMonitoring` reads it. @internal */
+export interface DistributionSource {
+  readonly name: string;
+  readonly histogram: string;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+  readonly window: string;
+}
+
+/** A class-labelled counter, as `ModelQualityMonitoring` reads it. @internal */
+export interface ClassSource {
+  readonly name: string;
+  readonly counter: string;
+  readonly classLabel: string;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+  readonly window: string;
+}
+
+/** Confusion counters (true/false positives/negatives) over a window. @internal */
+export interface ConfusionSource {
+  readonly tp: string;
+  readonly fp: string;
+  readonly tn: string;
+  readonly fn: string;
+  readonly window: string;
+}
+
+/** A request counter labelled by model and version. @internal */
+export interface VersionSource {
+  readonly counter: string;
+  readonly modelLabel: string;
+  readonly versionLabel: string;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+}
+
+/**
+ * The signal catalog of one model's quality: its identity is the `model` label (and `distribution` for
+ * per-distribution series). Alerts and panels read these handles; nothing else names a quality series.
+ * @internal
+ */
+export class QualitySignals extends SignalCatalog {
+  constructor(private readonly model: string, group: RuleGroup) {
+    super({ group, identity: [{ name: 'model', op: '=', value: model }], staticLabels: { model } });
+  }
+
+  private dist(name: string): LabelMatcher[] {
+    return [{ name: 'distribution', op: '=', value: name }];
+  }
+
+  /** The cumulative fraction of a histogram at every `le` over its window. */
+  public cdf(d: DistributionSource): Series {
+    return this.signal(`cdf:${d.name}`, 'ml_quality:distribution_cdf:ratio', ['model', 'distribution', 'le'], [`${d.histogram}_bucket`, `${d.histogram}_count`],
+      () => `sum by (le) (increase(${selector(`${d.histogram}_bucket`, d.matchers)}[${d.window}]))\n/ ignoring (le) group_left ()\n` +
+        `(sum(increase(${selector(`${d.histogram}_count`, d.matchers)}[${d.window}])) > 0)`,
+      { distribution: d.name }, undefined, this.dist(d.name));
+  }
+
+  /** The Kolmogorov–Smirnov distance between the distribution now and one `baseline` earlier. */
+  public ks(d: DistributionSource, baseline: string): Series {
+    return this.signal(`ks:${d.name}`, 'ml_quality:distribution_ks:distance', ['model', 'distribution'], [`${d.histogram}_bucket`, `${d.histogram}_count`],
+      () => {
+        const cdf = this.cdf(d).select();
+        return `max(abs(${cdf} - ${cdf} offset ${baseline}))`;
+      }, { distribution: d.name }, undefined, this.dist(d.name));
+  }
+
+  /** The share of each predicted class over the window. */
+  public classShare(c: ClassSource): Series {
+    const sel = selector(c.counter, c.matchers);
+    return this.signal(`class:${c.name}`, 'ml_quality:class_share:ratio', ['model', 'distribution', c.classLabel], [c.counter],
+      () => `sum by (${c.classLabel}) (increase(${sel}[${c.window}]))\n/ ignoring (${c.classLabel}) group_left ()\n(sum(increase(${sel}[${c.window}])) > 0)`,
+      { distribution: c.name }, undefined, this.dist(c.name));
+  }
+
+  /** Accuracy from confusion counters. */
+  public accuracyFromCounters(c: ConfusionSource): Series {
+    const [tp, fp, tn, fn] = this.confusion(c);
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [c.tp, c.fp, c.tn, c.fn].map(familyOf),
+      () => `(${tp} + ${tn})\n/ ((${tp} + ${tn} + ${fp} + ${fn}) > 0)`);
+  }
+
+  /** Accuracy from a gauge the evaluation job exports. */
+  public accuracyFromGauge(gauge: string): Series {
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [familyOf(gauge)], () => `max(${gauge})`);
+  }
+
+  public precision(c: ConfusionSource): Series {
+    const [tp, fp] = this.confusion(c);
+    return this.signal('precision', 'ml_quality:precision:ratio', ['model'], [c.tp, c.fp].map(familyOf), () => `${tp} / ((${tp} + ${fp}) > 0)`);
+  }
+
+  public recall(c: ConfusionSource): Series {
+    const [tp, , , fn] = this.confusion(c);
+    return this.signal('recall', 'ml_quality:recall:ratio', ['model'], [c.tp, c.fn].map(familyOf), () => `${tp} / ((${tp} + ${fn}) > 0)`);
+  }
+
+  public f1(c: ConfusionSource): Series {
+    return this.signal('f1', 'ml_quality:f1:ratio', ['model'], [c.tp, c.fp, c.fn].map(familyOf), () => {
+      const p = this.precision(c).select();
+      const r = this.recall(c).select();
+      return `2 * ${p} * ${r} / ((${p} + ${r}) > 0)`;
+    });
+  }
+
+  /** Requests per second by model and version over `window` (alerts: 5m; panels: `$__rate_interval`). */
+  public servingByVersion(v: VersionSource, window: string): string {
+    this.readsRaw(v.counter);
+    return `sum by (namespace, ${v.modelLabel}, ${v.versionLabel}) (rate(${selector(v.counter, v.matchers)}[${window}]))`;
+  }
+
+  /** A raw rate of a user-named counter over `window`, for alerts and panels alike. */
+  public rawRate(metric: string, matchers: ReadonlyArray<LabelMatcher>, window: string, by?: string, offset?: string): string {
+    this.readsRaw(metric);
+    return `sum${by ? ` by (${by}) ` : ''}(rate(${selector(metric, matchers)}[${window}]${offset ? ` offset ${offset}` : ''}))`;
+  }
+
+  /** A raw gauge named by the user, noted as read. */
+  public rawGauge(metric: string, matchers: ReadonlyArray<LabelMatcher>): string {
+    this.readsRaw(metric);
+    return selector(metric, matchers);
+  }
+
+  /** The model name (the `model` identity label). */
+  public get modelName(): string {
+    return this.model;
+  }
+
+  private confusion(c: ConfusionSource): string[] {
+    return [c.tp, c.fp, c.tn, c.fn].map(s => `(sum(increase(${s}[${c.window}])) or vector(0))`);
+  }
+}
+
+/** The metric name of a vector selector. */
+function familyOf(sel: string): string {
+  return /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(sel)?.[0] ?? sel;
+}
