@@ -82,6 +82,9 @@ for (const dir of ['examples', 'imports']) {
 // Generated CRD bindings: committed, internal, not linted, marked generated.
 project.gitattributes.addAttributes('/src/imports/**', 'linguist-generated');
 project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/', '/.tools/');
+// The npm package holds what a user needs (lib/, .jsii, README, LICENSE, API.md): never the proof tools
+// the tests download, test output, the examples, the import scripts or CI files.
+project.npmignore?.exclude('/.tools/', '/.bench/', '/.e2e/', '/dist/', '/examples/', '/imports/', '/.ci/', '/test-reports/', '/coverage/', '/projenrc/');
 
 // ---------------------------------------------------------------------------------------------
 // CRD bindings. Not part of `compile`: it reads pinned CRD files (default ../shared/crds/...),

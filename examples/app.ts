@@ -23,7 +23,7 @@ export interface ExampleOptions {
 /** Where alerts that match no route go: the ML platform team's mailbox. */
 const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', {
   to: 'ml-platform@example.com',
-  from: 'alertmanager@example.com',
+  fromAddress: 'alertmanager@example.com',
   smarthost: 'smtp.example.com:587',
   authUsername: 'alertmanager',
   authPassword: SecretKey.of('smtp', 'password'),
@@ -103,13 +103,13 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       url: options.receiverBaseUrl ? `${options.receiverBaseUrl}/retrain` : 'https://retrain-eventsource-svc.argo-events.svc:12000/retrain',
       bearerToken: SecretKey.of('argo-events', 'token'),
     }),
-    continue: true,
+    continueMatching: true,
   });
   // The data scientists hear about model quality in their Teams channel (a Workflows webhook).
   routing.addRoute({
     matchers: [{ label: 'ml_signal', value: 'drift|performance|data', operator: MatchOperator.REGEX }],
     receiver: Receiver.msTeamsV2('data-science-teams', { webhookUrl: SecretKey.of('teams', 'data-science-workflow-url') }),
-    continue: true,
+    continueMatching: true,
   });
 
   const inference = new MlInferenceMonitoring(chart, 'ml-inference', {

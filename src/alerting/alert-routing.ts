@@ -9,7 +9,7 @@ import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { Severity } from '../common/severity';
-import { AlertmanagerConfig } from '../imports/alertmanagerconfig';
+import { GVK } from '../common/_gvk';
 
 /** What `AlertRouting` emits. */
 export enum RoutingOutput {
@@ -155,7 +155,7 @@ export class AlertRouting extends Construct {
         stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': TEMPLATES }) }),
       })
       : new ApiObject(this, 'Resource', {
-        ...AlertmanagerConfig.GVK,
+        ...GVK.alertmanagerConfig,
         metadata: md,
         spec: Lazy.any({ produce: () => this.renderAlertmanagerConfigSpec() }),
       });
@@ -311,7 +311,7 @@ export class AlertRouting extends Construct {
     const o = r.options;
     return definedOnly({
       receiver: r.receiver,
-      continue: o.continue,
+      continue: o.continueMatching,
       groupBy: o.groupBy,
       groupWait: o.groupWait && promDuration(o.groupWait, r.where, 'groupWait'),
       groupInterval: o.groupInterval && promDuration(o.groupInterval, r.where, 'groupInterval'),

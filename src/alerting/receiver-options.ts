@@ -32,7 +32,7 @@ export interface EmailReceiverOptions extends ReceiverOptions {
   /** The recipients, comma-separated or one address. */
   readonly to: string;
   /** The sender address. */
-  readonly from: string;
+  readonly fromAddress: string;
   /** The SMTP server, `host:port`. */
   readonly smarthost: string;
   /**

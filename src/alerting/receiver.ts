@@ -38,7 +38,7 @@ export class Receiver {
     const w = where('email', name);
     const addr = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
     if (typeof o.to !== 'string' || !o.to.split(',').every(a => addr.test(a.trim()))) throw invalidProp(w, 'to', o.to, 'one or more email addresses, comma-separated');
-    if (typeof o.from !== 'string' || !addr.test(o.from)) throw invalidProp(w, 'from', o.from, 'an email address');
+    if (typeof o.fromAddress !== 'string' || !addr.test(o.fromAddress)) throw invalidProp(w, 'fromAddress', o.fromAddress, 'an email address');
     if (typeof o.smarthost !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(o.smarthost)) throw invalidProp(w, 'smarthost', o.smarthost, 'host:port, e.g. smtp.example.com:587');
     if ((o.authUsername === undefined) !== (o.authPassword === undefined)) throw invalidProp(w, 'authPassword', 'only one of authUsername and authPassword', 'both or neither');
     return new Receiver(w, o, {
@@ -46,7 +46,7 @@ export class Receiver {
       configsKey: 'email_configs',
       config: {
         to: o.to,
-        from: o.from,
+        from: o.fromAddress,
         smarthost: o.smarthost,
         auth_username: o.authUsername,
         require_tls: o.requireTls ?? true,
@@ -57,7 +57,7 @@ export class Receiver {
       crdKey: 'emailConfigs',
       crdConfig: {
         to: o.to,
-        from: o.from,
+        from: o.fromAddress,
         smarthost: o.smarthost,
         authUsername: o.authUsername,
         requireTLS: o.requireTls ?? true,

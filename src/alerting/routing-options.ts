@@ -55,7 +55,7 @@ export interface RouteOptions {
    * Keep matching the routes after this one (deliver to several receivers).
    * @default false
    */
-  readonly continue?: boolean;
+  readonly continueMatching?: boolean;
   /**
    * Labels to group by on this route.
    * @default - the tree's grouping

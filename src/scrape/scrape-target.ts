@@ -6,8 +6,7 @@ import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { secretKeySelector } from '../common/secret-key';
-import { PodMonitor } from '../imports/podmonitor';
-import { ServiceMonitor } from '../imports/servicemonitor';
+import { GVK } from '../common/_gvk';
 
 /** Props of `ScrapeTarget`. */
 export interface ScrapeTargetProps extends ScrapeEndpointOptions {
@@ -56,7 +55,7 @@ export class ScrapeTarget extends Construct {
     }
     const labels = validateKubeLabels(where, 'labels', props.labels);
     const endpoint = renderEndpoint(where, this.kind, props);
-    const gvk = this.kind === MonitorKind.POD_MONITOR ? PodMonitor.GVK : ServiceMonitor.GVK;
+    const gvk = this.kind === MonitorKind.POD_MONITOR ? GVK.podMonitor : GVK.serviceMonitor;
     const endpointsKey = this.kind === MonitorKind.POD_MONITOR ? 'podMetricsEndpoints' : 'endpoints';
     this.resource = new ApiObject(this, 'Resource', {
       ...gvk,

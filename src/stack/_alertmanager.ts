@@ -9,7 +9,7 @@ import { AlertRouting } from '../alerting/alert-routing';
 import { promDuration } from '../common/_duration';
 import { validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
-import { Alertmanager } from '../imports/alertmanager';
+import { GVK } from '../common/_gvk';
 
 const COMPONENT = 'alertmanager';
 
@@ -29,7 +29,7 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
   const sa = stackServiceAccount(ctx, 'AlertmanagerServiceAccount', COMPONENT, serviceName, false);
   const storageSpec = o.storage ? storage(where, 'storage', o.storage) : undefined;
   new ApiObject(ctx.scope, 'Alertmanager', {
-    ...Alertmanager.GVK,
+    ...GVK.alertmanager,
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec: {
       // Resolved at synth: receivers and their Secrets may be added after the stack is made.

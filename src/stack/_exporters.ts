@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, podSelector, res, resources, restrictedContainer, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
 import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
 import { definedOnly } from '../common/_object';
-import { ServiceMonitor } from '../imports/servicemonitor';
+import { GVK } from '../common/_gvk';
 
 /** The resources kube-state-metrics watches: what the pod and workload alerts read, nothing more. */
 const KSM_RESOURCES: [string, string, string][] = [
@@ -58,7 +58,7 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
   });
   const ns = kubeletService.split('/')[0];
   new ApiObject(ctx.scope, 'KubeletScrape', {
-    ...ServiceMonitor.GVK,
+    ...GVK.serviceMonitor,
     metadata: { name: `${ctx.name}-kubelet`, namespace: ctx.namespace, labels: { ...componentLabels(ctx, 'kubelet'), ...ctx.selectorLabels } },
     spec: {
       jobLabel: 'k8s-app',

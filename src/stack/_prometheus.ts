@@ -10,7 +10,7 @@ import { invalidProp } from '../common/_errors';
 import { validatePromLabels, validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { secretKeySelector } from '../common/secret-key';
-import { Prometheus } from '../imports/prometheus';
+import { GVK } from '../common/_gvk';
 
 const COMPONENT = 'prometheus';
 
@@ -85,7 +85,7 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     podMetadata: { labels: componentLabels(ctx, COMPONENT) },
   });
   new ApiObject(ctx.scope, 'Prometheus', {
-    ...Prometheus.GVK,
+    ...GVK.prometheus,
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec,
   });

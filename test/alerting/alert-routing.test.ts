@@ -13,7 +13,7 @@ function seedRouting() {
   const routing = new AlertRouting(chart, 'routing', {
     defaultReceiver: Receiver.email('ml-team-mail', {
       to: 'ml-team@example.com',
-      from: 'alertmanager@example.com',
+      fromAddress: 'alertmanager@example.com',
       smarthost: 'smtp.example.com:587',
       authUsername: 'alertmanager',
       authPassword: SecretKey.of('smtp', 'password'),
@@ -25,7 +25,7 @@ function seedRouting() {
   routing.addRoute({
     matchers: [{ label: 'ml_signal', value: 'drift|performance', operator: MatchOperator.REGEX }],
     receiver: Receiver.webhook('retrain', { url: 'https://argo-events.ml.svc:12000/retrain', bearerToken: SecretKey.of('argo-events', 'token') }),
-    continue: true,
+    continueMatching: true,
   });
   for (const tenant of ['tenant-a', 'tenant-b']) {
     routing.addRoute({
@@ -113,8 +113,8 @@ describe('AlertRouting', () => {
     test.each([
       [() => Receiver.slack('Team', { channel: '#a', apiUrl: SecretKey.of('s', 'k') }), /Receiver.slack: invalid name "Team"/],
       [() => Receiver.slack('team', { channel: '#a', apiUrl: 'https://hooks.slack.com/T0/B0/xyz' as any }), /Receiver.slack\("team"\): invalid apiUrl "\(a plain string\)": a SecretKey/],
-      [() => Receiver.email('mail', { to: 'not-an-address', from: 'a@b.c', smarthost: 'smtp:25' }), /Receiver.email\("mail"\): invalid to "not-an-address"/],
-      [() => Receiver.email('mail', { to: 'x@y.z', from: 'a@b.c', smarthost: 'smtp' }), /invalid smarthost "smtp": host:port/],
+      [() => Receiver.email('mail', { to: 'not-an-address', fromAddress: 'a@b.c', smarthost: 'smtp:25' }), /Receiver.email\("mail"\): invalid to "not-an-address"/],
+      [() => Receiver.email('mail', { to: 'x@y.z', fromAddress: 'a@b.c', smarthost: 'smtp' }), /invalid smarthost "smtp": host:port/],
       [() => Receiver.webhook('hook', { url: 'https://x.example/hook?token=abc' }), /invalid url .*a URL without a credential in it/],
       [() => Receiver.webhook('hook', { url: 'not a url' }), /invalid url "not a url": an absolute http/],
     ])('%#', (fn, message) => {
@@ -149,7 +149,7 @@ describe('AlertRouting as an AlertmanagerConfig (adopted kube-prometheus-stack)'
     r.addTimeInterval({ name: 'weekends', weekdays: ['saturday', 'sunday'], daysOfMonth: ['1:7'], location });
     r.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.pagerDuty('oncall', { routingKey: SecretKey.of('pagerduty', 'routing-key') }), muteTimeIntervals: ['weekends'] });
     r.addRoute({ alertName: 'ModelDataDrift', receiver: Receiver.webhook('retrain', { url: 'https://retrain.example/hook', bearerToken: SecretKey.of('retrain', 'token') }) });
-    r.addRoute({ severity: Severity.WARNING, receiver: Receiver.email('mail', { to: 'a@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: SecretKey.of('smtp', 'password') }) });
+    r.addRoute({ severity: Severity.WARNING, receiver: Receiver.email('mail', { to: 'a@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: SecretKey.of('smtp', 'password') }) });
     r.addRoute({ severity: Severity.INFO, receiver: Receiver.opsgenie('genie', { apiKey: SecretKey.of('opsgenie', 'key'), priority: 'P3' }) });
     r.addRoute({ matchers: [{ label: 'team', value: 'vision' }], receiver: Receiver.victorOps('vo', { apiKey: SecretKey.of('vo', 'key'), routingKey: 'ml' }) });
     r.addRoute({ matchers: [{ label: 'team', value: 'nlp' }], receiver: Receiver.webex('webex', { roomId: 'room-1', botToken: SecretKey.of('webex', 'token') }) });

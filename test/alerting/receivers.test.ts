@@ -13,7 +13,7 @@ const k = (name: string, key: string) => SecretKey.of(name, key);
 function everyReceiver(): Receiver[] {
   return [
     Receiver.slack('slack', { channel: '#ml', apiUrl: k('slack', 'url') }),
-    Receiver.email('email', { to: 'ml@example.com', from: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: k('smtp', 'password') }),
+    Receiver.email('email', { to: 'ml@example.com', fromAddress: 'am@example.com', smarthost: 'smtp.example.com:587', authUsername: 'am', authPassword: k('smtp', 'password') }),
     Receiver.pagerDuty('pagerduty', { routingKey: k('pagerduty', 'routing-key'), url: 'https://events.eu.pagerduty.com/v2/enqueue' }),
     Receiver.opsgenie('opsgenie', { apiKey: k('opsgenie', 'api-key'), priority: 'P2' }),
     Receiver.msTeams('teams', { webhookUrl: k('teams', 'webhook-url') }),
@@ -34,7 +34,7 @@ function everyReceiver(): Receiver[] {
 function routingWith(receivers: Receiver[], output = RoutingOutput.ALERTMANAGER_SECRET) {
   const chart = testChart('monitoring');
   const routing = new AlertRouting(chart, 'routing', { output, defaultReceiver: receivers[0] });
-  receivers.slice(1).forEach((r, i) => routing.addRoute({ matchers: [{ label: 'receiver', value: r.name }], receiver: r, continue: i % 2 === 0 }));
+  receivers.slice(1).forEach((r, i) => routing.addRoute({ matchers: [{ label: 'receiver', value: r.name }], receiver: r, continueMatching: i % 2 === 0 }));
   return { chart, routing };
 }
 
@@ -93,7 +93,7 @@ describe('every receiver', () => {
     put('e2e-hook', 'url', `${recorder.url}/hook`);
     const chart = testChart('monitoring');
     const routing = new AlertRouting(chart, 'routing', { defaultReceiver: Receiver.none('null'), groupWait: undefined });
-    for (const r of receivers) routing.addRoute({ matchers: [{ label: 'alertname', value: 'ModelLatencyHigh' }], receiver: r, continue: true });
+    for (const r of receivers) routing.addRoute({ matchers: [{ label: 'alertname', value: 'ModelLatencyHigh' }], receiver: r, continueMatching: true });
     const secret = oneOfKind(synthChart(chart), 'Secret');
     fs.mkdirSync('/etc/alertmanager/config', { recursive: true });
     fs.writeFileSync('/etc/alertmanager/config/mlmon.tmpl', secret.stringData['mlmon.tmpl']);
@@ -145,7 +145,7 @@ describe('every receiver', () => {
     validateAll(docs);
     expect(oneOfKind(docs, 'AlertmanagerConfig').spec.receivers.find((x: any) => x.name === 'hook').webhookConfigs[0].httpConfig)
       .toEqual({ proxyURL: 'http://proxy.corp.example.com:3128', authorization: { type: 'Bearer', credentials: { name: 'argo', key: 'token' } } });
-    expect(() => Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com:25', proxyUrl: 'http://p.example.com' }))
+    expect(() => Receiver.email('mail', { to: 'a@example.com', fromAddress: 'b@example.com', smarthost: 'smtp.example.com:25', proxyUrl: 'http://p.example.com' }))
       .toThrow(/Receiver.email\("mail"\): invalid proxyUrl "http:\/\/p.example.com": no proxy settings/);
     expect(() => Receiver.discord('d', { webhookUrl: k('a', 'b'), proxyUrl: 'http://p.example.com', proxyFromEnvironment: true })).toThrow(/proxyUrl or proxyFromEnvironment, not both/);
   });
