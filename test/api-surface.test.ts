@@ -17,7 +17,8 @@ function generatedTypeNames(): Set<string> {
 describe('public API surface', () => {
   test('src/index.ts exports none of the generated CRD bindings', () => {
     const generated = generatedTypeNames();
-    expect(generated.size).toBeGreaterThan(100);
+    // Only PrometheusRule's binding is generated now (its types check the rule groups we write).
+    expect(generated.size).toBeGreaterThan(5);
     expect(Object.keys(api).filter(n => generated.has(n))).toEqual([]);
   });
 

@@ -5,11 +5,11 @@ import { Receiver } from './receiver';
 import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
+import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { Severity } from '../common/severity';
-import { GVK } from '../common/_gvk';
 
 /** What `AlertRouting` emits. */
 export enum RoutingOutput {
@@ -108,6 +108,8 @@ export class AlertRouting extends Construct {
   private readonly receiverByName = new Map<string, Receiver>();
   private readonly routes: RouteModel[] = [];
   private readonly inhibitRules: InhibitRuleOptions[] = [];
+  private readonly contributed = new Set<string>();
+  private readonly acceptsContributed: boolean;
   private readonly timeIntervals: TimeIntervalOptions[] = [];
   private readonly referencedIntervals = new Set<string>();
 
@@ -130,13 +132,8 @@ export class AlertRouting extends Construct {
       // Equal on slo and ml_service too: SLO alerts share one name, and so do the alerts of two services in
       // one namespace; a page for one must not mute the other's warnings.
       this.addInhibitRule({ sourceMatchers: [m('severity', 'critical')], targetMatchers: [m('severity', 'warning')], equal: ['namespace', 'alertname', 'ml_service', 'slo'] });
-      this.addInhibitRule({ sourceMatchers: [m('slo_tier', 'page-.*', MatchOperator.REGEX)], targetMatchers: [m('slo_tier', 'ticket-.*', MatchOperator.REGEX)], equal: ['slo'] });
-      this.addInhibitRule({
-        sourceMatchers: [m('alertname', 'ModelTargetDown')],
-        targetMatchers: [m('alertname', 'ModelLatencyHigh|ModelAverageLatencyHigh|ModelErrorRatioHigh', MatchOperator.REGEX)],
-        equal: ['namespace', 'ml_service'],
-      });
     }
+    this.acceptsContributed = props.defaultInhibitions ?? true;
     const output = props.output ?? RoutingOutput.ALERTMANAGER_SECRET;
     if (!Object.values(RoutingOutput).includes(output)) throw invalidProp(where, 'output', output, 'a RoutingOutput');
     this.output = output;
@@ -181,6 +178,20 @@ export class AlertRouting extends Construct {
       if (d !== undefined) promDuration(d, where, prop);
     }
     this.routes.push({ receiver: options.receiver.name, matchers, options, where });
+  }
+
+  /**
+   * Adds an inhibition rule that a monitoring construct contributes for the alerts it owns (an SLO's page
+   * tiers mute its ticket tiers; a service's target-down alert mutes its latency and error alerts), once
+   * however many constructs contribute the same rule, unless `defaultInhibitions` is false.
+   * @internal
+   */
+  public _contributeInhibition(options: InhibitRuleOptions): void {
+    if (!this.acceptsContributed) return;
+    const key = JSON.stringify(options);
+    if (this.contributed.has(key)) return;
+    this.contributed.add(key);
+    this.addInhibitRule(options);
   }
 
   /** Adds an inhibition rule. */

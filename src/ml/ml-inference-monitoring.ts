@@ -11,6 +11,7 @@ import { MonitoringPlacementProps } from './monitoring-props';
 import { InferenceSignals } from './signals/_inference-signals';
 import { Series } from './signals/_series';
 import { Sli } from './sli';
+import { MatchOperator } from '../alerting/routing-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateNamespace } from '../common/_names';
@@ -180,6 +181,18 @@ export class MlInferenceMonitoring extends Construct {
       runbookBaseUrl: place.runbookBaseUrl,
       annotations: dashboardAnnotations(place, uid),
     });
+
+    // While a target is down, its service's latency and error alerts say nothing new: the construct that
+    // owns these alerts (and knows their configured names) contributes the inhibition.
+    const st = this._settings;
+    const muted = [st.latency, st.errorRatio].filter(a => a.enabled).map(a => a.name);
+    if (st.targetDown.enabled && muted.length > 0) {
+      place.stack?.alerting._contributeInhibition({
+        sourceMatchers: [{ label: 'alertname', value: st.targetDown.name }],
+        targetMatchers: [{ label: 'alertname', value: muted.join('|'), operator: MatchOperator.REGEX }],
+        equal: ['namespace', SERVICE_LABEL],
+      });
+    }
 
     if (place.dashboard.enabled) {
       this.dashboard = placeDashboard(this, place, {

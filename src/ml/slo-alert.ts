@@ -8,6 +8,7 @@ import { MonitoringPlacementProps } from './monitoring-props';
 import { Objective } from './objective';
 import { SliSignals, SloSignals } from './signals/_sli-signals';
 import { Sli } from './sli';
+import { MatchOperator } from '../alerting/routing-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { formatNumber } from '../common/_number';
@@ -197,6 +198,15 @@ export class SloAlert extends Construct {
         annotations,
       });
       if (name && !this.alertNames.includes(name)) this.alertNames.push(name);
+    }
+
+    // An SLO's page tiers mute its ticket tiers: contributed by the construct that owns the tiers.
+    if (tiers.some(t => t.page) && tiers.some(t => !t.page)) {
+      place.stack?.alerting._contributeInhibition({
+        sourceMatchers: [{ label: 'slo_tier', value: 'page-.*', operator: MatchOperator.REGEX }],
+        targetMatchers: [{ label: 'slo_tier', value: 'ticket-.*', operator: MatchOperator.REGEX }],
+        equal: ['slo'],
+      });
     }
 
     // Budget series for dashboards.

@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { MonitorKind, Relabeling, RelabelAction, ScrapeEndpointOptions, ScrapeScheme } from './scrape-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
+import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { secretKeySelector } from '../common/secret-key';
-import { GVK } from '../common/_gvk';
 
 /** Props of `ScrapeTarget`. */
 export interface ScrapeTargetProps extends ScrapeEndpointOptions {

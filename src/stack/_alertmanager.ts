@@ -7,9 +7,9 @@ import {
 import { AlertmanagerOptions } from './stack-options';
 import { AlertRouting } from '../alerting/alert-routing';
 import { promDuration } from '../common/_duration';
+import { GVK } from '../common/_gvk';
 import { validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
-import { GVK } from '../common/_gvk';
 
 const COMPONENT = 'alertmanager';
 

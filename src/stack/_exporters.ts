@@ -2,8 +2,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, podSelector, res, resources, restrictedContainer, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
 import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
-import { definedOnly } from '../common/_object';
 import { GVK } from '../common/_gvk';
+import { definedOnly } from '../common/_object';
 
 /** The resources kube-state-metrics watches: what the pod and workload alerts read, nothing more. */
 const KSM_RESOURCES: [string, string, string][] = [

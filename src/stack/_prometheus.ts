@@ -7,10 +7,10 @@ import {
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
+import { GVK } from '../common/_gvk';
 import { validatePromLabels, validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { secretKeySelector } from '../common/secret-key';
-import { GVK } from '../common/_gvk';
 
 const COMPONENT = 'prometheus';
 

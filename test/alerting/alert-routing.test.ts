@@ -1,6 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { AlertRouting, MatchOperator, Receiver, RoutingOutput, SecretKey, Severity } from '../../src';
+import {
+  AlertRouting, InferenceRuntime, MatchOperator, MlInferenceMonitoring, MonitoringStack, Objective, Receiver, RoutingOutput, SecretKey, Severity,
+  SloAlert,
+} from '../../src';
 import { startAlertmanager } from '../util/alertmanager';
 import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { validateAll } from '../util/schema';
@@ -167,12 +170,34 @@ describe('AlertRouting as an AlertmanagerConfig (adopted kube-prometheus-stack)'
     const rec = (n: string) => amc.spec.receivers.find((x: any) => x.name === n);
     expect(rec('tenant-a-slack').slackConfigs[0].apiURL).toEqual({ name: 'slack', key: 'webhook-url' });
     expect(rec('retrain').webhookConfigs[0].httpConfig.authorization.credentials).toEqual({ name: 'retrain', key: 'token' });
-    expect(amc.spec.inhibitRules).toHaveLength(3);
+    // A routing tree alone knows no alert names: only the generic critical-mutes-warning rule.
+    expect(amc.spec.inhibitRules).toHaveLength(1);
     expect(amc.spec.muteTimeIntervals[0].timeIntervals[0].daysOfMonth).toEqual([{ start: 1, end: 7 }]);
     expect(JSON.stringify(docs)).not.toMatch(/webhook-url-value|xoxb/);
   });
 
   test('a time zone cannot be expressed in v1alpha1: a clear error instead of a silently different schedule', () => {
     expect(() => synthChart(adopted('Europe/Berlin'))).toThrow(/time interval "weekends" has a location \(Europe\/Berlin\), which AlertmanagerConfig v1alpha1 cannot express/);
+  });
+});
+
+describe('inhibitions contributed by the constructs that own the alerts', () => {
+  test('a service\'s target-down mutes its latency and error alerts under their configured names; an SLO\'s pages mute its tickets; each rule once', () => {
+    const chart = testChart('monitoring');
+    const stack = MonitoringStack.fromKubePrometheusStack(chart, 'kps', { release: 'kps', namespace: 'monitoring' });
+    const renamed = { latency: { alertName: 'MLInferenceHighLatency' }, targetDown: { alertName: 'MLInferenceDown' } };
+    const a = new MlInferenceMonitoring(chart, 'a', { stack, namespace: 'tenant-a', selector: { app: 'a' }, runtime: InferenceRuntime.fastApi(), alerts: renamed });
+    new MlInferenceMonitoring(chart, 'b', { stack, namespace: 'tenant-b', selector: { app: 'b' }, runtime: InferenceRuntime.fastApi(), alerts: renamed });
+    new MlInferenceMonitoring(chart, 'c', { stack, namespace: 'tenant-c', selector: { app: 'c' }, runtime: InferenceRuntime.triton() });
+    new SloAlert(chart, 's1', { stack, sli: a.availability(), objective: Objective.percent(99.9) });
+    new SloAlert(chart, 's2', { stack, sli: a.availability(), objective: Objective.percent(99) });
+    const rules = oneOfKind(synthChart(chart), 'AlertmanagerConfig').spec.inhibitRules;
+    const text = rules.map((r: any) => `${r.sourceMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)} -> ${r.targetMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)}`);
+    expect(text).toEqual([
+      'severity=critical -> severity=warning',
+      'alertname=MLInferenceDown -> alertname=~MLInferenceHighLatency|ModelErrorRatioHigh',
+      'alertname=ModelTargetDown -> alertname=~ModelAverageLatencyHigh|ModelErrorRatioHigh',
+      'slo_tier=~page-.* -> slo_tier=~ticket-.*',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { App, Chart, Duration } from 'cdk8s';
 import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
 import {
-  InferenceAutoscaler, InferenceRuntime, KnativeMetrics, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, ScalingSignal, SloAlert,
+  InferenceAutoscaler, InferenceRuntime, KnativeMetrics, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, ScalingSignal,
+  SloAlert,
 } from '../../src';
 import { expectRulesTestPass } from '../util/promtool';
 import { byKind, Doc, synthApp, synthChart, testChart } from '../util/synth';
@@ -91,7 +92,9 @@ describe('signal catalog', () => {
       inference: m, namespace: 'tenant-b', deployment: `svc-${i}`, signal, maxReplicas: 4, prometheusUrl: 'http://prometheus:9090',
     }));
     new ModelQualityMonitoring(chart, 'quality', {
-      modelName: 'fraud', performance: ModelPerformance.seldonFeedback(), histogramDrift: [{ name: 'score', histogram: 'score' }],
+      modelName: 'fraud',
+      performance: ModelPerformance.seldonFeedback(),
+      histogramDrift: [{ name: 'score', histogram: 'score' }],
       classDrift: [{ name: 'decision', counter: 'predictions_total', classLabel: 'decision' }],
     });
     expect(checkReads(synthChart(chart))).toBeGreaterThan(20);
@@ -130,8 +133,14 @@ describe('signal catalog', () => {
   test('descriptions state the configured pending period, and panel thresholds are the alerts\' thresholds', () => {
     const chart = testChart();
     new MlInferenceMonitoring(chart, 'fraud', {
-      runtime: InferenceRuntime.fastApi(), namespace: 'tenant-a', selector: { app: 'fraud' },
-      alerts: { podNotReady: { pendingFor: Duration.minutes(30) }, errorRatio: { pendingFor: Duration.minutes(90) }, latency: { quantile: 0.99, maxLatency: Duration.millis(800) } },
+      runtime: InferenceRuntime.fastApi(),
+      namespace: 'tenant-a',
+      selector: { app: 'fraud' },
+      alerts: {
+        podNotReady: { pendingFor: Duration.minutes(30) },
+        errorRatio: { pendingFor: Duration.minutes(90) },
+        latency: { quantile: 0.99, maxLatency: Duration.millis(800) },
+      },
     });
     const docs = synthChart(chart);
     const rules = byKind(docs, 'PrometheusRule')[0].spec.groups[0].rules;

@@ -7,7 +7,7 @@ import { Doc } from './synth';
 /*
  * Schema validation of every synthesized document:
  * - prometheus-operator kinds against the openAPIV3Schema of the very CRDs the bindings were imported
- *   from (imports/crds.json), made strict: a field the schema does not declare fails, as Kubernetes would
+ *   from (`validate` in imports/crds.json), made strict: a field the schema does not declare fails, as Kubernetes would
  *   prune it silently;
  * - core Kubernetes kinds with kubernetes-models.
  */
@@ -50,23 +50,30 @@ function mapValues(o: { [k: string]: any }, f: (v: any) => any): { [k: string]: 
   return r;
 }
 
-const validators = new Map<string, ValidateFunction>();
-let loaded = false;
+const validators = new Map<string, ValidateFunction | undefined>();
+let ajv: Ajv | undefined;
 
-function loadCrdValidators(): void {
-  if (loaded) return;
-  const ajv = new Ajv({ strict: false, logger: false, allErrors: true, code: { regExp: goRegExp as any } });
-  const folder = crdFolder();
-  for (const entry of spec.crds as Array<{ file: string }>) {
-    const crd = YAML.parse(fs.readFileSync(path.join(folder, entry.file), 'utf8'));
-    for (const version of crd.spec.versions) {
-      const schema = strict(version.schema.openAPIV3Schema);
-      schema.properties.metadata = { type: 'object' };
-      schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, ajv.compile(schema));
-    }
+/**
+ * The validator of one kind, compiled the first time a document of that kind is validated (the big
+ * schemas, AlertmanagerConfig and Prometheus, take seconds each: most test files never need them).
+ * The kinds come from `validate` in imports/crds.json: every kind the library writes.
+ */
+function validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
+  const key = `${apiVersion}/${kind}`;
+  if (validators.has(key)) return validators.get(key);
+  const entry = (spec.validate as Array<{ kind: string; file: string }>).find(e => e.kind === kind);
+  validators.set(key, undefined);
+  if (!entry) return undefined;
+  ajv ??= new Ajv({ strict: false, logger: false, allErrors: true, code: { regExp: goRegExp as any } });
+  const crd = YAML.parse(fs.readFileSync(path.join(crdFolder(), entry.file), 'utf8'));
+  for (const version of crd.spec.versions) {
+    if (`${crd.spec.group}/${version.name}` !== apiVersion) continue;
+    const schema = strict(version.schema.openAPIV3Schema);
+    schema.properties.metadata = { type: 'object' };
+    schema.required = [...new Set([...(schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
+    validators.set(key, ajv.compile(schema));
   }
-  loaded = true;
+  return validators.get(key);
 }
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -102,8 +109,7 @@ export function schemaErrors(doc: Doc): string[] {
   if (!doc || typeof doc.apiVersion !== 'string' || typeof doc.kind !== 'string') return ['not a Kubernetes object (apiVersion/kind missing)'];
   const errs = metadataErrors(doc);
   if (doc.apiVersion.startsWith('monitoring.coreos.com/')) {
-    loadCrdValidators();
-    const v = validators.get(`${doc.apiVersion}/${doc.kind}`);
+    const v = validatorFor(doc.apiVersion, doc.kind);
     if (!v) return [...errs, `no CRD schema for ${doc.apiVersion} ${doc.kind}`];
     if (!v(doc)) {
       for (const e of v.errors ?? []) {
