@@ -53,8 +53,10 @@ export interface AlertRoutingOptions {
    */
   readonly repeatInterval?: Duration;
   /**
-   * Add the standard inhibitions: critical mutes warning (same namespace and alert), an SLO's page tiers
-   * mute its ticket tiers, and a target that is down mutes the latency and error alerts of its service.
+   * Add the standard inhibitions: critical mutes warning (same namespace and alert), and accept the ones
+   * the monitoring constructs on this routing's stack contribute for the alerts they own (an SLO's page
+   * tiers mute its ticket tiers; a service's target-down alert mutes its latency and error alerts, under
+   * their configured names).
    * @default true
    */
   readonly defaultInhibitions?: boolean;
