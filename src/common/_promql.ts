@@ -88,6 +88,11 @@ export function selector(metric: string, matchers: ReadonlyArray<LabelMatcher>):
   return `${metric}{${matchers.map(m => `${m.name}${m.op}${quote(m.value)}`).join(',')}}`;
 }
 
+/** The metric name of a plain vector selector (`x{a="b"}` → `x`); undefined for a selector without a name. @internal */
+export function metricNameOf(sel: string): string | undefined {
+  return /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(sel.trim())?.[0];
+}
+
 /** Equality matchers from a map, in key order for deterministic output. @internal */
 export function equalityMatchers(labels: { [key: string]: string }): LabelMatcher[] {
   return Object.keys(labels).sort().map(name => ({ name, op: '=', value: labels[name] }));

@@ -96,11 +96,11 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
   d.addRow('Pods');
   d.addPanel(Panel.stat({
     title: 'Running pods',
-    queries: [{ expr: `sum by (namespace) (${s.podsRunning()})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${s.podsRunning([ns])})`, legend: '{{namespace}}' }],
   }));
   d.addPanel(Panel.stat({
     title: 'Restarts (1h)',
-    queries: [{ expr: `sum by (namespace) (${s.podRestarts('1h')})`, legend: '{{namespace}}' }],
+    queries: [{ expr: `sum by (namespace) (${s.podRestarts('1h', '', [ns])})`, legend: '{{namespace}}' }],
   }));
   const cpu = s.podCpu();
   const cpuLimit = s.podCpuLimit();

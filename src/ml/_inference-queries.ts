@@ -167,16 +167,16 @@ export class InferenceQueries {
     return `sum by (namespace, pod) (${this.nsSel('kube_pod_container_resource_limits', [{ name: 'resource', op: '=', value: resource }])})`;
   }
 
-  public podRestarts(window: string): string {
-    return `sum by (namespace, pod) (increase(${this.nsSel('kube_pod_container_status_restarts_total')}[${window}]))`;
+  public podRestarts(window: string, extra: ReadonlyArray<LabelMatcher> = []): string {
+    return `sum by (namespace, pod) (increase(${this.nsSel('kube_pod_container_status_restarts_total', extra)}[${window}]))`;
   }
 
   public podNotReady(): string {
     return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_ready', [{ name: 'condition', op: '=', value: 'false' }])})`;
   }
 
-  public podsRunning(): string {
-    return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_phase', [{ name: 'phase', op: '=', value: 'Running' }])})`;
+  public podsRunning(extra: ReadonlyArray<LabelMatcher> = []): string {
+    return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_phase', [{ name: 'phase', op: '=', value: 'Running' }, ...extra])})`;
   }
 
   /** A gauge summed per namespace, service and (where the series carry it) model. */

@@ -4,7 +4,7 @@ import { MlInferenceMonitoring } from './ml-inference-monitoring';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateNamespace, validateObjectName, validateUrl } from '../common/_names';
-import { formatNumber } from '../common/_number';
+import { formatNumber, validateQuantile } from '../common/_number';
 import { parsePromQL } from '../common/_promql';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
@@ -111,9 +111,7 @@ export class InferenceAutoscaler extends Construct {
       if (!(s._threshold instanceof Duration)) throw invalidProp(where, 'signal', s._threshold, 'ScalingSignal.latency(target) with a Duration target, e.g. Duration.seconds(2)');
       promDuration(s._threshold, where, 'signal target');
       threshold = s._threshold.toMilliseconds({ integral: false }) / 1000;
-      if (typeof s._quantile !== 'number' || !(s._quantile > 0 && s._quantile < 1)) {
-        throw invalidProp(where, 'signal quantile', s._quantile, 'a quantile between 0 and 1 exclusive, e.g. 0.95');
-      }
+      validateQuantile(where, 'signal quantile', s._quantile);
     } else {
       threshold = s._threshold as number;
       if (typeof threshold !== 'number' || !(Number.isFinite(threshold) && threshold > 0)) {

@@ -9,7 +9,6 @@ import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
 import { MonitoringPlacementProps } from './monitoring-props';
 import { InferenceSignals } from './signals/_inference-signals';
-import { Series } from './signals/_series';
 import { Sli } from './sli';
 import { MatchOperator } from '../alerting/routing-options';
 import { promDuration, toMillis } from '../common/_duration';
@@ -183,10 +182,10 @@ export class MlInferenceMonitoring extends Construct {
     });
 
     // While a target is down, its service's latency and error alerts say nothing new: the construct that
-    // owns these alerts (and knows their configured names) contributes the inhibition.
+    // owns these alerts (and knows the names it emitted them under) contributes the inhibition.
     const st = this._settings;
-    const muted = [st.latency, st.errorRatio].filter(a => a.enabled).map(a => a.name);
-    if (st.targetDown.enabled && muted.length > 0) {
+    const muted = [st.latency.name, st.errorRatio.name].filter(n => this.alertNames.includes(n));
+    if (this.alertNames.includes(st.targetDown.name) && muted.length > 0) {
       place.stack?.alerting._contributeInhibition({
         sourceMatchers: [{ label: 'alertname', value: st.targetDown.name }],
         targetMatchers: [{ label: 'alertname', value: muted.join('|'), operator: MatchOperator.REGEX }],
@@ -218,11 +217,6 @@ export class MlInferenceMonitoring extends Construct {
    */
   public get _signals(): InferenceSignals {
     return this.signals;
-  }
-
-  /** @internal */
-  public _series(): Series[] {
-    return this.signals.recordedSeries;
   }
 
   /**

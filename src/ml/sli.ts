@@ -4,7 +4,7 @@ import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateLabelValue, validateMetricName, validatePromLabelName } from '../common/_names';
 import { formatNumber } from '../common/_number';
-import { LabelMatcher, parsePromQL, selector } from '../common/_promql';
+import { LabelMatcher, metricNameOf, parsePromQL, selector } from '../common/_promql';
 
 const VECTOR_SELECTOR = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$|^\{.*\}$/s;
 
@@ -191,7 +191,7 @@ export class Sli {
 
 /** The metric names of plain vector selectors (a selector without a name reads no one family). */
 function familiesOf(...selectors: string[]): string[] {
-  return selectors.map(sel => /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(sel)?.[0]).filter((x): x is string => x !== undefined);
+  return selectors.map(metricNameOf).filter((x): x is string => x !== undefined);
 }
 
 function checkSelector(where: string, prop: string, sel: string): string {

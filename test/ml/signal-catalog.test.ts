@@ -41,8 +41,8 @@ const IDENTITY: [RegExp, string[]][] = [
 
 const READ = /\b((?:ml_service|ml_service_pod|slo|ml_quality):[a-zA-Z0-9_:]*)(\{[^}]*\})?/g;
 
-/** Checks every read of a recorded series; returns the number of reads checked. */
-function checkReads(docs: Doc[]): number {
+/** The problems of every read of a recorded series, and the number of reads looked at. */
+function readProblems(docs: Doc[]): { problems: string[]; reads: number } {
   const recorded = new Set(byKind(docs, 'PrometheusRule').flatMap(d => d.spec.groups.flatMap((g: any) => g.rules.filter((r: any) => r.record).map((r: any) => r.record))));
   const problems: string[] = [];
   let reads = 0;
@@ -57,6 +57,12 @@ function checkReads(docs: Doc[]): number {
       }
     }
   }
+  return { problems, reads };
+}
+
+/** Asserts every read of a recorded series is recorded and identity-scoped; returns the number of reads. */
+function checkReads(docs: Doc[]): number {
+  const { problems, reads } = readProblems(docs);
   expect(problems).toEqual([]);
   return reads;
 }
@@ -65,6 +71,22 @@ function checkReads(docs: Doc[]): number {
 const red = (panel: any): number[] => (panel.fieldConfig.defaults.thresholds?.steps ?? []).filter((x: any) => x.color === 'red').map((x: any) => x.value);
 
 describe('signal catalog', () => {
+  test('the read check itself fails on an unrecorded series and on a read without the tenant\'s namespace', () => {
+    const rule = (rules: any[]): Doc => ({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'x' }, spec: { groups: [{ name: 'g', rules }] } });
+    const { problems } = readProblems([rule([
+      { record: 'ml_service:requests:rate5m', expr: 'sum by (namespace, ml_service) (rate(http_requests_total[5m]))' },
+      { alert: 'A', expr: 'ml_service:requests:rate5m{ml_service="x"} > 1' },
+      { alert: 'B', expr: 'ml_service:never_recorded:rate5m{ml_service="x",namespace="a"} > 1' },
+      { alert: 'C', expr: 'slo:burn_rate:ratio_rate1h > 1' },
+    ])]);
+    expect(problems).toEqual([
+      'x A: reads ml_service:requests:rate5m{ml_service="x"} without a namespace matcher',
+      'x B: reads ml_service:never_recorded:rate5m, which nothing records',
+      'x C: reads slo:burn_rate:ratio_rate1h, which nothing records',
+      'x C: reads slo:burn_rate:ratio_rate1h without a sli|slo matcher',
+    ]);
+  });
+
   test('the example apps: every recorded series read is recorded, and read with its identity', () => {
     expect(checkReads(synthApp(buildExampleApp()))).toBeGreaterThan(150);
     expect(checkReads(synthApp(buildExampleApp({}, { fast: true })))).toBeGreaterThan(150);
@@ -170,6 +192,8 @@ describe('signal catalog', () => {
       // The operator writes each PrometheusRule to its own file; in one promtool file the groups need distinct names.
       rules.push(...byKind(synthChart(chart), 'PrometheusRule').flatMap(d => d.spec.groups.map((g: any) => ({ ...g, name: `${tenant}/${g.name}` }))));
     }
+    // prometheus-fastapi-instrumentator 8.0.2's defaults: http_requests_total{handler,method,status}, with
+    // status grouped as "2xx"/"5xx" (metrics.py:708-714, middleware.py:203; shared/reference/runtime-audit.md rows 1-2).
     const req = (tenant: string, status: string, values: string) => ({
       series: `http_requests_total{ml_service="fraud",namespace="${tenant}",handler="/predict",method="POST",status="${status}"}`, values,
     });

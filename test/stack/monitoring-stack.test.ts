@@ -310,7 +310,7 @@ describe('MonitoringStack (owned)', () => {
       'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler']);
     expect(out.indexOf(crds[0])).toBe(0); // first in the output
     // The operator the stack runs is the release of the CRDs the objects are validated against.
-    const crdVersion = crds[0].metadata.annotations['operator.prometheus.io/version'];
+    const crdVersion = (crds[0].metadata.annotations as { [k: string]: string })['operator.prometheus.io/version'];
     const operator = byKind(synthChart(chart), 'Deployment').find(d => d.metadata.name === 'ml-monitoring-operator')!;
     expect(operator.spec.template.spec.containers[0].image).toBe(`quay.io/prometheus-operator/prometheus-operator:v${crdVersion}`);
   });

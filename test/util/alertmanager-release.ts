@@ -15,8 +15,6 @@ import { gunzipSync } from 'zlib';
  * `ML_MONITORING_ALERTMANAGER_DIR` may name a folder holding `alertmanager` and `amtool` instead.
  */
 export const MIN_VERSION = [0, 28, 0];
-/** Debian's archive, as this machine's apt configuration names it (no registry host is written here). */
-const ARCHIVE = debianArchive();
 const SUITES = ['forky', 'trixie'];
 const KEYRING = '/usr/share/keyrings/debian-archive-keyring.gpg';
 export const TOOLS_DIR = path.join(__dirname, '..', '..', '.tools', 'alertmanager');
@@ -57,11 +55,13 @@ export async function ensureModernAlertmanager(): Promise<ModernAlertmanager> {
   if (found) return found;
   if (process.env.ML_MONITORING_ALERTMANAGER_DIR) throw new Error(`no alertmanager and amtool in ${process.env.ML_MONITORING_ALERTMANAGER_DIR}: ${HOW}`);
   const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
+  // Debian's archive, as this machine's apt configuration names it (no registry host is written here).
+  const archive = debianArchive();
   const errors: string[] = [];
   for (const suite of SUITES) {
     try {
-      const pkg = await findPackage(suite, arch);
-      const deb = await download(`${ARCHIVE}/${pkg.filename}`);
+      const pkg = await findPackage(archive, suite, arch);
+      const deb = await download(`${archive}/${pkg.filename}`);
       expectSha256(deb, pkg.sha256, pkg.filename);
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'am-deb-'));
       try {
@@ -90,8 +90,8 @@ export async function ensureModernAlertmanager(): Promise<ModernAlertmanager> {
   throw new Error(`the proofs need Alertmanager ${MIN_VERSION.join('.')} or later and none could be installed (${errors.join('; ')}): ${HOW}`);
 }
 
-async function findPackage(suite: string, arch: string): Promise<{ version: string; filename: string; sha256: string }> {
-  const inRelease = await download(`${ARCHIVE}/dists/${suite}/InRelease`);
+async function findPackage(archive: string, suite: string, arch: string): Promise<{ version: string; filename: string; sha256: string }> {
+  const inRelease = await download(`${archive}/dists/${suite}/InRelease`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'inrelease-'));
   try {
     fs.writeFileSync(path.join(tmp, 'InRelease'), inRelease);
@@ -104,7 +104,7 @@ async function findPackage(suite: string, arch: string): Promise<{ version: stri
   const index = `main/binary-${arch}/Packages.gz`;
   const line = inRelease.toString('utf8').split('\n').find(l => /^ [0-9a-f]{64} /.test(l) && l.trim().endsWith(` ${index}`));
   if (!line) throw new Error(`${suite}'s InRelease lists no SHA-256 for ${index}`);
-  const gz = await download(`${ARCHIVE}/dists/${suite}/${index}`);
+  const gz = await download(`${archive}/dists/${suite}/${index}`);
   expectSha256(gz, line.trim().split(/\s+/)[0], index);
   const stanza = gunzipSync(gz).toString('utf8').split('\n\n').find(s => s.startsWith('Package: prometheus-alertmanager\n'));
   if (!stanza) throw new Error(`${suite} has no prometheus-alertmanager`);
@@ -166,5 +166,6 @@ function debianArchive(): string {
     }
   }
   const archive = uris.find(u => /^https?:\/\//.test(u) && /\/debian$/.test(u));
-  return archive ?? 'the-debian-archive-from-/etc/apt-is-not-configured';
+  if (!archive) throw new Error(`no Debian archive (a URI ending in /debian) in ${files.join(', ')}: ${HOW}`);
+  return archive;
 }

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { promDuration, toMillis } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateAlertName, validatePromLabels } from '../../common/_names';
+import { formatNumber } from '../../common/_number';
+import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
 import { AlertTuning } from '../alert-tuning';
@@ -34,6 +36,17 @@ export function resolveAlert(where: string, prop: string, tuning: AlertTuning | 
   if (!(severity instanceof Severity)) throw invalidProp(where, `${prop}.severity`, severity, 'a Severity, e.g. Severity.CRITICAL');
   const labels = validatePromLabels(where, `${prop}.labels`, t.labels);
   return { enabled: t.enabled ?? true, name, pendingFor, severity, labels };
+}
+
+/** A `Ratio` prop as a number, or an Error naming the prop. @internal */
+export function ratioValue(where: string, prop: string, r: Ratio): number {
+  if (!(r instanceof Ratio)) throw invalidProp(where, prop, r, 'a Ratio, e.g. Ratio.percent(5)');
+  return Number(r.toString());
+}
+
+/** `5%` for 0.05, for summaries and descriptions. @internal */
+export function pct(r: number): string {
+  return `${formatNumber(r * 100)}%`;
 }
 
 const WORDS: ReadonlyArray<[string, number]> = [['day', 86_400_000], ['hour', 3_600_000], ['minute', 60_000], ['second', 1_000]];

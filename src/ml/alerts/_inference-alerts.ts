@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
-import { AlertCommon, AlertText, emitAlert, heldFor, resolveAlert, ResolvedAlert } from './_alert-settings';
+import { AlertCommon, AlertText, emitAlert, heldFor, pct, ratioValue, resolveAlert, ResolvedAlert } from './_alert-settings';
 import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
-import { formatNumber } from '../../common/_number';
+import { formatNumber, validateQuantile } from '../../common/_number';
+import { selector } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
@@ -57,9 +58,9 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
     latency: {
       ...tune('latency', hasHistogram ? 'ModelLatencyHigh' : 'ModelAverageLatencyHigh', Duration.minutes(2)),
       maxSeconds: seconds(where, 'alerts.latency.maxLatency', a.latency?.maxLatency ?? Duration.seconds(5)),
-      quantile: quantile(where, 'alerts.latency.quantile', a.latency?.quantile ?? 0.95),
+      quantile: validateQuantile(where, 'alerts.latency.quantile', a.latency?.quantile ?? 0.95),
     },
-    errorRatio: { ...tune('errorRatio', 'ModelErrorRatioHigh', Duration.minutes(5), Severity.CRITICAL), max: ratio(where, 'alerts.errorRatio.maxErrorRatio', a.errorRatio?.maxErrorRatio ?? Ratio.percent(5)) },
+    errorRatio: { ...tune('errorRatio', 'ModelErrorRatioHigh', Duration.minutes(5), Severity.CRITICAL), max: ratioValue(where, 'alerts.errorRatio.maxErrorRatio', a.errorRatio?.maxErrorRatio ?? Ratio.percent(5)) },
     podRestarts: {
       ...tune('podRestarts', 'ModelPodRestarting', undefined),
       maxRestarts,
@@ -69,25 +70,25 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
     cpu: {
       ...tune('cpu', 'ModelCpuHigh', Duration.minutes(10)),
       maxCores,
-      maxLimitRatio: cpu.maxLimitRatio !== undefined ? ratio(where, 'alerts.cpu.maxLimitRatio', cpu.maxLimitRatio) : undefined,
+      maxLimitRatio: cpu.maxLimitRatio !== undefined ? ratioValue(where, 'alerts.cpu.maxLimitRatio', cpu.maxLimitRatio) : undefined,
     },
-    memory: { ...tune('memory', 'ModelMemoryHigh', Duration.minutes(5)), maxLimitRatio: ratio(where, 'alerts.memory.maxLimitRatio', a.memory?.maxLimitRatio ?? Ratio.percent(90)) },
+    memory: { ...tune('memory', 'ModelMemoryHigh', Duration.minutes(5)), maxLimitRatio: ratioValue(where, 'alerts.memory.maxLimitRatio', a.memory?.maxLimitRatio ?? Ratio.percent(90)) },
     targetDown: tune('targetDown', 'ModelTargetDown', Duration.minutes(5)),
     metricsAbsent: tune('metricsAbsent', 'ModelMetricsAbsent', Duration.minutes(10)),
     trafficDrop: {
       ...tune('trafficDrop', 'ModelTrafficDrop', Duration.minutes(15)),
-      minRatio: ratio(where, 'alerts.trafficDrop.minRatio', a.trafficDrop?.minRatio ?? Ratio.percent(20)),
+      minRatio: ratioValue(where, 'alerts.trafficDrop.minRatio', a.trafficDrop?.minRatio ?? Ratio.percent(20)),
       baseline: promDuration(a.trafficDrop?.baseline ?? Duration.days(7), where, 'alerts.trafficDrop.baseline'),
     },
     timeToFirstToken: {
       ...tune('timeToFirstToken', 'ModelTimeToFirstTokenHigh', Duration.minutes(5)),
       maxSeconds: seconds(where, 'alerts.timeToFirstToken.maxTimeToFirstToken', a.timeToFirstToken?.maxTimeToFirstToken ?? Duration.seconds(3)),
-      quantile: quantile(where, 'alerts.timeToFirstToken.quantile', a.timeToFirstToken?.quantile ?? 0.95),
+      quantile: validateQuantile(where, 'alerts.timeToFirstToken.quantile', a.timeToFirstToken?.quantile ?? 0.95),
     },
-    kvCache: { ...tune('kvCache', 'ModelKvCacheNearFull', Duration.minutes(5)), maxRatio: ratio(where, 'alerts.kvCache.maxRatio', a.kvCache?.maxRatio ?? Ratio.percent(95)) },
+    kvCache: { ...tune('kvCache', 'ModelKvCacheNearFull', Duration.minutes(5)), maxRatio: ratioValue(where, 'alerts.kvCache.maxRatio', a.kvCache?.maxRatio ?? Ratio.percent(95)) },
     queue: { ...tune('queue', 'ModelQueueBackingUp', Duration.minutes(5)), maxQueued },
-    gpuUtilization: { ...tune('gpuUtilization', 'ModelGpuSaturated', Duration.minutes(15)), maxRatio: ratio(where, 'alerts.gpuUtilization.maxRatio', a.gpuUtilization?.maxRatio ?? Ratio.percent(95)) },
-    gpuMemory: { ...tune('gpuMemory', 'ModelGpuMemoryNearFull', Duration.minutes(10)), maxRatio: ratio(where, 'alerts.gpuMemory.maxRatio', a.gpuMemory?.maxRatio ?? Ratio.percent(90)) },
+    gpuUtilization: { ...tune('gpuUtilization', 'ModelGpuSaturated', Duration.minutes(15)), maxRatio: ratioValue(where, 'alerts.gpuUtilization.maxRatio', a.gpuUtilization?.maxRatio ?? Ratio.percent(95)) },
+    gpuMemory: { ...tune('gpuMemory', 'ModelGpuMemoryNearFull', Duration.minutes(10)), maxRatio: ratioValue(where, 'alerts.gpuMemory.maxRatio', a.gpuMemory?.maxRatio ?? Ratio.percent(90)) },
   };
 }
 
@@ -105,7 +106,6 @@ interface InferenceAlertDefinition {
   readonly text: (c: Ctx) => AlertText;
 }
 
-const pct = (r: number) => `${formatNumber(r * 100)}%`;
 const inNs = (s: InferenceSignals, x: string) => `${s.service} ${x} in {{ $labels.namespace }}`;
 const podOf = (s: InferenceSignals) => `pod {{ $labels.namespace }}/{{ $labels.pod }} of ${s.service}`;
 
@@ -227,7 +227,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
     text: c => {
       c.s.targetsUp();
       // absent() only keeps the labels of equality matchers: one term per namespace names the namespace.
-      const expr = c.s.q.namespaces.map(ns => `absent(up{${SERVICE_LABEL}=${JSON.stringify(c.s.service)},namespace=${JSON.stringify(ns)}})`).join(' or ');
+      const expr = c.s.q.namespaces.map(ns => `absent(${selector('up', [{ name: SERVICE_LABEL, op: '=', value: c.s.service }, { name: 'namespace', op: '=', value: ns }])})`).join(' or ');
       return {
         expr,
         summary: inNs(c.s, 'has no scrape target'),
@@ -324,17 +324,7 @@ function capital(x: string): string {
   return x.charAt(0).toUpperCase() + x.slice(1);
 }
 
-function quantile(where: string, prop: string, q: number): number {
-  if (typeof q !== 'number' || !(q > 0 && q < 1)) throw invalidProp(where, prop, q, 'a quantile between 0 and 1 exclusive, e.g. 0.95');
-  return q;
-}
-
 function seconds(where: string, prop: string, d: Duration): number {
   promDuration(d, where, prop);
   return d.toMilliseconds({ integral: false }) / 1000;
-}
-
-function ratio(where: string, prop: string, r: Ratio): number {
-  if (!(r instanceof Ratio)) throw invalidProp(where, prop, r, 'a Ratio, e.g. Ratio.percent(5)');
-  return Number(r.toString());
 }

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AlertCommon, AlertDefaults, emitAlert, heldFor, resolveAlert, ResolvedAlert } from './_alert-settings';
+import { AlertCommon, AlertDefaults, emitAlert, heldFor, pct, ratioValue, resolveAlert, ResolvedAlert } from './_alert-settings';
 import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../../common/_names';
@@ -46,28 +46,23 @@ function checkName(where: string, prop: string, n: string): string {
   return n;
 }
 
-function ratio(where: string, prop: string, r: Ratio): number {
-  if (!(r instanceof Ratio)) throw invalidProp(where, prop, r, 'a Ratio, e.g. Ratio.percent(10)');
-  return Number(r.toString());
-}
 
-const pct = (r: number) => `${formatNumber(r * 100)}%`;
-
-/** Detector alerts: one per condition, named after the detector's kind. @internal */
-export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[]): void {
+/** Detector alerts: one per condition, named after the detector's kind. Returns the alert's name. @internal */
+export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[]): string {
   const a = tuned(c, 'dataDrift', { name: 'ModelDataDrift', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
   for (const d of detectors) {
     if (!(d instanceof DriftDetector)) throw invalidProp(c.where, 'driftDetectors', d, 'DriftDetector values, e.g. DriftDetector.alibiDetect()');
     for (const cond of d._conditions) {
-      c.signals.rawGauge(cond.family, []);
+      c.signals.readsFamily(cond.family);
       emit(c, 'alerts.dataDrift', a, 'drift', cond.expr, cond.summary, `${cond.description}${heldFor(a) ? ` (held${heldFor(a)})` : ''}`,
         { detector: d.name, drift_check: cond.key });
     }
   }
+  return a.name;
 }
 
-/** Resolves a histogram-drift entry into its source. @internal */
-export function distributionSource(where: string, o: HistogramDriftOptions): DistributionSource {
+/** Resolves a histogram-drift entry into its source. */
+function distributionSource(where: string, o: HistogramDriftOptions): DistributionSource {
   const w = `${where} histogramDrift`;
   const name = checkName(w, 'name', o.name);
   validateMetricName(w, 'histogram', o.histogram);
@@ -83,21 +78,22 @@ export function distributionSource(where: string, o: HistogramDriftOptions): Dis
  * between the recorded fractions and the same series `baseline` ago.
  * @internal
  */
-export function addHistogramDrift(c: QualityContext, o: HistogramDriftOptions): DistributionSource {
+export function addHistogramDrift(c: QualityContext, o: HistogramDriftOptions): { readonly name: string; readonly distance: Series } {
   const where = `${c.where} histogramDrift`;
   const d = distributionSource(c.where, o);
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
   const t = o.maxDistance ?? 0.1;
   if (typeof t !== 'number' || !(t > 0 && t < 1)) throw invalidProp(where, 'maxDistance', t, 'a distance between 0 and 1 exclusive, e.g. 0.1');
-  const a = resolveAlert(where, d.name, o as AlertTuning, { name: 'ModelDistributionDrift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
-  emit(c, `histogramDrift ${d.name}`, a, 'drift', `${c.signals.ks(d, b).select()} > ${formatNumber(t)}`, `distribution ${d.name} drifted`,
+  const a = resolveAlert(where, `[${d.name}]`, o as AlertTuning, { name: 'ModelDistributionDrift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
+  const distance = c.signals.ks(d, b);
+  emit(c, `histogramDrift[${d.name}]`, a, 'drift', `${distance.select()} > ${formatNumber(t)}`, `distribution ${d.name} drifted`,
     `The Kolmogorov–Smirnov distance between ${o.histogram} over the last ${d.window} and the same window ${b} earlier is {{ $value }} ` +
     `(threshold ${formatNumber(t)}${heldFor(a)}).`, { distribution: d.name });
-  return d;
+  return { name: d.name, distance };
 }
 
 /** The share of each predicted class now against one `baseline` earlier. @internal */
-export function addClassDrift(c: QualityContext, o: ClassDriftOptions): ClassSource {
+export function addClassDrift(c: QualityContext, o: ClassDriftOptions): { readonly source: ClassSource; readonly share: Series } {
   const where = `${c.where} classDrift`;
   const name = checkName(where, 'name', o.name);
   validateMetricName(where, 'counter', o.counter);
@@ -109,14 +105,15 @@ export function addClassDrift(c: QualityContext, o: ClassDriftOptions): ClassSou
     window: promDuration(o.window ?? Duration.hours(1), where, 'window'),
   };
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
-  const t = ratio(where, 'maxShareShift', o.maxShareShift ?? Ratio.percent(10));
-  const share = c.signals.classShare(src).select();
-  const a = resolveAlert(where, name, o as AlertTuning, { name: 'ModelPredictionClassShift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
+  const t = ratioValue(where, 'maxShareShift', o.maxShareShift ?? Ratio.percent(10));
+  const shareSeries = c.signals.classShare(src);
+  const share = shareSeries.select();
+  const a = resolveAlert(where, `[${name}]`, o as AlertTuning, { name: 'ModelPredictionClassShift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
   const cl = src.classLabel;
-  emit(c, `classDrift ${name}`, a, 'drift', `abs(${share} - ${share} offset ${b}) > ${formatNumber(t)}`, `share of predicted class {{ $labels.${cl} }} shifted`,
+  emit(c, `classDrift[${name}]`, a, 'drift', `abs(${share} - ${share} offset ${b}) > ${formatNumber(t)}`, `share of predicted class {{ $labels.${cl} }} shifted`,
     `The share of class {{ $labels.${cl} }} moved by {{ $value | humanizePercentage }} against ${b} earlier (threshold ${formatNumber(t * 100)} points${heldFor(a)}).`,
     { distribution: name });
-  return src;
+  return { source: src, share: shareSeries };
 }
 
 /** The resolved thresholds of the performance alerts: what the alerts and the dashboard read. @internal */
@@ -142,8 +139,8 @@ export function addPerformance(c: QualityContext, p: ModelPerformance, o: Perfor
   } else {
     accuracy = c.signals.accuracyFromGauge(p._gauge!);
   }
-  const floor = ratio(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80));
-  const drop = ratio(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10));
+  const floor = ratioValue(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80));
+  const drop = ratioValue(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10));
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
   const low = tuned(c, 'accuracyLow', { name: 'ModelAccuracyLow', pendingFor: Duration.minutes(30), severity: Severity.CRITICAL });
   emit(c, 'alerts.accuracyLow', low, 'performance', `${accuracy.select()} < ${formatNumber(floor)}`, `accuracy below ${pct(floor)}`,
@@ -184,7 +181,7 @@ export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHeal
     validateMetricName(where, 'missingValues.total', mv.total);
     const f = validatePromLabelName(where, 'missingValues.featureLabel', mv.featureLabel ?? 'feature');
     featureLabel = f;
-    const t = ratio(where, 'missingValues.maxMissingRatio', mv.maxMissingRatio ?? Ratio.percent(5));
+    const t = ratioValue(where, 'missingValues.maxMissingRatio', mv.maxMissingRatio ?? Ratio.percent(5));
     const a = tuned(c, 'featureMissingValues', { name: 'ModelFeatureMissingValues', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
     emit(c, 'alerts.featureMissingValues', a, 'data',
       `${s.rawRate(mv.counter, m, '1h', f)}\n/ ignoring (${f}) group_left ()\n(${s.rawRate(mv.total, m, '1h')} > 0)\n> ${formatNumber(t)}`,
@@ -211,7 +208,19 @@ export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionS
   const ml = validatePromLabelName(where, 'modelLabel', o.modelLabel);
   const vl = validatePromLabelName(where, 'versionLabel', o.versionLabel);
   if (ml === vl) throw invalidProp(where, 'versionLabel', vl, 'a label other than modelLabel');
-  const v: VersionSource = { counter: o.requestsCounter, modelLabel: ml, versionLabel: vl, matchers: validatedEqualityMatchers(where, 'matchers', o.matchers) };
+  const errors = o.errorLabelMatchers === undefined ? undefined : Object.keys(o.errorLabelMatchers).sort().map(k => {
+    validatePromLabelName(where, 'errorLabelMatchers key', k);
+    return { name: k, op: '=~' as const, value: o.errorLabelMatchers![k] };
+  });
+  if (o.latencyHistogram !== undefined) validateMetricName(where, 'latencyHistogram', o.latencyHistogram);
+  const v: VersionSource = {
+    counter: o.requestsCounter,
+    modelLabel: ml,
+    versionLabel: vl,
+    matchers: validatedEqualityMatchers(where, 'matchers', o.matchers),
+    errors,
+    latencyHistogram: o.latencyHistogram,
+  };
   const d = o.maxRolloutDuration ?? Duration.hours(1);
   const rollout = promDuration(d, where, 'maxRolloutDuration');
   const a = tuned(c, 'versionsMixed', { name: 'ModelVersionsMixed', pendingFor: d, severity: Severity.WARNING });

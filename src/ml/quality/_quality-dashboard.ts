@@ -1,25 +1,25 @@
-import { DataHealthOptions, ModelVersionOptions } from './quality-options';
-import { validateMetricName, validatePromLabelName } from '../../common/_names';
-import { LabelMatcher, selector } from '../../common/_promql';
+import { DataHealthOptions } from './quality-options';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../../dashboards/panel';
 import { DataHealthSettings, PerformanceSettings } from '../alerts/_quality-alerts';
-import { ClassSource, DistributionSource, QualitySignals, VersionSource } from '../signals/_quality-signals';
+import { ClassSource, QualitySignals, VersionSource } from '../signals/_quality-signals';
+import { Series } from '../signals/_series';
 
 /** What the quality dashboard shows, resolved by the construct. @internal */
 export interface QualityPanels {
-  readonly distributions: DistributionSource[];
-  readonly classes: ClassSource[];
-  readonly baseline?: string;
-  readonly detectors: boolean;
-  readonly driftAlertName: string;
+  /** Each distribution's recorded KS distance. */
+  readonly distributions: ReadonlyArray<{ readonly name: string; readonly distance: Series }>;
+  /** Each class stream's recorded shares. */
+  readonly classes: ReadonlyArray<{ readonly source: ClassSource; readonly share: Series }>;
+  /** The detector alert's configured name, when detectors are given. */
+  readonly driftAlertName?: string;
   readonly performance?: PerformanceSettings;
   readonly dataHealth?: { readonly options: DataHealthOptions; readonly settings: DataHealthSettings };
-  readonly versions?: { readonly options: ModelVersionOptions; readonly source: VersionSource };
+  readonly versions?: VersionSource;
 }
 
 /** Fills the model-quality dashboard from the quality signal catalog. @internal */
-export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: QualityPanels, where: string): void {
+export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: QualityPanels): void {
   if (p.distributions.length || p.classes.length) {
     d.addRow('Drift');
     if (p.distributions.length) {
@@ -28,7 +28,7 @@ export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: Qual
         unit: PanelUnit.SHORT,
         min: 0,
         max: 1,
-        queries: p.distributions.map(x => ({ expr: s.ks(x, p.baseline ?? '7d').select(), legend: x.name })),
+        queries: p.distributions.map(x => ({ expr: x.distance.select(), legend: x.name })),
       }));
     }
     if (p.classes.length) {
@@ -36,11 +36,11 @@ export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: Qual
         title: 'Predicted class shares',
         unit: PanelUnit.PERCENT_UNIT,
         stacked: true,
-        queries: p.classes.map(x => ({ expr: s.classShare(x).select(), legend: `${x.name} {{${x.classLabel}}}` })),
+        queries: p.classes.map(x => ({ expr: x.share.select(), legend: `${x.source.name} {{${x.source.classLabel}}}` })),
       }));
     }
   }
-  if (p.detectors) {
+  if (p.driftAlertName) {
     d.addRow('Drift detectors');
     d.addPanel(Panel.timeseries({
       title: 'Drift alerts firing',
@@ -93,11 +93,11 @@ export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: Qual
       }));
     }
   }
-  if (p.versions) addVersionPanels(d, s, p.versions.options, p.versions.source, where);
+  if (p.versions) addVersionPanels(d, s, p.versions);
 }
 
 /** Traffic by version, and for canaries the error ratio and p95 latency of each version side by side. */
-function addVersionPanels(d: GrafanaDashboard, s: QualitySignals, o: ModelVersionOptions, v: VersionSource, where: string): void {
+function addVersionPanels(d: GrafanaDashboard, s: QualitySignals, v: VersionSource): void {
   const legend = `{{${v.modelLabel}}} {{${v.versionLabel}}}`;
   const by = `namespace, ${v.modelLabel}, ${v.versionLabel}`;
   d.addRow('Versions');
@@ -108,24 +108,18 @@ function addVersionPanels(d: GrafanaDashboard, s: QualitySignals, o: ModelVersio
     width: 24,
     queries: [{ expr: s.servingByVersion(v, '$__rate_interval'), legend }],
   }));
-  if (o.errorLabelMatchers) {
-    const errs: LabelMatcher[] = Object.keys(o.errorLabelMatchers).sort().map(k => {
-      validatePromLabelName(`${where} versions`, 'errorLabelMatchers key', k);
-      return { name: k, op: '=~', value: o.errorLabelMatchers![k] };
-    });
+  if (v.errors) {
     d.addPanel(Panel.timeseries({
       title: 'Error ratio by version (canary vs stable)',
       unit: PanelUnit.PERCENT_UNIT,
-      queries: [{ expr: `${s.rawRate(v.counter, [...v.matchers, ...errs], '$__rate_interval', by)} / (${s.rawRate(v.counter, v.matchers, '$__rate_interval', by)} > 0)`, legend }],
+      queries: [{ expr: `${s.rawRate(v.counter, [...v.matchers, ...v.errors], '$__rate_interval', by)} / (${s.rawRate(v.counter, v.matchers, '$__rate_interval', by)} > 0)`, legend }],
     }));
   }
-  if (o.latencyHistogram) {
-    validateMetricName(`${where} versions`, 'latencyHistogram', o.latencyHistogram);
-    const buckets = selector(`${o.latencyHistogram}_bucket`, v.matchers);
+  if (v.latencyHistogram) {
     d.addPanel(Panel.timeseries({
       title: 'p95 latency by version (canary vs stable)',
       unit: PanelUnit.SECONDS,
-      queries: [{ expr: `histogram_quantile(0.95, sum by (${by}, le) (rate(${buckets}[$__rate_interval])))`, legend }],
+      queries: [{ expr: `histogram_quantile(0.95, ${s.rawRate(`${v.latencyHistogram}_bucket`, v.matchers, '$__rate_interval', `${by}, le`)})`, legend }],
     }));
   }
 }

@@ -6,15 +6,12 @@ import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from './quality-options';
 import { invalidProp } from '../../common/_errors';
 import { validateLabelValue } from '../../common/_names';
-import { Severity } from '../../common/severity';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
 import { dashboardAnnotations, placeDashboard, resolvePlacement } from '../_placement-settings';
-import { resolveAlert } from '../alerts/_alert-settings';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
 import { MonitoringPlacementProps } from '../monitoring-props';
 import { QualitySignals } from '../signals/_quality-signals';
-import { Series } from '../signals/_series';
 
 /** Props of `ModelQualityMonitoring`. */
 export interface ModelQualityMonitoringProps extends MonitoringPlacementProps {
@@ -108,12 +105,12 @@ export class ModelQualityMonitoring extends Construct {
         annotations: dashboardAnnotations(place, uid),
       },
     };
-    addDetectorAlerts(c, props.driftDetectors ?? []);
+    const driftAlertName = (props.driftDetectors?.length ?? 0) > 0 ? addDetectorAlerts(c, props.driftDetectors!) : undefined;
     const distributions = (props.histogramDrift ?? []).map(h => addHistogramDrift(c, h));
     const classes = (props.classDrift ?? []).map(k => addClassDrift(c, k));
     const performance = props.performance ? addPerformance(c, props.performance, props.performanceAlerts ?? {}) : undefined;
     const dataHealth = props.dataHealth ? { options: props.dataHealth, settings: addDataHealth(c, props.dataHealth) } : undefined;
-    const versions = props.versions ? { options: props.versions, source: addVersions(c, props.versions) } : undefined;
+    const versions = props.versions ? addVersions(c, props.versions) : undefined;
     this.catalog = catalog;
 
     if (place.dashboard.enabled) {
@@ -127,22 +124,16 @@ export class ModelQualityMonitoring extends Construct {
       addQualityPanels(this.dashboard, catalog, {
         distributions,
         classes,
-        detectors: (props.driftDetectors?.length ?? 0) > 0,
-        driftAlertName: resolveAlert(where, 'alerts.dataDrift', alerts.dataDrift, { name: 'ModelDataDrift', severity: Severity.WARNING }).name,
+        driftAlertName,
         performance,
         dataHealth,
         versions,
-      }, where);
+      });
     }
   }
 
   /** The raw metric families the model's quality alerts and panels read, sorted. */
   public get metricFamilies(): string[] {
     return this.catalog.families;
-  }
-
-  /** @internal */
-  public _series(): Series[] {
-    return this.catalog.recordedSeries;
   }
 }

@@ -47,11 +47,6 @@ export class SignalCatalog {
     for (const f of families) this.rawFamilies.add(f);
   }
 
-  /** Every series recorded so far. */
-  public get recordedSeries(): Series[] {
-    return [...this.recorded.values()];
-  }
-
   /** Every raw metric family that the recorded series and the direct reads need, sorted. */
   public get families(): string[] {
     const all = new Set(this.rawFamilies);

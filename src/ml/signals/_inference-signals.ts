@@ -167,11 +167,11 @@ export class InferenceSignals extends SignalCatalog {
 
   /**
    * Container restarts per pod within `window` (kube-state-metrics) on the service's pods; `filter` is a
-   * comparison applied before the join, e.g. `> 3`.
+   * comparison applied before the join, e.g. `> 3`; `extra` narrows further (a Grafana variable).
    */
-  public podRestarts(window: string, filter = ''): string {
+  public podRestarts(window: string, filter = '', extra: ReadonlyArray<LabelMatcher> = []): string {
     this.readsRaw('kube_pod_container_status_restarts_total');
-    return this.onPods(`${this.q.podRestarts(window)}${filter ? ` ${filter}` : ''}`);
+    return this.onPods(`${this.q.podRestarts(window, extra)}${filter ? ` ${filter}` : ''}`);
   }
 
   /** Not-ready conditions per pod on the service's pods; `filter` as for `podRestarts`. */
@@ -180,10 +180,10 @@ export class InferenceSignals extends SignalCatalog {
     return this.onPods(`${this.q.podNotReady()}${filter ? ` ${filter}` : ''}`);
   }
 
-  /** Running pods of the service. */
-  public podsRunning(): string {
+  /** Running pods of the service; `extra` narrows further (a Grafana variable). */
+  public podsRunning(extra: ReadonlyArray<LabelMatcher> = []): string {
     this.readsRaw('kube_pod_status_phase');
-    return this.onPods(this.q.podsRunning());
+    return this.onPods(this.q.podsRunning(extra));
   }
 
   /** The scrape health of each target (`up`), scoped to the service. */

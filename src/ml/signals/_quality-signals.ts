@@ -1,6 +1,6 @@
 import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
-import { LabelMatcher, selector } from '../../common/_promql';
+import { LabelMatcher, metricNameOf, selector } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
 
 /** A histogram's distribution, as `ModelQualityMonitoring` reads it. @internal */
@@ -35,6 +35,10 @@ export interface VersionSource {
   readonly modelLabel: string;
   readonly versionLabel: string;
   readonly matchers: ReadonlyArray<LabelMatcher>;
+  /** Regex matchers that select failed requests, for the per-version error panel. */
+  readonly errors?: ReadonlyArray<LabelMatcher>;
+  /** A latency histogram (base name, seconds) with the same labels, for the per-version p95 panel. */
+  readonly latencyHistogram?: string;
 }
 
 /**
@@ -59,7 +63,10 @@ export class QualitySignals extends SignalCatalog {
       { distribution: d.name }, undefined, this.dist(d.name));
   }
 
-  /** The Kolmogorov–Smirnov distance between the distribution now and one `baseline` earlier. */
+  /**
+   * The Kolmogorov–Smirnov distance between the distribution now and one `baseline` earlier (the
+   * baseline is part of the distribution's definition: the first call records it).
+   */
   public ks(d: DistributionSource, baseline: string): Series {
     return this.signal(`ks:${d.name}`, 'ml_quality:distribution_ks:distance', ['model', 'distribution'], [`${d.histogram}_bucket`, `${d.histogram}_count`],
       () => {
@@ -118,6 +125,11 @@ export class QualitySignals extends SignalCatalog {
     return `sum${by ? ` by (${by}) ` : ''}(rate(${selector(metric, matchers)}[${window}]${offset ? ` offset ${offset}` : ''}))`;
   }
 
+  /** Notes a raw family read by an expression built elsewhere (a drift detector's condition). */
+  public readsFamily(family: string): void {
+    this.readsRaw(family);
+  }
+
   /** A raw gauge named by the user, noted as read. */
   public rawGauge(metric: string, matchers: ReadonlyArray<LabelMatcher>): string {
     this.readsRaw(metric);
@@ -136,5 +148,5 @@ export class QualitySignals extends SignalCatalog {
 
 /** The metric name of a vector selector. */
 function familyOf(sel: string): string {
-  return /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(sel)?.[0] ?? sel;
+  return metricNameOf(sel) ?? sel;
 }
