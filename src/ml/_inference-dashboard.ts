@@ -34,19 +34,22 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
 
   d.addRow('Traffic and errors');
   const req = s.requestRate();
-  const err = s.errorRate();
   d.addPanel(Panel.timeseries({
     title: 'Request rate per tenant',
     unit: PanelUnit.REQUESTS_PER_SECOND,
+    width: s.hasErrors ? undefined : 24,
     queries: [{ expr: `sum by (namespace) (${req.select(narrow(req.labels))})`, legend: '{{namespace}}' }],
   }));
-  d.addPanel(Panel.timeseries({
-    title: 'Error ratio',
-    unit: PanelUnit.PERCENT_UNIT,
-    min: 0,
-    thresholds: red(st.errorRatio.enabled, st.errorRatio.max),
-    queries: [{ expr: `sum by (namespace) (${err.select(narrow(err.labels))}) / (sum by (namespace) (${req.select(narrow(req.labels))}) > 0)`, legend: '{{namespace}}' }],
-  }));
+  if (s.hasErrors) {
+    const err = s.errorRate();
+    d.addPanel(Panel.timeseries({
+      title: 'Error ratio',
+      unit: PanelUnit.PERCENT_UNIT,
+      min: 0,
+      thresholds: red(st.errorRatio.enabled, st.errorRatio.max),
+      queries: [{ expr: `sum by (namespace) (${err.select(narrow(err.labels))}) / (sum by (namespace) (${req.select(narrow(req.labels))}) > 0)`, legend: '{{namespace}}' }],
+    }));
+  }
   if (spec.modelLabel && spec.requests.byModel) {
     const v = spec.versionLabel ? s.requestsByVersion() : req;
     const labels = ['namespace', spec.modelLabel, ...(spec.versionLabel ? [spec.versionLabel] : [])];
@@ -144,6 +147,15 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
       queries: [{ expr: ttft.select(narrow(ttft.labels)), legend: legend(ttft.labels) }],
     }));
   }
+  if (spec.interTokenLatency) {
+    const itl = s.interTokenLatencyQuantile(st.interTokenLatency.quantile);
+    d.addPanel(Panel.timeseries({
+      title: `Inter-token latency ${quantileName(st.interTokenLatency.quantile)}`,
+      unit: PanelUnit.SECONDS,
+      thresholds: red(st.interTokenLatency.enabled, st.interTokenLatency.maxSeconds),
+      queries: [{ expr: itl.select(narrow(itl.labels)), legend: legend(itl.labels) }],
+    }));
+  }
   if (spec.kvCacheUsage) {
     d.addPanel(Panel.timeseries({
       title: 'KV cache usage',
@@ -156,7 +168,7 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
   if (spec.queueLength) {
     const queue = s.queueLength();
     d.addPanel(Panel.timeseries({
-      title: 'Queued requests',
+      title: spec.queueLength.histogramMean ? 'Requests in flight (mean at each dispatch)' : 'Queued requests',
       unit: PanelUnit.SHORT,
       thresholds: red(st.queue.enabled, st.queue.maxQueued),
       queries: [{ expr: `sum by (namespace) (${queue.select([ns])})`, legend: '{{namespace}}' }],

@@ -62,23 +62,34 @@ export class InferenceQueries {
     return this.labels(this.spec.requests.byModel);
   }
 
+  /** The runtime's error counter; throws for a runtime that counts no errors (callers check `hasErrors`). */
+  public get errors(): CounterSignal {
+    if (!this.spec.errors) throw new Error(`internal: the ${this.spec.name} runtime counts no failed requests`);
+    return this.spec.errors;
+  }
+
+  /** Whether the runtime counts failed requests. */
+  public get hasErrors(): boolean {
+    return this.spec.errors !== undefined;
+  }
+
   public get errorLabels(): string[] {
-    return this.spec.errorsAreExtra ? this.requestLabels : this.labels(this.spec.errors.byModel);
+    return this.spec.errorsAreExtra ? this.requestLabels : this.labels(this.errors.byModel);
   }
 
   /** Labels shared by errors and requests: where the error ratio can be computed. */
   public get ratioLabels(): string[] {
-    return this.labels(this.spec.requests.byModel && this.spec.errors.byModel);
+    return this.labels(this.spec.requests.byModel && this.errors.byModel);
   }
 
   /** The metric families that request counting reads. */
   public get requestFamilies(): string[] {
-    return this.spec.errorsAreExtra ? [this.spec.requests.metric, this.spec.errors.metric] : [this.spec.requests.metric];
+    return this.spec.errorsAreExtra ? [this.spec.requests.metric, this.errors.metric] : [this.spec.requests.metric];
   }
 
   /** The metric families that error counting reads (the request counter too: errors are zero, not absent). */
   public get errorFamilies(): string[] {
-    return [this.spec.errors.metric, this.spec.requests.metric];
+    return [this.errors.metric, this.spec.requests.metric];
   }
 
   /** All requests per second. A missing error counter (no failure yet) counts as zero. */
@@ -86,15 +97,14 @@ export class InferenceQueries {
     const s = this.spec;
     if (!s.errorsAreExtra) return this.rate(s.requests, labels, window);
     const ok = this.rate(s.requests, labels, window);
-    const failed = this.rate(s.errors, labels, window);
+    const failed = this.rate(this.errors, labels, window);
     return `(${ok} or 0 * ${failed}) + (${failed} or 0 * ${ok})`;
   }
 
   /** Failed requests per second; zero rather than absent while the service serves without errors. */
   public errorRate(window: string = this.window, labels: ReadonlyArray<string> = this.errorLabels): string {
-    const s = this.spec;
-    const errors = this.rate(s.errors, labels, window);
-    return `${errors} or 0 * ${this.rate(s.requests, labels, window)}`;
+    const errors = this.rate(this.errors, labels, window);
+    return `${errors} or 0 * ${this.rate(this.spec.requests, labels, window)}`;
   }
 
   /** The matcher of the monitored namespaces. */
@@ -104,28 +114,41 @@ export class InferenceQueries {
 
   public get latencyLabels(): string[] {
     const s = this.spec;
-    return this.labels(s.latency ? s.latency.byModel : (s.averageLatency?.sum.byModel ?? false) && (s.averageLatency?.count.byModel ?? false));
+    const avg = s.averageLatency;
+    return this.labels(s.latency ? s.latency.byModel
+      : (avg?.sum.byModel ?? false) && (avg?.count.byModel ?? false) && (avg?.untimed ?? []).every(c => c.byModel));
   }
 
-  /** The metric families of a histogram's quantile. */
+  /** The metric families of a histogram's quantile (its current and former names). */
   public histogramFamilies(h: HistogramSignal): string[] {
-    return [`${h.base}_bucket`, `${h.base}_count`];
+    return [h.base, ...(h.formerBases ?? [])].flatMap(b => [`${b}_bucket`, `${b}_count`]);
+  }
+
+  /**
+   * `sum by (labels) (rate(<base><suffix>[w]))` of a histogram, over its current name or, where that is
+   * absent, its former names (never both: a runtime that writes both names during a deprecation would
+   * otherwise count every observation twice).
+   */
+  private histogramRate(h: HistogramSignal, suffix: string, labels: ReadonlyArray<string>, window: string): string {
+    const one = (base: string) => `sum ${this.by(labels)} (rate(${this.sel(`${base}${suffix}`, h.matchers)}[${window}]))`;
+    const bases = [h.base, ...(h.formerBases ?? [])];
+    return bases.length === 1 ? one(h.base) : bases.map(b => `(${one(b)})`).join(' or ');
   }
 
   /** A quantile of a histogram in seconds; absent while the histogram receives no observations. */
   public quantile(h: HistogramSignal, q: number, window: string = this.window): string {
     const l = this.labels(h.byModel);
     const scaled = h.unitSeconds === 1 ? '' : ` * ${formatNumber(h.unitSeconds)}`;
-    const buckets = `sum ${this.by([...l, 'le'])} (rate(${this.sel(`${h.base}_bucket`, h.matchers)}[${window}]))`;
-    const traffic = `sum ${this.by(l)} (rate(${this.sel(`${h.base}_count`, h.matchers)}[${window}])) > 0`;
-    return `histogram_quantile(${formatNumber(q)}, ${buckets})${scaled} and on (${l.join(', ')}) (${traffic})`;
+    const buckets = this.histogramRate(h, '_bucket', [...l, 'le'], window);
+    const traffic = this.histogramRate(h, '_count', l, window);
+    return `histogram_quantile(${formatNumber(q)}, ${buckets})${scaled} and on (${l.join(', ')}) (${traffic} > 0)`;
   }
 
   /** The metric families of the average latency, if the runtime has one. */
   public get averageLatencyFamilies(): string[] {
     const s = this.spec;
     if (s.latency) return [`${s.latency.base}_sum`, `${s.latency.base}_count`];
-    if (s.averageLatency) return [s.averageLatency.sum.metric, s.averageLatency.count.metric];
+    if (s.averageLatency) return [s.averageLatency.sum.metric, s.averageLatency.count.metric, ...(s.averageLatency.untimed ?? []).map(c => c.metric)];
     return [];
   }
 
@@ -142,7 +165,9 @@ export class InferenceQueries {
       unit = s.latency.unitSeconds;
     } else if (s.averageLatency) {
       sum = this.rate(s.averageLatency.sum, l);
-      count = this.rate(s.averageLatency.count, l);
+      const all = this.rate(s.averageLatency.count, l);
+      count = all;
+      for (const u of s.averageLatency.untimed ?? []) count = `(${count} - (${this.rate(u, l)} or 0 * ${all}))`;
       unit = s.averageLatency.unitSeconds;
     } else {
       return undefined;
@@ -179,8 +204,28 @@ export class InferenceQueries {
     return `sum by (namespace, pod) (${this.nsSel('kube_pod_status_phase', [{ name: 'phase', op: '=', value: 'Running' }, ...extra])})`;
   }
 
+  /** The metric families a gauge reads (its current and former names; a histogram's sum and count). */
+  public gaugeFamilies(g: GaugeSignal): string[] {
+    const names = [g.metric, ...(g.formerMetrics ?? [])];
+    return g.histogramMean ? names.flatMap(n => [`${n}_sum`, `${n}_count`]) : names;
+  }
+
+  /**
+   * A gauge's series of this service (each pod's), by its current name or, where that is absent, its
+   * former ones; a histogram of observed values (`histogramMean`) as the mean value observed in the window.
+   */
+  public gaugeSeries(g: GaugeSignal, extra: ReadonlyArray<LabelMatcher> = []): string {
+    const one = (name: string) => {
+      const m = [...(g.matchers ?? []), ...extra];
+      if (!g.histogramMean) return this.sel(name, m);
+      return `rate(${this.sel(`${name}_sum`, m)}[${this.window}]) / (rate(${this.sel(`${name}_count`, m)}[${this.window}]) > 0)`;
+    };
+    const names = [g.metric, ...(g.formerMetrics ?? [])];
+    return names.length === 1 ? one(g.metric) : names.map(n => `(${one(n)})`).join(' or ');
+  }
+
   /** A gauge summed per namespace, service and (where the series carry it) model. */
   public gaugeSum(g: GaugeSignal): string {
-    return `sum ${this.by(this.labels(g.byModel))} (${this.sel(g.metric, g.matchers)})`;
+    return `sum ${this.by(this.labels(g.byModel))} (${this.gaugeSeries(g)})`;
   }
 }

@@ -16,6 +16,17 @@ export interface HistogramSignal {
   /** Seconds per unit of the histogram's values and `le` (1 for seconds, 0.001 for ms). */
   readonly unitSeconds: number;
   readonly byModel: boolean;
+  /**
+   * The finite bucket bounds the runtime writes (in its unit, ascending), when known: a quantile never
+   * exceeds the highest, and an SLI can only count requests at one of them.
+   */
+  readonly buckets?: number[];
+  /** The runtime truncates observations to whole seconds (Knative 1.19 and 1.20). */
+  readonly wholeSeconds?: boolean;
+  /** Older names of the same histogram, read where the current name is absent (a runtime's rename). */
+  readonly formerBases?: string[];
+  /** Where the buckets come from, for error messages, e.g. `prometheus-fastapi-instrumentator 8.0.2 default`. */
+  readonly bucketsSource?: string;
 }
 
 /** A gauge. @internal */
@@ -25,6 +36,14 @@ export interface GaugeSignal {
   /** The value that means "full" (1 for a 0..1 gauge, 100 for a percent gauge). */
   readonly scale?: number;
   readonly byModel: boolean;
+  /** Older names of the same gauge, read where the current name is absent (a runtime's rename). */
+  readonly formerMetrics?: string[];
+  /**
+   * The "gauge" is a histogram of the value observed at each event (MLServer's `parallel_request_queue`):
+   * it is read as the mean observed value, `rate(_sum) / rate(_count)`, per series, and `metric` is the
+   * histogram's base name.
+   */
+  readonly histogramMean?: boolean;
 }
 
 /**
@@ -44,14 +63,26 @@ export interface RuntimeSpec {
   readonly versionLabel?: string;
   /** Requests. When `errorsAreExtra`, these are the successes and total = requests + errors. */
   readonly requests: CounterSignal;
-  readonly errors: CounterSignal;
+  /** Failed requests, unless the runtime counts none (KServe's model server in Standard mode). */
+  readonly errors?: CounterSignal;
   readonly errorsAreExtra: boolean;
   /** A latency histogram, when the runtime has one. */
   readonly latency?: HistogramSignal;
   /** Otherwise average latency from cumulative counters: sum (in unitSeconds) over count. */
-  readonly averageLatency?: { readonly sum: CounterSignal; readonly count: CounterSignal; readonly unitSeconds: number };
+  readonly averageLatency?: {
+    readonly sum: CounterSignal;
+    readonly count: CounterSignal;
+    readonly unitSeconds: number;
+    /**
+     * Counters of requests that `count` includes but `sum` does not time (TorchServe times only successful
+     * requests): subtracted from `count`, so that failures do not pull the average down.
+     */
+    readonly untimed?: CounterSignal[];
+  };
   /** LLM serving signals. */
   readonly timeToFirstToken?: HistogramSignal;
+  /** The time between two generated tokens of one request (vLLM). */
+  readonly interTokenLatency?: HistogramSignal;
   readonly kvCacheUsage?: GaugeSignal;
   readonly queueLength?: GaugeSignal;
   readonly promptTokens?: CounterSignal;

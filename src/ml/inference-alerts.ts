@@ -91,6 +91,20 @@ export interface TimeToFirstTokenAlertOptions extends AlertTuning {
   readonly quantile?: number;
 }
 
+/** The inter-token latency alert (LLM runtimes that export it). */
+export interface InterTokenLatencyAlertOptions extends AlertTuning {
+  /**
+   * Fire when the inter-token latency quantile is above this: streamed text comes slower than people read.
+   * @default Duration.millis(200)
+   */
+  readonly maxInterTokenLatency?: Duration;
+  /**
+   * The quantile, between 0 and 1 exclusive.
+   * @default 0.95
+   */
+  readonly quantile?: number;
+}
+
 /** A gauge above a share of its capacity (KV cache, GPU). */
 export interface SaturationAlertOptions extends AlertTuning {
   /**
@@ -161,6 +175,11 @@ export interface InferenceAlerts {
    * @default - enabled where available: p95 above 3s
    */
   readonly timeToFirstToken?: TimeToFirstTokenAlertOptions;
+  /**
+   * Inter-token latency high (LLM runtimes that export it). Default for 5m, warning.
+   * @default - enabled where available: p95 above 200 ms
+   */
+  readonly interTokenLatency?: InterTokenLatencyAlertOptions;
   /**
    * KV cache near full (runtimes that export it). Default for 5m, warning.
    * @default - enabled where available: above 95 %

@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkQuantileThreshold } from './_histogram-bounds';
 import { MlInferenceMonitoring } from './ml-inference-monitoring';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
@@ -136,6 +137,7 @@ export class InferenceAutoscaler extends Construct {
     switch (s._kind) {
       case 'latency': {
         if (!signals.hasLatencyHistogram) throw invalidProp(where, 'signal', 'latency', 'a runtime with a latency histogram (this one has none: scale on requestRate)');
+        checkQuantileThreshold(where, 'signal target', props.inference.runtime._spec.latency!, threshold, props.inference.runtime.name);
         query = `max(${signals.latencyQuantile(s._quantile as number).select(tenant)})`;
         metricType = 'Value';
         break;

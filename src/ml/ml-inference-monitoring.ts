@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkQuantileThreshold, sliBucket } from './_histogram-bounds';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { dashboardAnnotations, placeDashboard, resolvePlacement } from './_placement-settings';
@@ -166,6 +167,14 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(where, 'rateWindow', rateWindow, `a window of at least two scrape intervals (${formatNumber(2 * scrapeMs / 1000)}s): rate() needs two samples`);
     }
     this._settings = resolveInferenceSettings(where, props.alerts, spec.latency !== undefined, minRequestRate);
+    const st = this._settings;
+    if (spec.latency && st.latency.enabled) checkQuantileThreshold(where, 'alerts.latency.maxLatency', spec.latency, st.latency.maxSeconds, spec.name);
+    if (spec.timeToFirstToken && st.timeToFirstToken.enabled) {
+      checkQuantileThreshold(where, 'alerts.timeToFirstToken.maxTimeToFirstToken', spec.timeToFirstToken, st.timeToFirstToken.maxSeconds, spec.name);
+    }
+    if (spec.interTokenLatency && st.interTokenLatency.enabled) {
+      checkQuantileThreshold(where, 'alerts.interTokenLatency.maxInterTokenLatency', spec.interTokenLatency, st.interTokenLatency.maxSeconds, spec.name);
+    }
     const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
 
     // Rules: one group; the catalog records what the alerts, panels, SLIs and autoscalers ask for, and the
@@ -183,7 +192,6 @@ export class MlInferenceMonitoring extends Construct {
 
     // While a target is down, its service's latency and error alerts say nothing new: the construct that
     // owns these alerts (and knows the names it emitted them under) contributes the inhibition.
-    const st = this._settings;
     const muted = [st.latency.name, st.errorRatio.name].filter(n => this.alertNames.includes(n));
     if (this.alertNames.includes(st.targetDown.name) && muted.length > 0) {
       place.stack?.alerting._contributeInhibition({
@@ -224,6 +232,10 @@ export class MlInferenceMonitoring extends Construct {
    * failure counters), per namespace.
    */
   public availability(options: InferenceSliOptions = {}): Sli {
+    if (!this.signals.hasErrors) {
+      throw invalidProp(`${this.node.path}.availability()`, 'runtime', this.runtime.name,
+        'a runtime that counts failed requests (KServe in Standard mode counts none: use a latency SLI, or Sli.errorRatio over your own counters)');
+    }
     const q = this.sliQueries('availability', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
     return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
@@ -232,8 +244,9 @@ export class MlInferenceMonitoring extends Construct {
 
   /**
    * A latency SLI: the share of requests slower than `threshold`, read from the runtime's latency
-   * histogram bucket. `threshold` must be one of the histogram's bucket boundaries. Throws for runtimes
-   * that export no histogram (Triton, TorchServe).
+   * histogram bucket. `threshold` must be one of the histogram's bucket bounds (the runtime preset knows
+   * them: an Error lists them otherwise). Throws for runtimes that export no histogram (Triton,
+   * TorchServe) and for those that truncate durations to whole seconds (Knative 1.19 and 1.20).
    */
   public latency(threshold: Duration, options: InferenceSliOptions = {}): Sli {
     const where = `${this.node.path}.latency()`;
@@ -241,12 +254,14 @@ export class MlInferenceMonitoring extends Construct {
     if (!spec.latency) {
       throw invalidProp(where, 'runtime', spec.name, 'a runtime with a latency histogram: this one exports only cumulative latency counters, which cannot tell how many requests were slow');
     }
+    if (!(threshold instanceof Duration)) throw invalidProp(where, 'threshold', threshold, 'a Duration, e.g. Duration.millis(500)');
+    const seconds = threshold.toMilliseconds({ integral: false }) / 1000;
+    const le = sliBucket(where, 'threshold', spec.latency, seconds, spec.name);
     promDuration(threshold, where, 'threshold');
     const q = this.sliQueries('latency', options);
-    const seconds = threshold.toMilliseconds({ integral: false }) / 1000;
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-latency-${formatNumber(seconds * 1000)}ms`;
     const matchers = [{ name: SERVICE_LABEL, op: '=' as const, value: this.serviceName }, q.namespaceMatcher, ...(spec.latency.matchers ?? [])];
-    return Sli._histogram(where, name, spec.latency.base, seconds / spec.latency.unitSeconds, matchers, q.base);
+    return Sli._histogram(where, name, spec.latency.base, le, matchers, q.base);
   }
 
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {

@@ -1,6 +1,14 @@
-import { InferenceRuntime, KnativeMetrics } from '../../src';
+import { InferenceRuntime, KnativeMetrics, KServeDeploymentMode } from '../../src';
+import { Fixture } from '../util/exposition';
 
-/** A traffic scenario, rendered as input series in one runtime's own metric and label names. */
+/*
+ * Traffic in a runtime's own shape. Every series a scenario writes is a series of the runtime's fixture
+ * (test/fixtures/runtimes/*.prom, written from the runtime's source): the same metric name, the same label
+ * names and values, and, for histograms, the fixture's own bucket bounds. A role that names a series the
+ * fixture does not have fails the test, so these proofs cannot drift from what the runtime exports.
+ */
+
+/** A traffic scenario. */
 export interface Scenario {
   /** Requests per second. */
   readonly rps: number;
@@ -13,170 +21,221 @@ export interface Scenario {
 }
 
 export interface Series { series: string; values: string }
+type Labels = { [k: string]: string };
 
-/** Histogram buckets in seconds; each runtime's own unit is applied to `le`. */
-const BUCKETS = [0.1, 1, 10];
+/** Successful, failed and all requests per second. */
+export const ok = (s: Scenario) => s.rps * (1 - s.errorRatio);
+export const failed = (s: Scenario) => s.rps * s.errorRatio;
+export const all = (s: Scenario) => s.rps;
+
+/** A fixture histogram: every request observed at the scenario's latency (or `latency`), in the fixture's buckets. */
+interface HistogramRole {
+  readonly histogram: string;
+  readonly match?: Labels;
+  readonly perSecond: (s: Scenario) => number;
+  readonly unitSeconds?: number;
+  readonly wholeSeconds?: boolean;
+  readonly latency?: (s: Scenario) => number;
+}
+
+/** One fixture series (or histogram) and how fast it grows in a scenario. */
+export type Role =
+  | { readonly counter: string; readonly match?: Labels; readonly perSecond: (s: Scenario) => number }
+  | HistogramRole
+  | { readonly gauge: string; readonly match?: Labels; readonly value: (s: Scenario) => number };
+
+export interface RuntimeCase {
+  readonly runtime: InferenceRuntime;
+  /** The fixture the roles' series come from. */
+  readonly fixture: string;
+  /** Fixtures of older releases whose names the preset also reads (where the current ones are absent). */
+  readonly olderFixtures?: string[];
+  /** The model label value the fixture's series carry, if the runtime has a model label. */
+  readonly model?: string;
+  readonly roles: ReadonlyArray<Role>;
+}
+
+function text(name: string, l: Labels): string {
+  return `${name}{${Object.entries(l).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+}
 
 function counter(perSecond: number, minutes: number): string {
   return `0+${+(perSecond * 60).toFixed(6)}x${minutes}`;
 }
 
-function labels(l: { [k: string]: string }): string {
-  return `{${Object.entries(l).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
-}
-
-function histogram(base: string, l: { [k: string]: string }, unitSeconds: number, s: Scenario, okOnly = false): Series[] {
-  const rate = okOnly ? s.rps * (1 - s.errorRatio) : s.rps;
+/** The promtool input series of a case in a scenario, with the labels Prometheus adds when it scrapes. */
+export function seriesOf(c: RuntimeCase, namespace: string, mlService: string, s: Scenario, pod = 'model-0'): Series[] {
+  const fx = Fixture.load(c.fixture);
+  const target: Labels = { namespace, ml_service: mlService, pod, instance: `${pod}:8080`, job: mlService };
   const out: Series[] = [];
-  for (const b of BUCKETS) {
-    out.push({ series: `${base}_bucket${labels({ ...l, le: String(+(b / unitSeconds).toPrecision(6)) })}`, values: counter(s.latency <= b ? rate : 0, s.minutes) });
+  for (const r of c.roles) {
+    if ('counter' in r) {
+      const f = fx.one(r.counter, r.match);
+      out.push({ series: text(f.name, { ...f.labels, ...target }), values: counter(r.perSecond(s), s.minutes) });
+    } else if ('gauge' in r) {
+      const f = fx.one(r.gauge, r.match);
+      out.push({ series: text(f.name, { ...f.labels, ...target }), values: `${r.value(s)}+0x${s.minutes}` });
+    } else {
+      const count = fx.one(`${r.histogram}_count`, r.match);
+      const unit = r.unitSeconds ?? 1;
+      const observed = (r.latency ?? (x => x.latency))(s);
+      const value = r.wholeSeconds ? Math.floor(observed) : observed;
+      const rate = r.perSecond(s);
+      for (const le of [...fx.bucketBounds(r.histogram, r.match), '+Inf']) {
+        const inBucket = le === '+Inf' || value <= Number(le) * unit;
+        out.push({ series: text(`${r.histogram}_bucket`, { ...count.labels, ...target, le }), values: counter(inBucket ? rate : 0, s.minutes) });
+      }
+      out.push({ series: text(`${r.histogram}_count`, { ...count.labels, ...target }), values: counter(rate, s.minutes) });
+      out.push({ series: text(`${r.histogram}_sum`, { ...count.labels, ...target }), values: counter(rate * value / unit, s.minutes) });
+    }
   }
-  out.push({ series: `${base}_bucket${labels({ ...l, le: '+Inf' })}`, values: counter(rate, s.minutes) });
-  out.push({ series: `${base}_count${labels(l)}`, values: counter(rate, s.minutes) });
-  out.push({ series: `${base}_sum${labels(l)}`, values: counter(rate * s.latency / unitSeconds, s.minutes) });
   return out;
 }
 
-export interface RuntimeCase {
-  readonly runtime: InferenceRuntime;
-  /** The model label value the series carry, if the runtime has a model label. */
-  readonly model?: string;
-  readonly series: (ns: string, svc: string, s: Scenario) => Series[];
-}
+const fastScrapes = () => 1 / 30;
 
 export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'fastapi': {
     runtime: InferenceRuntime.fastApi(),
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, handler: '/predict', method: 'POST' };
-      return [
-        { series: `http_requests_total${labels({ ...t, status: '2xx' })}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `http_requests_total${labels({ ...t, status: '5xx' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        // Scrapes of /metrics itself must not count as traffic.
-        { series: `http_requests_total${labels({ ...t, handler: '/metrics', method: 'GET', status: '2xx' })}`, values: counter(1, s.minutes) },
-        ...histogram('http_request_duration_seconds', t, 1, s),
-      ];
-    },
+    fixture: 'fastapi',
+    roles: [
+      { counter: 'http_requests_total', match: { handler: '/predict', status: '2xx' }, perSecond: ok },
+      { counter: 'http_requests_total', match: { handler: '/predict', status: '5xx' }, perSecond: failed },
+      // Prometheus' own scrapes of /metrics are requests too: they must not count as traffic.
+      { counter: 'http_requests_total', match: { handler: '/metrics' }, perSecond: fastScrapes },
+      { histogram: 'http_request_duration_highr_seconds', perSecond: all },
+      // The per-handler histogram is there too, with its three buckets.
+      { histogram: 'http_request_duration_seconds', match: { handler: '/predict' }, perSecond: all },
+    ],
   },
   'triton': {
     runtime: InferenceRuntime.triton(),
+    fixture: 'triton',
     model: 'resnet50',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, model: 'resnet50', version: '1' };
-      const ok = s.rps * (1 - s.errorRatio);
-      return [
-        { series: `nv_inference_request_success${labels(t)}`, values: counter(ok, s.minutes) },
-        { series: `nv_inference_request_failure${labels({ ...t, reason: 'BACKEND' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        { series: `nv_inference_request_duration_us${labels(t)}`, values: counter(ok * s.latency * 1e6, s.minutes) },
-      ];
-    },
+    roles: [
+      { counter: 'nv_inference_request_success', perSecond: ok },
+      { counter: 'nv_inference_request_failure', match: { reason: 'BACKEND' }, perSecond: failed },
+      { counter: 'nv_inference_request_failure', match: { reason: 'REJECTED' }, perSecond: () => 0 },
+      { counter: 'nv_inference_request_duration_us', perSecond: s => ok(s) * s.latency * 1e6 },
+    ],
   },
   'mlserver': {
     runtime: InferenceRuntime.mlServer(),
+    fixture: 'mlserver',
     model: 'iris',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, model_name: 'iris', model_version: 'v1' };
-      return [
-        { series: `model_infer_request_success_total${labels(t)}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `model_infer_request_failure_total${labels(t)}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('rest_server_request_duration_seconds', { ml_service, namespace, method: 'POST' }, 1, s),
-      ];
-    },
+    roles: [
+      { counter: 'model_infer_request_success_total', perSecond: ok },
+      { counter: 'model_infer_request_failure_total', perSecond: failed },
+      { histogram: 'rest_server_request_duration_seconds', match: { status_code: '200' }, perSecond: all },
+    ],
   },
   'seldon-core-v2': {
     runtime: InferenceRuntime.seldonCoreV2(),
+    fixture: 'seldon-core-v2',
     model: 'iris',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, server: 'mlserver', model: 'iris', model_internal: 'iris_1', method_type: 'rest' };
-      return [
-        { series: `seldon_model_infer_total${labels({ ...t, code: '200' })}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `seldon_model_infer_total${labels({ ...t, code: '500' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('seldon_model_infer_api_seconds', { ml_service, namespace, server: 'mlserver', method: 'rest', code: '200' }, 1, s),
-      ];
-    },
+    roles: [
+      { counter: 'seldon_model_infer_total', match: { code: '200' }, perSecond: ok },
+      { counter: 'seldon_model_infer_total', match: { code: '500' }, perSecond: failed },
+      { counter: 'seldon_model_infer_total', match: { code: 'OK' }, perSecond: () => 0 },
+      { histogram: 'seldon_model_infer_api_seconds', perSecond: all },
+    ],
   },
   'kserve': {
     runtime: InferenceRuntime.kserve(),
-    model: 'sklearn-iris-predictor',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, kn_service_name: 'sklearn-iris-predictor' };
-      return [
-        ...histogram('kn_serving_invocation_duration_seconds', { ...t, http_response_status_code: '200' }, 1, { ...s, rps: s.rps * (1 - s.errorRatio) }),
-        ...histogram('kn_serving_invocation_duration_seconds', { ...t, http_response_status_code: '500' }, 1, { ...s, rps: s.rps * s.errorRatio }),
-      ];
-    },
+    fixture: 'kserve-knative-1.21',
+    roles: [
+      { histogram: 'kn_serving_invocation_duration_seconds', match: { http_response_status_code: '200' }, perSecond: ok },
+      { histogram: 'kn_serving_invocation_duration_seconds', match: { http_response_status_code: '500' }, perSecond: failed },
+    ],
+  },
+  'kserve-knative-1.19': {
+    runtime: InferenceRuntime.kserve({ knative: KnativeMetrics.OPEN_TELEMETRY_1_19 }),
+    fixture: 'kserve-knative-1.19',
+    roles: [
+      { histogram: 'kn_queueproxy_app_duration_seconds', match: { http_response_status_code: '200' }, perSecond: ok, wholeSeconds: true },
+      { histogram: 'kn_queueproxy_app_duration_seconds', match: { http_response_status_code: '500' }, perSecond: failed, wholeSeconds: true },
+    ],
   },
   'kserve-knative-1.18': {
     runtime: InferenceRuntime.kserve({ knative: KnativeMetrics.OPEN_CENSUS }),
+    fixture: 'kserve-knative-1.18',
     model: 'sklearn-iris-predictor',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, service_name: 'sklearn-iris-predictor', revision_name: 'sklearn-iris-predictor-00001' };
-      return [
-        { series: `revision_request_count${labels({ ...t, response_code: '200', response_code_class: '2xx' })}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `revision_request_count${labels({ ...t, response_code: '500', response_code_class: '5xx' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('revision_request_latencies', t, 0.001, s),
-      ];
-    },
+    roles: [
+      { counter: 'revision_request_count', match: { response_code: '200' }, perSecond: ok },
+      { counter: 'revision_request_count', match: { response_code: '500' }, perSecond: failed },
+      { histogram: 'revision_request_latencies', match: { response_code: '200' }, perSecond: ok, unitSeconds: 0.001 },
+      { histogram: 'revision_request_latencies', match: { response_code: '500' }, perSecond: failed, unitSeconds: 0.001 },
+    ],
+  },
+  'kserve-standard': {
+    runtime: InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD }),
+    fixture: 'kserve-standard',
+    model: 'sklearn-iris',
+    roles: [
+      { histogram: 'request_predict_seconds', perSecond: all },
+      { histogram: 'request_preprocess_seconds', perSecond: all, latency: () => 0.001 },
+    ],
   },
   'torchserve': {
     runtime: InferenceRuntime.torchServe(),
+    fixture: 'torchserve',
     model: 'densenet161',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, model_name: 'densenet161', model_version: 'default' };
-      return [
-        { series: `ts_inference_requests_total${labels(t)}`, values: counter(s.rps, s.minutes) },
-        { series: `Requests5XX${labels({ ml_service, namespace, Level: 'Host', Hostname: 'ts-0' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        { series: `ts_inference_latency_microseconds${labels(t)}`, values: counter(s.rps * s.latency * 1e6, s.minutes) },
-      ];
-    },
+    roles: [
+      { counter: 'ts_inference_requests_total', perSecond: all },
+      { counter: 'Requests2XX', perSecond: ok },
+      { counter: 'Requests5XX', perSecond: failed },
+      { counter: 'ts_inference_latency_microseconds', perSecond: s => ok(s) * s.latency * 1e6 },
+    ],
   },
   'bentoml': {
     runtime: InferenceRuntime.bentoMl(),
+    fixture: 'bentoml',
     model: 'summarizer',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, service_name: 'summarizer', service_version: 'abc123', endpoint: '/summarize' };
-      return [
-        { series: `bentoml_service_request_total${labels({ ...t, http_response_code: '200' })}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `bentoml_service_request_total${labels({ ...t, http_response_code: '500' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('bentoml_service_request_duration_seconds', t, 1, s),
-      ];
-    },
+    roles: [
+      { counter: 'bentoml_service_request_total', match: { endpoint: '/summarize', http_response_code: '200' }, perSecond: ok },
+      { counter: 'bentoml_service_request_total', match: { endpoint: '/summarize', http_response_code: '500' }, perSecond: failed },
+      // The kubelet's probes, every 10 s each: BentoML counts them, the preset must not.
+      { counter: 'bentoml_service_request_total', match: { endpoint: '/livez' }, perSecond: () => 0.1 },
+      { counter: 'bentoml_service_request_total', match: { endpoint: '/readyz' }, perSecond: () => 0.1 },
+      { histogram: 'bentoml_service_request_duration_seconds', match: { endpoint: '/summarize' }, perSecond: all },
+      { histogram: 'bentoml_service_request_duration_seconds', match: { endpoint: '/livez' }, perSecond: () => 0.1, latency: () => 0.001 },
+    ],
   },
   'ray-serve': {
     runtime: InferenceRuntime.rayServe(),
+    fixture: 'ray-serve',
     model: 'translator',
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace, application: 'translator', route: '/translate' };
-      return [
-        { series: `ray_serve_num_http_requests_total${labels({ ...t, method: 'POST', status_code: '200' })}`, values: counter(s.rps, s.minutes) },
-        { series: `ray_serve_num_http_error_requests_total${labels({ ...t, method: 'POST', error_code: '500' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('ray_serve_http_request_latency_ms', { ...t, method: 'POST', status_code: '200' }, 0.001, s),
-      ];
-    },
+    roles: [
+      { counter: 'ray_serve_num_http_requests_total', match: { application: 'translator', status_code: '200' }, perSecond: ok },
+      { counter: 'ray_serve_num_http_requests_total', match: { application: 'translator', status_code: '500' }, perSecond: failed },
+      { counter: 'ray_serve_num_http_error_requests_total', match: { application: 'translator', error_code: '500' }, perSecond: failed },
+      // Client errors: a 404 scan is counted by Ray as an error of application "", not the model's failure.
+      { counter: 'ray_serve_num_http_requests_total', match: { status_code: '404' }, perSecond: () => 2 },
+      { counter: 'ray_serve_num_http_error_requests_total', match: { error_code: '404' }, perSecond: () => 2 },
+      { histogram: 'ray_serve_http_request_latency_ms', match: { application: 'translator' }, perSecond: all, unitSeconds: 0.001 },
+    ],
   },
   'vllm': {
     runtime: InferenceRuntime.vllm(),
-    model: 'llama-3-8b',
-    series: (namespace, ml_service, s) => {
-      const h = { ml_service, namespace, handler: '/v1/chat/completions', method: 'POST' };
-      return [
-        { series: `http_requests_total${labels({ ...h, status: '2xx' })}`, values: counter(s.rps * (1 - s.errorRatio), s.minutes) },
-        { series: `http_requests_total${labels({ ...h, status: '5xx' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        ...histogram('vllm:e2e_request_latency_seconds', { ml_service, namespace, model_name: 'llama-3-8b', engine: '0' }, 1, s, true),
-      ];
-    },
+    fixture: 'vllm',
+    olderFixtures: ['vllm-0.9'],
+    model: 'meta-llama/Llama-3.1-8B-Instruct',
+    roles: [
+      { counter: 'http_requests_total', match: { handler: '/v1/chat/completions', status: '2xx' }, perSecond: ok },
+      { counter: 'http_requests_total', match: { handler: '/v1/chat/completions', status: '5xx' }, perSecond: failed },
+      { counter: 'http_requests_total', match: { handler: '/v1/models' }, perSecond: () => 0.5 },
+      { histogram: 'vllm:e2e_request_latency_seconds', perSecond: ok },
+    ],
   },
   'tgi': {
     runtime: InferenceRuntime.tgi(),
-    series: (namespace, ml_service, s) => {
-      const t = { ml_service, namespace };
-      return [
-        { series: `tgi_request_count${labels(t)}`, values: counter(s.rps, s.minutes) },
-        { series: `tgi_request_failure${labels({ ...t, err: 'generation' })}`, values: counter(s.rps * s.errorRatio, s.minutes) },
-        // Validation failures are the client's fault: they must not count as errors.
-        { series: `tgi_request_failure${labels({ ...t, err: 'validation' })}`, values: counter(s.rps, s.minutes) },
-        ...histogram('tgi_request_duration', t, 1, s),
-      ];
-    },
+    fixture: 'tgi',
+    roles: [
+      { counter: 'tgi_request_count', perSecond: all },
+      { counter: 'tgi_request_failure', match: { err: 'generation' }, perSecond: failed },
+      // Validation failures are the client's fault: they must not count as errors.
+      { counter: 'tgi_request_failure', match: { err: 'validation' }, perSecond: all },
+      { histogram: 'tgi_request_duration', perSecond: s => ok(s) },
+    ],
   },
 };

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { InferenceRuntime, MlInferenceMonitoring, MlInferenceMonitoringProps, Ratio, Severity } from '../../src';
+import { Fixture } from '../util/exposition';
 import { expectRulesTestPass, PromtoolTest } from '../util/promtool';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
 
@@ -20,16 +21,16 @@ function rulesFor(props: Partial<MlInferenceMonitoringProps> = {}) {
 
 const upSeries = (value = '1+0x30', pod = POD) => ({ series: `up{ml_service="${SVC}",namespace="${NS}",pod="${pod}",job="fraud",instance="10.0.0.1:8000"}`, values: value });
 const requests = (status: string, values: string) => ({ series: `http_requests_total{ml_service="${SVC}",namespace="${NS}",handler="/predict",method="POST",status="${status}"}`, values });
+/** The instrumentator's high-resolution histogram with its real buckets (test/fixtures/runtimes/fastapi.prom): every request 8s or 50ms. */
 function latency(perMinute: number, slow: boolean, minutes = 30) {
   const inc = `0+${perMinute}x${minutes}`;
   const zero = `0+0x${minutes}`;
-  const l = `ml_service="${SVC}",namespace="${NS}",handler="/predict",method="POST"`;
+  const l = `ml_service="${SVC}",namespace="${NS}"`;
+  const seconds = slow ? 8 : 0.05;
+  const bounds = Fixture.load('fastapi').bucketBounds('http_request_duration_highr_seconds');
   return [
-    { series: `http_request_duration_seconds_bucket{${l},le="0.1"}`, values: slow ? zero : inc },
-    { series: `http_request_duration_seconds_bucket{${l},le="1"}`, values: slow ? zero : inc },
-    { series: `http_request_duration_seconds_bucket{${l},le="10"}`, values: inc },
-    { series: `http_request_duration_seconds_bucket{${l},le="+Inf"}`, values: inc },
-    { series: `http_request_duration_seconds_count{${l}}`, values: inc },
+    ...[...bounds, '+Inf'].map(le => ({ series: `http_request_duration_highr_seconds_bucket{${l},le="${le}"}`, values: le === '+Inf' || seconds <= Number(le) ? inc : zero })),
+    { series: `http_request_duration_highr_seconds_count{${l}}`, values: inc },
   ];
 }
 const labels = (extra: { [k: string]: string } = {}) => ({ ml_service: SVC, namespace: NS, ...extra });

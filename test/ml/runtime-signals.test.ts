@@ -1,4 +1,6 @@
-import { InferenceRuntime, MlInferenceMonitoring } from '../../src';
+import { Duration } from 'cdk8s';
+import { InferenceRuntime, KnativeMetrics, KServeDeploymentMode, MlInferenceMonitoring } from '../../src';
+import { Fixture } from '../util/exposition';
 import { expectRulesTestPass } from '../util/promtool';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
 
@@ -99,5 +101,102 @@ describe('Triton GPU signals', () => {
         { eval_time: '20m', alertname: 'ModelGpuMemoryNearFull', exp_alerts: [] },
       ],
     }], '30s', { ignoreAnnotations: true });
+  });
+});
+
+describe('MLServer queue: the parallel_request_queue histogram read as the mean number in flight', () => {
+  const { doc, names } = rules(InferenceRuntime.mlServer(), 'iris');
+  // test/fixtures/runtimes/mlserver.prom: a histogram without labels; _count grows with every dispatched request.
+  const q = (inFlight: number, perMinute: number) => [
+    { series: `parallel_request_queue_count${lbl({ ml_service: 'iris', namespace: NS, pod: 'iris-0' })}`, values: `0+${perMinute}x20` },
+    { series: `parallel_request_queue_sum${lbl({ ml_service: 'iris', namespace: NS, pod: 'iris-0' })}`, values: `0+${perMinute * inFlight}x20` },
+  ];
+
+  test('busy traffic with few requests in flight never pages, however many requests were served', () => {
+    expect(names).toContain('ModelQueueBackingUp');
+    expectRulesTestPass([doc], [
+      { interval: '1m', input_series: q(2, 6000), alert_rule_test: [{ eval_time: '15m', alertname: 'ModelQueueBackingUp', exp_alerts: [] }] },
+      { interval: '1m', input_series: q(80, 600), alert_rule_test: [{ eval_time: '15m', alertname: 'ModelQueueBackingUp', exp_alerts: [{ exp_labels: { ml_service: 'iris', namespace: NS, severity: 'warning' } }] }] },
+    ], '30s', { ignoreAnnotations: true });
+  });
+});
+
+describe('vLLM releases before the renames', () => {
+  const { doc, names } = rules(InferenceRuntime.vllm(), 'chat');
+  const base = { ml_service: 'chat', namespace: NS, model_name: 'llama-3-8b', engine: '0', pod: 'chat-0' };
+  const itl = (name: string, seconds: number) => {
+    const bounds = Fixture.load(name === 'vllm:inter_token_latency_seconds' ? 'vllm' : 'vllm-0.9').bucketBounds(name);
+    return [...bounds, '+Inf'].map(le => ({ series: `${name}_bucket${lbl({ ...base, le })}`, values: `0+${le === '+Inf' || seconds <= Number(le) ? 6000 : 0}x20` }))
+      .concat([{ series: `${name}_count${lbl(base)}`, values: '0+6000x20' }]);
+  };
+  const exp = [{ exp_labels: { ml_service: 'chat', namespace: NS, model_name: 'llama-3-8b', severity: 'warning' } }];
+
+  test('KV cache and inter-token latency fire on the old names and on the new, and once when both are written', () => {
+    expect(names).toContain('ModelInterTokenLatencyHigh');
+    expectRulesTestPass([doc], [
+      {
+        interval: '1m',
+        input_series: [{ series: `vllm:gpu_cache_usage_perc${lbl(base)}`, values: '0.97+0x20' }, ...itl('vllm:time_per_output_token_seconds', 0.6)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'ModelKvCacheNearFull', exp_alerts: [{ exp_labels: { ...exp[0].exp_labels, pod: 'chat-0' } }] },
+          { eval_time: '10m', alertname: 'ModelInterTokenLatencyHigh', exp_alerts: exp },
+        ],
+      },
+      {
+        interval: '1m',
+        input_series: [
+          { series: `vllm:gpu_cache_usage_perc${lbl(base)}`, values: '0.97+0x20' }, { series: `vllm:kv_cache_usage_perc${lbl(base)}`, values: '0.97+0x20' },
+          ...itl('vllm:inter_token_latency_seconds', 0.6), ...itl('vllm:time_per_output_token_seconds', 0.6),
+        ],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'ModelKvCacheNearFull', exp_alerts: [{ exp_labels: { ...exp[0].exp_labels, pod: 'chat-0' } }] },
+          { eval_time: '10m', alertname: 'ModelInterTokenLatencyHigh', exp_alerts: exp },
+        ],
+      },
+      {
+        interval: '1m',
+        input_series: [{ series: `vllm:kv_cache_usage_perc${lbl(base)}`, values: '0.5+0x20' }, ...itl('vllm:inter_token_latency_seconds', 0.04)],
+        alert_rule_test: [
+          { eval_time: '10m', alertname: 'ModelKvCacheNearFull', exp_alerts: [] },
+          { eval_time: '10m', alertname: 'ModelInterTokenLatencyHigh', exp_alerts: [] },
+        ],
+      },
+    ], '30s', { ignoreAnnotations: true });
+  });
+});
+
+describe('thresholds the runtime\'s histogram cannot observe are refused at construct time', () => {
+  const make = (runtime: InferenceRuntime, props: object = {}) => {
+    const chart = testChart();
+    return new MlInferenceMonitoring(chart, 'svc', { runtime, namespace: NS, selector: { app: 'svc' }, ...props });
+  };
+
+  test('an alert threshold at or above the highest finite bucket', () => {
+    expect(() => make(InferenceRuntime.fastApi({ latencyBuckets: [0.1, 0.5, 1] }))).toThrow(
+      /test\/svc: invalid alerts\.latency\.maxLatency "5s": a threshold below 1s, the highest finite bucket of http_request_duration_highr_seconds.*0\.1s, 0\.5s, 1s \(the configured latencyBuckets\)/);
+    expect(() => make(InferenceRuntime.fastApi(), { alerts: { latency: { maxLatency: Duration.seconds(60) } } })).toThrow(/below 60s/);
+    expect(() => make(InferenceRuntime.fastApi(), { alerts: { latency: { maxLatency: Duration.seconds(45) } } })).not.toThrow();
+    expect(() => make(InferenceRuntime.rayServe({ latencyBuckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000] }))).toThrow(/a threshold below 5s/);
+    expect(() => make(InferenceRuntime.vllm(), { alerts: { timeToFirstToken: { maxTimeToFirstToken: Duration.seconds(3000) } } })).toThrow(/alerts\.timeToFirstToken\.maxTimeToFirstToken "3000s"/);
+    expect(() => make(InferenceRuntime.fastApi(), { alerts: { latency: { enabled: false } }, rateWindow: Duration.minutes(5) })).not.toThrow();
+  });
+
+  test('Knative 1.19/1.20 record whole seconds: no sub-second threshold, no latency SLI', () => {
+    const kn = InferenceRuntime.kserve({ knative: KnativeMetrics.OPEN_TELEMETRY_1_19 });
+    expect(() => make(kn, { alerts: { latency: { maxLatency: Duration.millis(500) } } })).toThrow(/a threshold of 1s or more: .*whole seconds/);
+    expect(() => make(kn).latency(Duration.seconds(5))).toThrow(/no latency SLI on the kserve runtime: kn_queueproxy_app_duration_seconds records every duration truncated to whole seconds/);
+  });
+
+  test('a latency SLI only at a bucket bound, and the error lists the bounds', () => {
+    const m = make(InferenceRuntime.fastApi());
+    expect(() => m.latency(Duration.millis(300))).toThrow(/invalid threshold "0\.3s": one of the bucket bounds of http_request_duration_highr_seconds.*0\.25s, 0\.5s/);
+    expect(m.latency(Duration.millis(250))._ratio('5m')).toContain('le=~"0\\\\.25"');
+    expect(() => make(InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD })).availability()).toThrow(/counts failed requests/);
+  });
+
+  test('bucket lists are checked', () => {
+    expect(() => InferenceRuntime.fastApi({ latencyBuckets: [1, 0.5] })).toThrow(/InferenceRuntime.fastapi: invalid latencyBuckets \[1,0.5\]: the finite bucket bounds, positive and ascending/);
+    expect(() => InferenceRuntime.custom({ name: 'x', requestsCounter: 'r_total', errorsCounter: 'e_total', latencyHistogram: { name: 'l_seconds', buckets: [] } })).toThrow(/latencyHistogram\.buckets/);
+    expect(() => InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD, knative: KnativeMetrics.OPEN_CENSUS })).toThrow(/no knative option in Standard mode/);
   });
 });

@@ -4,6 +4,8 @@ import {
   InferenceAutoscaler, InferenceRuntime, KnativeMetrics, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, ScalingSignal,
   SloAlert,
 } from '../../src';
+import { bucketsInSeconds } from '../../src/ml/_histogram-bounds';
+import { expressions } from '../util/expressions';
 import { expectRulesTestPass } from '../util/promtool';
 import { byKind, Doc, synthApp, synthChart, testChart } from '../util/synth';
 
@@ -11,26 +13,6 @@ import { byKind, Doc, synthApp, synthChart, testChart } from '../util/synth';
  * The signal catalog: every recorded series that anything reads (alerts, recording rules, panels,
  * ScaledObject triggers) is recorded by the app, and is read with the identity it was recorded with.
  */
-
-/** Every PromQL expression the app emits, with where it came from. */
-function expressions(docs: Doc[]): { where: string; expr: string }[] {
-  const out: { where: string; expr: string }[] = [];
-  for (const d of byKind(docs, 'PrometheusRule')) {
-    for (const g of d.spec.groups) {
-      for (const r of g.rules) out.push({ where: `${d.metadata.name} ${r.alert ?? r.record}`, expr: r.expr });
-    }
-  }
-  for (const cm of byKind(docs, 'ConfigMap')) {
-    for (const [file, text] of Object.entries(cm.data ?? {})) {
-      if (!file.endsWith('.json')) continue;
-      const json = JSON.parse(text as string);
-      for (const p of json.panels ?? []) for (const t of p.targets ?? []) out.push({ where: `${json.uid} "${p.title}"`, expr: t.expr });
-      for (const v of json.templating?.list ?? []) if (typeof v.query === 'string') out.push({ where: `${json.uid} $${v.name}`, expr: v.query });
-    }
-  }
-  for (const so of byKind(docs, 'ScaledObject')) for (const t of so.spec.triggers) out.push({ where: `ScaledObject ${so.metadata.name}`, expr: t.metadata.query });
-  return out;
-}
 
 /** The library's recorded-series names and the identity labels a read of each must match on. */
 const IDENTITY: [RegExp, string[]][] = [
@@ -105,9 +87,16 @@ describe('signal catalog', () => {
     const m = new MlInferenceMonitoring(chart, 'svc', { runtime, namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'svc' }, alerts: { timeToFirstToken: { quantile: 0.99 } } });
     new SloAlert(chart, 'avail', { sli: m.availability({ namespace: 'tenant-a' }), objective: Objective.percent(99.9), rulesNamespace: 'tenant-a' });
     const signals = [ScalingSignal.requestRate(10)];
-    if (runtime.hasLatencyHistogram) {
+    if (runtime.hasLatencyHistogram && runtime.name === 'tgi') {
+      // TGI's bucket bounds (0.0001 x 1.5^n s) are no whole milliseconds: no latency SLI can be counted there.
+      expect(() => m.latency(Duration.seconds(1))).toThrow(/no latency SLI on the tgi runtime: none of the bucket bounds of tgi_request_duration is a whole number of milliseconds/);
+      signals.push(ScalingSignal.latency(Duration.seconds(1), 0.9));
+    } else if (runtime.hasLatencyHistogram) {
       signals.push(ScalingSignal.latency(Duration.seconds(1), 0.9), ScalingSignal.latency(Duration.seconds(1), 0.999));
-      new SloAlert(chart, 'lat', { sli: m.latency(Duration.seconds(1), { namespace: 'tenant-b' }), objective: Objective.percent(99), rulesNamespace: 'tenant-b' });
+      // A bucket bound of the runtime's histogram near one second (an SLI can count only at a bound).
+      const bounds = bucketsInSeconds(runtime._spec.latency!) ?? [1];
+      const near1s = bounds.reduce((a, b) => (Math.abs(b - 1) < Math.abs(a - 1) ? b : a));
+      new SloAlert(chart, 'lat', { sli: m.latency(Duration.millis(near1s * 1000), { namespace: 'tenant-b' }), objective: Objective.percent(99), rulesNamespace: 'tenant-b' });
     }
     if (runtime._spec.queueLength) signals.push(ScalingSignal.queue(5));
     signals.forEach((signal, i) => new InferenceAutoscaler(chart, `scale-${i}`, {

@@ -26,6 +26,7 @@ export interface InferenceSettings {
   readonly metricsAbsent: ResolvedAlert;
   readonly trafficDrop: ResolvedAlert & { readonly minRatio: number; readonly baseline: string };
   readonly timeToFirstToken: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
+  readonly interTokenLatency: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
   readonly kvCache: ResolvedAlert & { readonly maxRatio: number };
   readonly queue: ResolvedAlert & { readonly maxQueued: number };
   readonly gpuUtilization: ResolvedAlert & { readonly maxRatio: number };
@@ -84,6 +85,11 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
       ...tune('timeToFirstToken', 'ModelTimeToFirstTokenHigh', Duration.minutes(5)),
       maxSeconds: seconds(where, 'alerts.timeToFirstToken.maxTimeToFirstToken', a.timeToFirstToken?.maxTimeToFirstToken ?? Duration.seconds(3)),
       quantile: validateQuantile(where, 'alerts.timeToFirstToken.quantile', a.timeToFirstToken?.quantile ?? 0.95),
+    },
+    interTokenLatency: {
+      ...tune('interTokenLatency', 'ModelInterTokenLatencyHigh', Duration.minutes(5)),
+      maxSeconds: seconds(where, 'alerts.interTokenLatency.maxInterTokenLatency', a.interTokenLatency?.maxInterTokenLatency ?? Duration.millis(200)),
+      quantile: validateQuantile(where, 'alerts.interTokenLatency.quantile', a.interTokenLatency?.quantile ?? 0.95),
     },
     kvCache: { ...tune('kvCache', 'ModelKvCacheNearFull', Duration.minutes(5)), maxRatio: ratioValue(where, 'alerts.kvCache.maxRatio', a.kvCache?.maxRatio ?? Ratio.percent(95)) },
     queue: { ...tune('queue', 'ModelQueueBackingUp', Duration.minutes(5)), maxQueued },
@@ -151,7 +157,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
   },
   {
     key: 'errorRatio',
-    available: () => true,
+    available: s => s.hasErrors,
     text: c => {
       const series = c.s.errorRatio();
       const t = c.st.errorRatio.max;
@@ -262,6 +268,19 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
         expr: `${c.s.ttftQuantile(t.quantile).select()} > ${formatNumber(t.maxSeconds)}`,
         summary: inNs(c.s, `${p} time to first token above ${formatNumber(t.maxSeconds)}s`),
         description: `The ${p} time to first token is {{ $value | humanizeDuration }} (threshold ${formatNumber(t.maxSeconds)}s)${c.held}.`,
+      };
+    },
+  },
+  {
+    key: 'interTokenLatency',
+    available: s => s.q.spec.interTokenLatency !== undefined,
+    text: c => {
+      const t = c.st.interTokenLatency;
+      const p = quantileName(t.quantile);
+      return {
+        expr: `${c.s.interTokenLatencyQuantile(t.quantile).select()} > ${formatNumber(t.maxSeconds)}`,
+        summary: inNs(c.s, `${p} inter-token latency above ${formatNumber(t.maxSeconds)}s`),
+        description: `The ${p} time between generated tokens is {{ $value | humanizeDuration }} (threshold ${formatNumber(t.maxSeconds)}s)${c.held}: streamed answers come slowly.`,
       };
     },
   },

@@ -53,6 +53,11 @@ export class InferenceSignals extends SignalCatalog {
     });
   }
 
+  /** Whether the runtime counts failed requests. */
+  public get hasErrors(): boolean {
+    return this.q.hasErrors;
+  }
+
   /** Whether the runtime has a latency histogram (quantiles), rather than only cumulative counters. */
   public get hasLatencyHistogram(): boolean {
     return this.q.spec.latency !== undefined;
@@ -88,6 +93,16 @@ export class InferenceSignals extends SignalCatalog {
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no time-to-first-token histogram`);
     checkQuantile(quantile);
     return this.signal(`ttft:${quantile}`, `ml_service:time_to_first_token_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
+      q.histogramFamilies(h), () => q.quantile(h, quantile));
+  }
+
+  /** An inter-token latency quantile in seconds (LLM runtimes that export it). */
+  public interTokenLatencyQuantile(quantile: number): Series {
+    const q = this.q;
+    const h = q.spec.interTokenLatency;
+    if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no inter-token latency histogram`);
+    checkQuantile(quantile);
+    return this.signal(`itl:${quantile}`, `ml_service:inter_token_latency_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
       q.histogramFamilies(h), () => q.quantile(h, quantile));
   }
 
@@ -129,7 +144,7 @@ export class InferenceSignals extends SignalCatalog {
   public queueLength(): Series {
     const q = this.q;
     const g = this.gauge('queueLength');
-    return this.signal('queue', 'ml_service:queue_length:sum', q.labels(g.byModel), [g.metric], () => q.gaugeSum(g));
+    return this.signal('queue', 'ml_service:queue_length:sum', q.labels(g.byModel), q.gaugeFamilies(g), () => q.gaugeSum(g));
   }
 
   /** Requests per second by model and version, for runtimes that label both. */
@@ -152,9 +167,11 @@ export class InferenceSignals extends SignalCatalog {
   /** A per-pod gauge of the runtime read directly (KV cache, GPU), as a fraction of its capacity. */
   public podGaugeRatio(kind: 'kvCacheUsage' | 'gpuUtilization', extra: ReadonlyArray<LabelMatcher> = []): string {
     const g = this.gauge(kind);
-    this.readsRaw(g.metric);
-    const sel = this.q.sel(g.metric, [...(g.matchers ?? []), ...extra]);
-    return (g.scale ?? 1) === 1 ? sel : `${sel} / ${formatNumber(g.scale!)}`;
+    this.readsRaw(...this.q.gaugeFamilies(g));
+    const sel = this.q.gaugeSeries(g, extra);
+    const compound = (g.formerMetrics?.length ?? 0) > 0 || g.histogramMean === true;
+    const value = compound ? `(${sel})` : sel;
+    return (g.scale ?? 1) === 1 ? value : `${value} / ${formatNumber(g.scale!)}`;
   }
 
   /** GPU memory used over the GPU's memory, per GPU of the service's pods. */
