@@ -18,7 +18,11 @@ export interface Sample { readonly name: string; readonly labels: { readonly [k:
 export class Fixture {
   public static load(name: string): Fixture {
     const file = path.join(__dirname, '..', 'fixtures', 'runtimes', `${name}.prom`);
-    const text = fs.readFileSync(file, 'utf8');
+    return Fixture.fromText(name, fs.readFileSync(file, 'utf8'), file);
+  }
+
+  /** Exposition text served by something else (the example service), checked by promtool the same way. */
+  public static fromText(name: string, text: string, file = name): Fixture {
     try {
       execFileSync(requireTool('promtool'), ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (e: any) {
