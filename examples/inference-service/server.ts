@@ -134,11 +134,11 @@ const group = (code: number) => `${String(code)[0]}xx`;
 
 const server = http.createServer(async (req, res) => {
   const started = process.hrtime.bigint();
-  const reply = (code: number, body: string, handler: string, headers: http.OutgoingHttpHeaders = {}) => {
-    res.writeHead(code, headers).end(body);
+  const reply = (code: number, text: string, handler: string, headers: http.OutgoingHttpHeaders = {}) => {
+    res.writeHead(code, headers).end(text);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     // Untemplated paths are grouped as handler "none" (should_group_untemplated=True).
-    instrument({ handler, method: req.method ?? 'GET', status: group(code) }, seconds, Number(req.headers['content-length'] ?? 0), Buffer.byteLength(body));
+    instrument({ handler, method: req.method ?? 'GET', status: group(code) }, seconds, Number(req.headers['content-length'] ?? 0), Buffer.byteLength(text));
   };
   try {
     if (req.method === 'GET' && req.url === '/metrics') {

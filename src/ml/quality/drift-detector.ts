@@ -12,18 +12,21 @@ export interface DriftDetectorOptions {
    */
   readonly matchers?: { [label: string]: string };
   /**
-   * Alert when a test's p-value falls below this (per feature where the detector reports features).
-   * @default 0.05
+   * alibi-detect: alert when a feature's p-value falls below this significance level, instead of below the
+   * detector's own exported `threshold` (which is already corrected for the number of features).
+   * @default - the detector's exported threshold
    */
   readonly pValue?: number;
   /**
-   * Alert when the share of drifted features exceeds this (detectors that report it).
+   * Evidently: alert when the share of drifted features exceeds this.
    * @default Ratio.percent(50)
    */
   readonly shareDrifted?: Ratio;
   /**
-   * Alert when a drift distance exceeds this (detectors that report one).
-   * @default - the detector's convention: alibi-detect's own exported threshold, MLRun's 0.7
+   * Alert when the detector's test statistic exceeds this distance. alibi-detect: the statistic its
+   * detector reports (KS D, MMD², ...), which has no exported threshold of its own, so there is no distance
+   * alert unless you give one. MLRun: the general drift (mean of the Hellinger and total-variation distances).
+   * @default - alibi-detect: no distance alert; MLRun: 0.7 (MLRun's default "drift detected" level)
    */
   readonly distance?: number;
 }
@@ -64,17 +67,21 @@ export interface DetectorCondition {
  */
 export class DriftDetector {
   /**
-   * alibi-detect served by Seldon (`seldon_metric_drift_is_drift`, `_p_val`, `_distance`, `_threshold`,
-   * tag `index` per feature): drift flagged, p-value below `pValue`, distance above the detector's own
-   * exported threshold (or `distance`).
+   * alibi-detect served by Seldon's detector server (checked against alibi-detect 0.12.0 and Seldon's
+   * `alibi-detect-server`, `seldon_metric_drift_is_drift`, `_p_val`, `_distance`, `_threshold`, tag
+   * `index` per feature): the detector's own drift flag; a feature's p-value below the detector's exported
+   * `threshold`, which alibi-detect sets to its significance level divided by the number of features for
+   * univariate detectors (or below `pValue`); and, only where you give `distance`, the test statistic above it.
+   * The exported threshold is a p-value level, never compared with a distance.
    */
   public static alibiDetect(options: DriftDetectorOptions = {}): DriftDetector {
-    const m = matchersOf('DriftDetector.alibiDetect', options);
-    const p = pValueOf('DriftDetector.alibiDetect', options);
-    const distance = options.distance !== undefined
-      ? `> ${formatNumber(checkNumber('DriftDetector.alibiDetect', 'distance', options.distance))}`
-      : `> on (index) group_left () max by (index) (${selector('seldon_metric_drift_threshold', m)})`;
-    return new DriftDetector('alibi-detect', [
+    const where = 'DriftDetector.alibiDetect';
+    const m = matchersOf(where, options);
+    if (options.shareDrifted !== undefined) throw invalidProp(where, 'shareDrifted', options.shareDrifted.toString(), 'no shareDrifted: alibi-detect exports no share of drifted features');
+    const level = options.pValue !== undefined
+      ? pValueOf(where, options)
+      : `on () group_left () max (${selector('seldon_metric_drift_threshold', m)})`;
+    const conditions: DetectorCondition[] = [
       {
         key: 'flag',
         expr: `max by (index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
@@ -84,28 +91,37 @@ export class DriftDetector {
       },
       {
         key: 'pvalue',
-        expr: `min by (index) (${selector('seldon_metric_drift_p_val', m)}) < ${p}`,
+        expr: `min by (index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
         family: 'seldon_metric_drift_p_val',
-        summary: 'Drift test p-value below ' + p,
+        summary: options.pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
         description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
       },
-      {
+    ];
+    if (options.distance !== undefined) {
+      const d = formatNumber(checkNumber(where, 'distance', options.distance));
+      conditions.push({
         key: 'distance',
-        expr: `max by (index) (${selector('seldon_metric_drift_distance', m)}) ${distance}`,
+        expr: `max by (index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
         family: 'seldon_metric_drift_distance',
-        summary: 'Drift distance above threshold',
-        description: 'Drift distance {{ $value }} for feature index {{ $labels.index }}.',
-      },
-    ]);
+        summary: `Drift distance above ${d}`,
+        description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
+      });
+    }
+    return new DriftDetector('alibi-detect', conditions);
   }
 
   /**
-   * Evidently's monitoring-service gauges (`evidently:data_drift:dataset_drift`,
-   * `…:share_drifted_features`, `…:p_value{feature}`).
+   * Evidently's monitoring-service example (`evidently:data_drift:dataset_drift`,
+   * `evidently:data_drift:share_drifted_features`, label `dataset_name`), which exists only for Evidently
+   * 0.1.59 to 0.2.x: its legacy `model_monitoring` API was removed in 0.3.0, and current Evidently has no
+   * Prometheus exporter (publish its results as a gauge and use `customGauge`). No per-feature alert: the
+   * per-feature value of those releases is a p-value or a distance depending on the statistical test.
    */
   public static evidently(options: DriftDetectorOptions = {}): DriftDetector {
-    const m = matchersOf('DriftDetector.evidently', options);
-    const p = pValueOf('DriftDetector.evidently', options);
+    const where = 'DriftDetector.evidently';
+    const m = matchersOf(where, options);
+    if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: Evidently\'s per-feature value is not always a p-value (use shareDrifted)');
+    if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
     const share = (options.shareDrifted ?? Ratio.percent(50)).toString();
     return new DriftDetector('evidently', [
       {
@@ -122,20 +138,21 @@ export class DriftDetector {
         summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
         description: '{{ $value | humanizePercentage }} of the features drifted.',
       },
-      {
-        key: 'pvalue',
-        expr: `min without (instance, pod) (${selector('evidently:data_drift:p_value', m)}) < ${p}`,
-        family: 'evidently:data_drift:p_value',
-        summary: 'Feature {{ $labels.feature }} drifted',
-        description: 'Drift test p-value {{ $value }} for feature {{ $labels.feature }}.',
-      },
     ]);
   }
 
-  /** MLRun model monitoring (`drift_status` state set, `drift_metrics{metric="general_drift"}`). */
+  /**
+   * MLRun model monitoring's Prometheus gauges (MLRun 1.5.x and 1.6.x with the Prometheus TSDB; removed in
+   * 1.7.0): the `drift_status` state set (DRIFT_DETECTED), and the general drift MLRun judges by, the mean
+   * of the Hellinger and total-variation distances it exports as `drift_metrics{metric="hellinger_mean"}` and
+   * `{metric="tvd_mean"}`, at or above `distance`.
+   */
   public static mlrun(options: DriftDetectorOptions = {}): DriftDetector {
-    const m = matchersOf('DriftDetector.mlrun', options);
-    const distance = formatNumber(checkNumber('DriftDetector.mlrun', 'distance', options.distance ?? 0.7));
+    const where = 'DriftDetector.mlrun';
+    const m = matchersOf(where, options);
+    if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: MLRun exports distances, not p-values (use distance)');
+    const distance = formatNumber(checkNumber(where, 'distance', options.distance ?? 0.7));
+    const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
     return new DriftDetector('mlrun', [
       {
         key: 'flag',
@@ -146,10 +163,10 @@ export class DriftDetector {
       },
       {
         key: 'distance',
-        expr: `max without (instance, pod) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: 'general_drift' }])}) >= ${distance}`,
+        expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
         family: 'drift_metrics',
-        summary: 'MLRun general drift above ' + distance,
-        description: 'General drift (mean of Hellinger and TVD) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
+        summary: 'MLRun general drift at or above ' + distance,
+        description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
       },
     ]);
   }

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { DriftDetector, ModelPerformance, ModelQualityMonitoring, ModelQualityMonitoringProps, Ratio } from '../../../src';
+import { Fixture, Sample } from '../../util/exposition';
 import { expectRulesTestPass, PromtoolTest } from '../../util/promtool';
 import { proveAll } from '../../util/prove';
 import { oneOfKind, synthChart, testChart } from '../../util/synth';
@@ -232,22 +233,31 @@ describe('drift detectors', () => {
     driftDetectors: [DriftDetector.alibiDetect(), DriftDetector.evidently(), DriftDetector.mlrun(),
       DriftDetector.customGauge({ name: 'psi', metric: 'feature_psi', threshold: 0.2 })],
   });
-  test('every detector condition fires on drifted gauges after 15m, none on healthy ones', () => {
+  /** A fixture's series as promtool input, each value replaced where `values` names the series. */
+  const fromFixture = (name: string, values: (sample: Sample) => number | undefined = () => undefined) =>
+    Fixture.load(name).samples.map(smp => ({
+      series: `${smp.name}{${Object.entries({ ...smp.labels, pod: 'cd-0' }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`,
+      values: `${values(smp) ?? smp.value}+0x30`,
+    }));
+  const feature = (smp: Sample, name: string, index: string) => smp.name === name && smp.labels.index === index;
+  // The fixtures as written are healthy by each detector's own judgement (alibi's is_drift 0: feature 1's
+  // p-value 0.03 is above the detector's Bonferroni-corrected threshold 0.0167, and KS distances are no
+  // p-values; Evidently's dataset_drift 0), MLRun's says DRIFT_DETECTED.
+  const healthy = [
+    ...fromFixture('alibi-detect'),
+    ...fromFixture('evidently-0.2'),
+    ...fromFixture('mlrun-1.6', smp => (smp.name === 'drift_status' ? Number(smp.labels.drift_status === 'NO_DRIFT') : smp.name === 'drift_metrics' ? 0.1 : undefined)),
+    { series: 'feature_psi{feature="age"}', values: '0.1+0x30' },
+  ];
+  const drifted = [
+    ...fromFixture('alibi-detect', smp => (smp.name === 'seldon_metric_drift_is_drift' ? 1 : feature(smp, 'seldon_metric_drift_p_val', '1') ? 0.001 : undefined)),
+    ...fromFixture('evidently-0.2', smp => (smp.name === 'evidently:data_drift:dataset_drift' ? 1 : smp.name === 'evidently:data_drift:share_drifted_features' ? 0.6 : undefined)),
+    ...fromFixture('mlrun-1.6'),
+    { series: 'feature_psi{feature="age"}', values: '0.3+0x30' },
+  ];
+
+  test('every detector condition fires on drifted gauges shaped like the detectors\' output after 15m, none on healthy ones', () => {
     expect(q.alertNames).toEqual(['ModelDataDrift']);
-    const drifted = [
-      { series: 'seldon_metric_drift_is_drift{index="0",pod="cd-0"}', values: '1+0x30' },
-      { series: 'seldon_metric_drift_p_val{index="0",pod="cd-0"}', values: '0.01+0x30' },
-      { series: 'seldon_metric_drift_distance{index="0",pod="cd-0"}', values: '0.5+0x30' },
-      { series: 'seldon_metric_drift_threshold{index="0",pod="cd-0"}', values: '0.3+0x30' },
-      { series: 'seldon_metric_drift_threshold{index="0",pod="cd-1"}', values: '0.3+0x30' },
-      { series: 'evidently:data_drift:dataset_drift{dataset_name="prod"}', values: '1+0x30' },
-      { series: 'evidently:data_drift:share_drifted_features{dataset_name="prod"}', values: '0.6+0x30' },
-      { series: 'evidently:data_drift:p_value{dataset_name="prod",feature="age",feature_type="num"}', values: '0.01+0x30' },
-      { series: 'drift_status{drift_status="DRIFT_DETECTED",endpoint_id="e1",project="p"}', values: '1+0x30' },
-      { series: 'drift_metrics{metric="general_drift",endpoint_id="e1",project="p"}', values: '0.75+0x30' },
-      { series: 'feature_psi{feature="age"}', values: '0.3+0x30' },
-    ];
-    const healthy = drifted.map(s => ({ ...s, values: s.series.startsWith('seldon_metric_drift_threshold') ? '0.3+0x30' : s.series.includes('p_va') ? '0.5+0x30' : '0+0x30' }));
     const d = (detector: string, check: string, extra: { [k: string]: string }) => drift({ detector, drift_check: check, ...extra });
     run(rules, [{
       input_series: drifted,
@@ -257,15 +267,24 @@ describe('drift detectors', () => {
           eval_time: '20m',
           alertname: 'ModelDataDrift',
           exp_alerts: [
-            d('alibi-detect', 'flag', { index: '0' }), d('alibi-detect', 'pvalue', { index: '0' }), d('alibi-detect', 'distance', { index: '0' }),
-            d('evidently', 'flag', { dataset_name: 'prod' }), d('evidently', 'share', { dataset_name: 'prod' }),
-            d('evidently', 'pvalue', { dataset_name: 'prod', feature: 'age', feature_type: 'num' }),
-            d('mlrun', 'flag', { drift_status: 'DRIFT_DETECTED', endpoint_id: 'e1', project: 'p' }), d('mlrun', 'distance', { metric: 'general_drift', endpoint_id: 'e1', project: 'p' }),
+            d('alibi-detect', 'flag', { index: '0' }), d('alibi-detect', 'pvalue', { index: '1' }),
+            d('evidently', 'flag', { dataset_name: 'bike_random_forest' }), d('evidently', 'share', { dataset_name: 'bike_random_forest' }),
+            d('mlrun', 'flag', { drift_status: 'DRIFT_DETECTED', endpoint_id: 'e4f1a9', project: 'fraud' }), d('mlrun', 'distance', { endpoint_id: 'e4f1a9', project: 'fraud' }),
             d('psi', 'gauge', { feature: 'age' }),
           ],
         },
       ],
     }, { input_series: healthy, alert_rule_test: [{ eval_time: '20m', alertname: 'ModelDataDrift', exp_alerts: [] }] }]);
+  });
+
+  test('a distance alert on alibi-detect only with a distance the user gives; options a detector cannot honour are refused', () => {
+    expect(DriftDetector.alibiDetect()._conditions.map(c => c.key)).toEqual(['flag', 'pvalue']);
+    const withDistance = DriftDetector.alibiDetect({ distance: 0.3, pValue: 0.01 });
+    expect(withDistance._conditions.map(c => c.expr)).toEqual([
+      'max by (index) (seldon_metric_drift_is_drift) == 1', 'min by (index) (seldon_metric_drift_p_val) < 0.01', 'max by (index) (seldon_metric_drift_distance) > 0.3',
+    ]);
+    expect(() => DriftDetector.evidently({ pValue: 0.05 })).toThrow(/DriftDetector.evidently: invalid pValue 0.05: no pValue/);
+    expect(() => DriftDetector.mlrun({ pValue: 0.05 })).toThrow(/DriftDetector.mlrun: invalid pValue/);
   });
 });
 
