@@ -12,6 +12,7 @@ export * from './dashboards/panel';
 export * from './dashboards/variable';
 export * from './dashboards/grafana-dashboard';
 export * from './ml/inference-runtime';
+export * from './ml/gpu-metrics';
 export * from './ml/alert-tuning';
 export * from './ml/monitoring-props';
 export * from './ml/inference-alerts';

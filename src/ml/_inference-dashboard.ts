@@ -183,20 +183,20 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
       })),
     }));
   }
-  if (spec.gpuUtilization) {
+  if (s.hasGpuUtilization) {
     d.addRow('GPU');
     d.addPanel(Panel.timeseries({
       title: 'GPU utilisation',
       unit: PanelUnit.PERCENT_UNIT,
       thresholds: red(st.gpuUtilization.enabled, st.gpuUtilization.maxRatio),
-      queries: [{ expr: s.podGaugeRatio('gpuUtilization', [ns]), legend: '{{pod}} {{gpu_uuid}}' }],
+      queries: [{ expr: s.podGaugeRatio('gpuUtilization', [ns]), legend: `{{pod}} {{${s.gpuLabel}}}` }],
     }));
-    if (spec.gpuMemoryUsed && spec.gpuMemoryTotal) {
+    if (s.hasGpuMemory) {
       d.addPanel(Panel.timeseries({
         title: 'GPU memory used',
         unit: PanelUnit.PERCENT_UNIT,
         thresholds: red(st.gpuMemory.enabled, st.gpuMemory.maxRatio),
-        queries: [{ expr: s.gpuMemoryRatio([ns]), legend: '{{pod}} {{gpu_uuid}}' }],
+        queries: [{ expr: s.gpuMemoryRatio([ns]), legend: `{{pod}} {{${s.gpuLabel}}}` }],
       }));
     }
   }

@@ -6,6 +6,7 @@ import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { dashboardAnnotations, placeDashboard, resolvePlacement } from './_placement-settings';
 import { scrapeEndpoint } from './_runtime-spec';
 import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
+import { GpuMetrics } from './gpu-metrics';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
 import { MonitoringPlacementProps } from './monitoring-props';
@@ -75,6 +76,11 @@ export interface MlInferenceMonitoringProps extends MonitoringPlacementProps {
    * @default Duration.minutes(5)
    */
   readonly rateWindow?: Duration;
+  /**
+   * Where GPU utilisation and memory come from, for the GPU alerts and panels.
+   * @default - the runtime's own GPU gauges where it has them (Triton); none otherwise
+   */
+  readonly gpu?: GpuMetrics;
   /**
    * The least traffic, in requests per second, at which the latency, error-ratio and traffic-drop
    * alerts judge the service: below it, one failure out of two requests pages no one.
@@ -182,7 +188,11 @@ export class MlInferenceMonitoring extends Construct {
     this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);
     group._keepRecordingRulesFirst();
-    this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels);
+    if (props.gpu !== undefined && !(props.gpu instanceof GpuMetrics)) throw invalidProp(where, 'gpu', props.gpu, 'a GpuMetrics, e.g. GpuMetrics.dcgm()');
+    if (props.gpu?.source === 'runtime' && !spec.gpuUtilization) {
+      throw invalidProp(where, 'gpu', 'GpuMetrics.fromRuntime()', `GpuMetrics.dcgm(): the ${spec.name} runtime exports no GPU gauges`);
+    }
+    this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels, props.gpu?._dcgm);
     this.alertNames = addInferenceAlerts(where, group, this.signals, this._settings, {
       alertLabels: place.alertLabels,
       identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },

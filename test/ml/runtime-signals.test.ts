@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { InferenceRuntime, KnativeMetrics, KServeDeploymentMode, MlInferenceMonitoring } from '../../src';
+import { GpuMetrics, InferenceRuntime, KnativeMetrics, KServeDeploymentMode, MlInferenceMonitoring } from '../../src';
 import { Fixture } from '../util/exposition';
 import { expectRulesTestPass } from '../util/promtool';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
@@ -198,5 +198,67 @@ describe('thresholds the runtime\'s histogram cannot observe are refused at cons
     expect(() => InferenceRuntime.fastApi({ latencyBuckets: [1, 0.5] })).toThrow(/InferenceRuntime.fastapi: invalid latencyBuckets \[1,0.5\]: the finite bucket bounds, positive and ascending/);
     expect(() => InferenceRuntime.custom({ name: 'x', requestsCounter: 'r_total', errorsCounter: 'e_total', latencyHistogram: { name: 'l_seconds', buckets: [] } })).toThrow(/latencyHistogram\.buckets/);
     expect(() => InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD, knative: KnativeMetrics.OPEN_CENSUS })).toThrow(/no knative option in Standard mode/);
+  });
+});
+
+describe('GPU from NVIDIA\'s DCGM exporter, attributed to the service\'s pods', () => {
+  const chart = testChart();
+  const m = new MlInferenceMonitoring(chart, 'chat', { runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'chat' }, gpu: GpuMetrics.dcgm() });
+  const doc = oneOfKind(synthChart(chart), 'PrometheusRule');
+  /** The exporter's series as Prometheus stores them: its pod labels renamed exported_* (honorLabels false). */
+  const dcgm = (util: number, usedMiB: number, pod = 'chat-0') => Fixture.load('dcgm-exporter').samples.filter(s => /UTIL|FB_/.test(s.name)).map(s => {
+    const { namespace, pod: _pod, container, ...rest } = s.labels;
+    const labels = { ...rest, exported_namespace: namespace, exported_pod: pod, exported_container: container, namespace: 'gpu-operator', pod: 'nvidia-dcgm-exporter-x7k2p', job: 'nvidia-dcgm-exporter' };
+    const value = s.name === 'DCGM_FI_DEV_GPU_UTIL' ? util : s.name === 'DCGM_FI_DEV_FB_USED' ? usedMiB : 40960 - usedMiB;
+    return { series: `${s.name}${lbl(labels)}`, values: `${value}+0x30` };
+  });
+  const up = { series: `up${lbl({ ml_service: 'chat', namespace: NS, pod: 'chat-0' })}`, values: '1+0x30' };
+  const exp = (extra = {}) => [{
+    exp_labels: {
+      ml_service: 'chat',
+      namespace: NS,
+      pod: 'chat-0',
+      severity: 'warning',
+      gpu: '0',
+      UUID: 'GPU-5c7e1f0a-93b2-4d0e-8a61-0f2c9e7b4d13',
+      device: 'nvidia0',
+      modelName: 'NVIDIA A100-SXM4-40GB',
+      Hostname: 'gpu-node-1',
+      DCGM_FI_DRIVER_VERSION: '570.124.06',
+      pci_bus_id: '00000000:00:1E.0',
+      exported_namespace: NS,
+      exported_pod: 'chat-0',
+      exported_container: 'vllm',
+      job: 'nvidia-dcgm-exporter',
+      ...extra,
+    },
+  }];
+
+  test('saturated GPU and full GPU memory of the service\'s pod fire; another tenant\'s pod on the same exporter does not', () => {
+    expect(m.alertNames).toEqual(expect.arrayContaining(['ModelGpuSaturated', 'ModelGpuMemoryNearFull']));
+    expectRulesTestPass([doc], [
+      {
+        interval: '1m',
+        input_series: [up, ...dcgm(99, 39000)],
+        alert_rule_test: [
+          { eval_time: '20m', alertname: 'ModelGpuSaturated', exp_alerts: exp() },
+          { eval_time: '20m', alertname: 'ModelGpuMemoryNearFull', exp_alerts: exp() },
+        ],
+      },
+      {
+        interval: '1m',
+        input_series: [up, ...dcgm(37, 20000), ...dcgm(99, 40000, 'other-0')],
+        alert_rule_test: [
+          { eval_time: '20m', alertname: 'ModelGpuSaturated', exp_alerts: [] },
+          { eval_time: '20m', alertname: 'ModelGpuMemoryNearFull', exp_alerts: [] },
+        ],
+      },
+    ], '30s', { ignoreAnnotations: true });
+  });
+
+  test('GpuMetrics.fromRuntime() only where the runtime exports GPU gauges', () => {
+    expect(() => new MlInferenceMonitoring(testChart(), 'x', { runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'x' }, gpu: GpuMetrics.fromRuntime() }))
+      .toThrow(/invalid gpu "GpuMetrics.fromRuntime\(\)": GpuMetrics.dcgm\(\): the vllm runtime exports no GPU gauges/);
+    expect(() => GpuMetrics.dcgm({ podLabel: 'bad-label' })).toThrow(/GpuMetrics.dcgm: invalid podLabel/);
   });
 });

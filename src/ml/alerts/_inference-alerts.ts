@@ -308,7 +308,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
   },
   {
     key: 'gpuUtilization',
-    available: s => s.q.spec.gpuUtilization !== undefined,
+    available: s => s.hasGpuUtilization,
     text: c => ({
       expr: `${c.s.podGaugeRatio('gpuUtilization')} > ${formatNumber(c.st.gpuUtilization.maxRatio)}`,
       summary: `A GPU of ${c.s.service} pod {{ $labels.namespace }}/{{ $labels.pod }} is saturated`,
@@ -317,7 +317,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
   },
   {
     key: 'gpuMemory',
-    available: s => s.q.spec.gpuMemoryUsed !== undefined && s.q.spec.gpuMemoryTotal !== undefined,
+    available: s => s.hasGpuMemory,
     text: c => ({
       expr: `${c.s.gpuMemoryRatio()} > ${formatNumber(c.st.gpuMemory.maxRatio)}`,
       summary: `GPU memory of ${c.s.service} pod {{ $labels.namespace }}/{{ $labels.pod }} is near full`,

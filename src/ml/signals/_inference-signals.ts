@@ -1,7 +1,7 @@
 import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
 import { formatNumber } from '../../common/_number';
-import { LabelMatcher } from '../../common/_promql';
+import { LabelMatcher, selector } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
 import { InferenceQueries, quantileName, SERVICE_LABEL } from '../_inference-queries';
 import { GaugeSignal } from '../_runtime-spec';
@@ -18,8 +18,38 @@ const POD_LABELS = ['namespace', SERVICE_LABEL, 'pod'];
  * @internal
  */
 export class InferenceSignals extends SignalCatalog {
-  constructor(public readonly q: InferenceQueries, group: RuleGroup, staticLabels: { [key: string]: string }) {
+  constructor(public readonly q: InferenceQueries, group: RuleGroup, staticLabels: { [key: string]: string },
+    private readonly dcgm?: { readonly namespaceLabel: string; readonly podLabel: string }) {
     super({ group, identity: q.identity, staticLabels });
+  }
+
+  /** Whether GPU utilisation is known: from DCGM, or from the runtime's own gauge. */
+  public get hasGpuUtilization(): boolean {
+    return this.dcgm !== undefined || this.q.spec.gpuUtilization !== undefined;
+  }
+
+  /** Whether GPU memory use is known: from DCGM, or from the runtime's own gauges. */
+  public get hasGpuMemory(): boolean {
+    return this.dcgm !== undefined || (this.q.spec.gpuMemoryUsed !== undefined && this.q.spec.gpuMemoryTotal !== undefined);
+  }
+
+  /** The GPU's label in the series the GPU panels show (`gpu_uuid` of Triton, `UUID` of DCGM). */
+  public get gpuLabel(): string {
+    return this.dcgm ? 'UUID' : 'gpu_uuid';
+  }
+
+  /**
+   * A DCGM expression over the GPUs allocated to the service's pods: selected by the exporter's pod
+   * namespace label, relabelled to `namespace` and `pod`, and joined to the pods the service's monitor scrapes.
+   */
+  private onServiceGpus(expr: (matchers: LabelMatcher[]) => string, families: string[], extra: ReadonlyArray<LabelMatcher>): string {
+    const d = this.dcgm!;
+    this.readsRaw(...families);
+    const rename = (m: LabelMatcher): LabelMatcher => ({ ...m, name: m.name === 'namespace' ? d.namespaceLabel : m.name === 'pod' ? d.podLabel : m.name });
+    let e = expr([rename(this.q.namespaceMatcher), ...extra.map(rename)]);
+    if (d.namespaceLabel !== 'namespace') e = `label_replace(${e}, "namespace", "$1", "${d.namespaceLabel}", "(.+)")`;
+    if (d.podLabel !== 'pod') e = `label_replace(${e}, "pod", "$1", "${d.podLabel}", "(.+)")`;
+    return `(${e} and on (namespace, pod) ${this.podUp().select()})`;
   }
 
   /** The rate window of the recorded series (part of their names). */
@@ -166,6 +196,9 @@ export class InferenceSignals extends SignalCatalog {
 
   /** A per-pod gauge of the runtime read directly (KV cache, GPU), as a fraction of its capacity. */
   public podGaugeRatio(kind: 'kvCacheUsage' | 'gpuUtilization', extra: ReadonlyArray<LabelMatcher> = []): string {
+    if (kind === 'gpuUtilization' && this.dcgm) {
+      return this.onServiceGpus(m => `${selector('DCGM_FI_DEV_GPU_UTIL', m)} / 100`, ['DCGM_FI_DEV_GPU_UTIL'], extra);
+    }
     const g = this.gauge(kind);
     this.readsRaw(...this.q.gaugeFamilies(g));
     const sel = this.q.gaugeSeries(g, extra);
@@ -176,6 +209,10 @@ export class InferenceSignals extends SignalCatalog {
 
   /** GPU memory used over the GPU's memory, per GPU of the service's pods. */
   public gpuMemoryRatio(extra: ReadonlyArray<LabelMatcher> = []): string {
+    if (this.dcgm) {
+      return this.onServiceGpus(m => `${selector('DCGM_FI_DEV_FB_USED', m)} / (${selector('DCGM_FI_DEV_FB_USED', m)} + ${selector('DCGM_FI_DEV_FB_FREE', m)})`,
+        ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'], extra);
+    }
     const used = this.gauge('gpuMemoryUsed');
     const total = this.gauge('gpuMemoryTotal');
     this.readsRaw(used.metric, total.metric);
