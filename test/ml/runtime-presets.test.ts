@@ -1,5 +1,6 @@
 import { RUNTIME_CASES, Scenario, seriesOf } from './_traffic';
 import { MlInferenceMonitoring } from '../../src';
+import { Fixture } from '../util/exposition';
 import { expectRulesTestPass, ExpectedAlert, PromtoolTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
@@ -62,5 +63,30 @@ describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
         { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] },
       ],
     }], '30s', { ignoreAnnotations: true });
+  });
+});
+
+/* The queue alert of every preset that has one, on the fixture's own queue series. */
+describe.each(Object.entries(RUNTIME_CASES).filter(([, c]) => c.runtime._spec.queueLength !== undefined))('runtime preset %s: queue', (name, c) => {
+  const chart = testChart();
+  new MlInferenceMonitoring(chart, SVC, { runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
+  const rules = oneOfKind(synthChart(chart), 'PrometheusRule');
+  const g = c.runtime._spec.queueLength!;
+  const fx = Fixture.load(c.fixture);
+  const target = { namespace: NS, ml_service: SVC, pod: 'model-0', instance: 'model-0:8080', job: SVC };
+  const text = (n: string, l: { [k: string]: string }) => `${n}{${Object.entries(l).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  /** `waiting` requests queued (a gauge), or in flight at every dispatch (a histogram of observed values). */
+  const queue = (waiting: number) => {
+    if (!g.histogramMean) return fx.series(g.metric).map(s => ({ series: text(s.name, { ...s.labels, ...target }), values: `${waiting}+0x20` }));
+    const labels = { ...fx.one(`${g.metric}_count`).labels, ...target };
+    return [{ series: text(`${g.metric}_count`, labels), values: '0+600x20' }, { series: text(`${g.metric}_sum`, labels), values: `0+${600 * waiting}x20` }];
+  };
+  const labels = g.byModel && c.runtime._spec.modelLabel ? { [c.runtime._spec.modelLabel]: c.model! } : {};
+
+  test('fires on a long queue, not on a short one', () => {
+    expectRulesTestPass([rules], [
+      { name: `${name}: queue`, interval: '1m', input_series: queue(80), alert_rule_test: [{ eval_time: '10m', alertname: 'ModelQueueBackingUp', exp_alerts: [{ exp_labels: { ml_service: SVC, namespace: NS, severity: 'warning', ...labels } }] }] },
+      { name: `${name}: short queue`, interval: '1m', input_series: queue(3), alert_rule_test: [{ eval_time: '10m', alertname: 'ModelQueueBackingUp', exp_alerts: [] }] },
+    ], '30s', { ignoreAnnotations: true });
   });
 });
