@@ -10,6 +10,7 @@ import { RuleGroup } from '../../rules/rule-group';
 import { quantileName, SERVICE_LABEL } from '../_inference-queries';
 import { InferenceAlerts } from '../inference-alerts';
 import { InferenceSignals } from '../signals/_inference-signals';
+import { Series } from '../signals/_series';
 
 type Key = keyof InferenceAlerts;
 
@@ -120,6 +121,24 @@ function guard(c: Ctx, signalLabels: ReadonlyArray<string>): string {
   const labels = c.s.q.base.filter(l => signalLabels.includes(l));
   const by = labels.join(', ');
   return `on (${by}) (sum by (${by}) (${c.s.requestRate().select()}) >= ${formatNumber(c.st.minRequestRate)})`;
+}
+
+/** An LLM token-latency quantile above its threshold (time to first token, inter-token latency). */
+function tokenLatencyAlert(key: 'timeToFirstToken' | 'interTokenLatency', available: (s: InferenceSignals) => boolean,
+  series: (s: InferenceSignals, quantile: number) => Series, what: string, consequence: string): InferenceAlertDefinition {
+  return {
+    key,
+    available,
+    text: c => {
+      const t = c.st[key];
+      const p = quantileName(t.quantile);
+      return {
+        expr: `${series(c.s, t.quantile).select()} > ${formatNumber(t.maxSeconds)}`,
+        summary: inNs(c.s, `${p} ${what} above ${formatNumber(t.maxSeconds)}s`),
+        description: `The ${p} ${what} is {{ $value | humanizeDuration }} (threshold ${formatNumber(t.maxSeconds)}s)${c.held}${consequence}.`,
+      };
+    },
+  };
 }
 
 /**
@@ -258,32 +277,9 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
       };
     },
   },
-  {
-    key: 'timeToFirstToken',
-    available: s => s.q.spec.timeToFirstToken !== undefined,
-    text: c => {
-      const t = c.st.timeToFirstToken;
-      const p = quantileName(t.quantile);
-      return {
-        expr: `${c.s.ttftQuantile(t.quantile).select()} > ${formatNumber(t.maxSeconds)}`,
-        summary: inNs(c.s, `${p} time to first token above ${formatNumber(t.maxSeconds)}s`),
-        description: `The ${p} time to first token is {{ $value | humanizeDuration }} (threshold ${formatNumber(t.maxSeconds)}s)${c.held}.`,
-      };
-    },
-  },
-  {
-    key: 'interTokenLatency',
-    available: s => s.q.spec.interTokenLatency !== undefined,
-    text: c => {
-      const t = c.st.interTokenLatency;
-      const p = quantileName(t.quantile);
-      return {
-        expr: `${c.s.interTokenLatencyQuantile(t.quantile).select()} > ${formatNumber(t.maxSeconds)}`,
-        summary: inNs(c.s, `${p} inter-token latency above ${formatNumber(t.maxSeconds)}s`),
-        description: `The ${p} time between generated tokens is {{ $value | humanizeDuration }} (threshold ${formatNumber(t.maxSeconds)}s)${c.held}: streamed answers come slowly.`,
-      };
-    },
-  },
+  tokenLatencyAlert('timeToFirstToken', s => s.q.spec.timeToFirstToken !== undefined, (s, q) => s.ttftQuantile(q), 'time to first token', ''),
+  tokenLatencyAlert('interTokenLatency', s => s.q.spec.interTokenLatency !== undefined, (s, q) => s.interTokenLatencyQuantile(q),
+    'inter-token latency', ': streamed answers come slowly'),
   {
     key: 'kvCache',
     available: s => s.q.spec.kvCacheUsage !== undefined,
