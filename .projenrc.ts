@@ -63,6 +63,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     devdirs: ['test', 'examples', 'imports', '.projenrc.ts'],
     ignorePatterns: ['src/imports/', '*.js', '*.d.ts', 'node_modules/', 'dist/', 'lib/'],
+    commandOptions: { fix: false },
   },
 });
 
@@ -106,6 +107,19 @@ project.addTask('example', {
 project.addTask('e2e', {
   description: 'End-to-end: the example app on a real Prometheus and Alertmanager on loopback (needs root for /etc/alertmanager)',
   exec: 'jest --coverage=false --forceExit test/e2e',
+});
+
+// The test task checks the sources and never rewrites them (CI runs it); fixing is its own task.
+project.addTask('lint:fix', {
+  description: 'eslint --fix over the sources',
+  exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples imports .projenrc.ts projenrc',
+});
+
+// The same proofs on Debian stable's Prometheus 2 (the primary engine is Prometheus 3.5 LTS); .ci/run runs both.
+project.addTask('test:prometheus2', {
+  description: 'Run the tests on Debian stable\'s Prometheus 2.x and promtool (PATH) instead of Prometheus 3.5 LTS',
+  exec: 'jest --ci',
+  env: { ML_MONITORING_PROMETHEUS: '2', JEST_JUNIT_OUTPUT_NAME: 'junit-prometheus2.xml' },
 });
 
 // Benchmarks: never part of the tests (shared, noisy machines); ratios taken in one run.

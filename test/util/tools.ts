@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'child_process';
 import { modernAlertmanager } from './alertmanager-release';
+import { engine, prometheus3 } from './prometheus-release';
 
 /** How to get each external tool the proofs run. */
 const INSTALL: { [tool: string]: { debian: string; hint: string } } = {
@@ -37,6 +38,13 @@ export function requireTool(tool: string): string {
     const modern = modernAlertmanager();
     if (!modern) throw new Error(`${tool} 0.28 or later is required by the tests and is not installed: run the tests through jest, whose global setup installs it`);
     return modern[tool];
+  }
+  // The primary engine is Prometheus 3.5 LTS, which global setup installs (prometheus-release.ts);
+  // ML_MONITORING_PROMETHEUS=2 runs the same proofs on Debian stable's Prometheus 2 on PATH.
+  if ((tool === 'promtool' || tool === 'prometheus') && engine() === '3') {
+    const p3 = prometheus3();
+    if (!p3) throw new Error(`${tool} 3.5 or later is required by the tests and is not installed: run the tests through jest, whose global setup installs it`);
+    return p3[tool];
   }
   const found = [tool, ...(ALIASES[tool] ?? [])].map(which).find(p => p !== undefined);
   if (found) return found;
