@@ -20,7 +20,8 @@ export interface DebianPackage { readonly suite: string; readonly version: strin
  * Downloads and unpacks the newest build of `pkg` at least `minVersion` from the first of `suites` that
  * has one; returns the unpacked root and what was taken. `how` ends every error message.
  */
-export async function unpackDebianPackage(pkg: string, minVersion: number[], suites: string[], how: string): Promise<{ root: string; found: DebianPackage; cleanup: () => void }> {
+export async function unpackDebianPackage(pkg: string, minVersion: number[], suites: string[], how: string):
+Promise<{ root: string; found: DebianPackage; cleanup: () => void }> {
   const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
   const archive = debianArchive(how);
   const errors: string[] = [];

@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { ensureModernAlertmanager } from './alertmanager-release';
 import { engine, ensurePrometheus3 } from './prometheus-release';
 import { ensureTools, requireTool } from './tools';
@@ -15,6 +16,6 @@ export default async function globalSetup(): Promise<void> {
   }
   for (const t of ['promtool', 'prometheus']) requireTool(t);
   const am = await ensureModernAlertmanager();
-  const version = /version (\S+)/.exec(require('child_process').execFileSync(requireTool('promtool'), ['--version'], { encoding: 'utf8' }))?.[1];
+  const version = /version (\S+)/.exec(execFileSync(requireTool('promtool'), ['--version'], { encoding: 'utf8' }))?.[1];
   process.stderr.write(`\nproofs run Prometheus and promtool ${version} (${requireTool('promtool')}) and Alertmanager ${am.version} (${am.amtool})\n`);
 }
