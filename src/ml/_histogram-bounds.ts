@@ -40,6 +40,17 @@ export function checkQuantileThreshold(where: string, prop: string, h: Histogram
 }
 
 /**
+ * The thresholds (in seconds) a latency SLI can take on this histogram: its bucket bounds that are whole
+ * milliseconds (a threshold is a Duration); none for a histogram of whole seconds; undefined when the
+ * buckets are not known.
+ * @internal
+ */
+export function sliThresholds(h: HistogramSignal): number[] | undefined {
+  if (h.wholeSeconds) return [];
+  return bucketsInSeconds(h)?.filter(x => Math.abs(x * 1000 - Math.round(x * 1000)) < 1e-6);
+}
+
+/**
  * The `le` of a latency SLI's threshold: one of the histogram's bucket bounds (in the histogram's unit).
  * @internal
  */
@@ -52,8 +63,7 @@ export function sliBucket(where: string, prop: string, h: HistogramSignal, secon
   const le = seconds / h.unitSeconds;
   const b = h.buckets;
   if (!b) return le;
-  const wholeMs = b.filter(x => Math.abs(x * h.unitSeconds * 1000 - Math.round(x * h.unitSeconds * 1000)) < 1e-6);
-  if (wholeMs.length === 0) {
+  if (sliThresholds(h)!.length === 0) {
     throw invalidProp(where, prop, `${formatNumber(seconds)}s`,
       `no latency SLI on the ${runtime} runtime: none of the bucket bounds of ${h.base} is a whole number of milliseconds, which a threshold must be (${listed(h)})`);
   }

@@ -130,7 +130,7 @@ export class InferenceQueries {
    * otherwise count every observation twice).
    */
   private histogramRate(h: HistogramSignal, suffix: string, labels: ReadonlyArray<string>, window: string): string {
-    const one = (base: string) => `sum ${this.by(labels)} (rate(${this.sel(`${base}${suffix}`, h.matchers)}[${window}]))`;
+    const one = (base: string) => this.rate({ metric: `${base}${suffix}`, matchers: h.matchers, byModel: h.byModel }, labels, window);
     const bases = [h.base, ...(h.formerBases ?? [])];
     return bases.length === 1 ? one(h.base) : bases.map(b => `(${one(b)})`).join(' or ');
   }

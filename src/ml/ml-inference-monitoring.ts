@@ -174,12 +174,13 @@ export class MlInferenceMonitoring extends Construct {
     }
     this._settings = resolveInferenceSettings(where, props.alerts, spec.latency !== undefined, minRequestRate);
     const st = this._settings;
-    if (spec.latency && st.latency.enabled) checkQuantileThreshold(where, 'alerts.latency.maxLatency', spec.latency, st.latency.maxSeconds, spec.name);
-    if (spec.timeToFirstToken && st.timeToFirstToken.enabled) {
-      checkQuantileThreshold(where, 'alerts.timeToFirstToken.maxTimeToFirstToken', spec.timeToFirstToken, st.timeToFirstToken.maxSeconds, spec.name);
-    }
-    if (spec.interTokenLatency && st.interTokenLatency.enabled) {
-      checkQuantileThreshold(where, 'alerts.interTokenLatency.maxInterTokenLatency', spec.interTokenLatency, st.interTokenLatency.maxSeconds, spec.name);
+    // Every enabled quantile alert's threshold must be one its histogram can exceed.
+    for (const [histogram, alert, prop] of [
+      [spec.latency, st.latency, 'alerts.latency.maxLatency'],
+      [spec.timeToFirstToken, st.timeToFirstToken, 'alerts.timeToFirstToken.maxTimeToFirstToken'],
+      [spec.interTokenLatency, st.interTokenLatency, 'alerts.interTokenLatency.maxInterTokenLatency'],
+    ] as const) {
+      if (histogram && alert.enabled) checkQuantileThreshold(where, prop, histogram, alert.maxSeconds, spec.name);
     }
     const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
 

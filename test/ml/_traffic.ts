@@ -1,5 +1,5 @@
 import { InferenceRuntime, KnativeMetrics, KServeDeploymentMode } from '../../src';
-import { Fixture } from '../util/exposition';
+import { Fixture, seriesText as text } from '../util/exposition';
 
 /*
  * Traffic in a runtime's own shape. Every series a scenario writes is a series of the runtime's fixture
@@ -50,23 +50,32 @@ export interface RuntimeCase {
   readonly fixture: string;
   /** Fixtures of older releases whose names the preset also reads (where the current ones are absent). */
   readonly olderFixtures?: string[];
-  /** The model label value the fixture's series carry, if the runtime has a model label. */
-  readonly model?: string;
   readonly roles: ReadonlyArray<Role>;
-}
-
-function text(name: string, l: Labels): string {
-  return `${name}{${Object.entries(l).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
 }
 
 function counter(perSecond: number, minutes: number): string {
   return `0+${+(perSecond * 60).toFixed(6)}x${minutes}`;
 }
 
+/** The labels Prometheus adds to every series it scrapes from one pod of the service. */
+export function targetLabels(namespace: string, mlService: string, pod = 'model-0'): Labels {
+  return { namespace, ml_service: mlService, pod, instance: `${pod}:8080`, job: mlService };
+}
+
+/** The runtime's model label and the value the fixture's series carry in it, if the runtime has one. */
+export function modelOf(c: RuntimeCase): Labels {
+  const spec = c.runtime._spec;
+  if (!spec.modelLabel) return {};
+  const values = new Set(Fixture.load(c.fixture).samples.map(s => s.labels[spec.modelLabel!]).filter(v => v !== undefined && v !== ''));
+  if (values.size !== 1) throw new Error(`fixture ${c.fixture}: ${values.size} values of the model label ${spec.modelLabel} (expected one model)`);
+  const value = [...values][0];
+  return { [spec.modelLabel]: value };
+}
+
 /** The promtool input series of a case in a scenario, with the labels Prometheus adds when it scrapes. */
 export function seriesOf(c: RuntimeCase, namespace: string, mlService: string, s: Scenario, pod = 'model-0'): Series[] {
   const fx = Fixture.load(c.fixture);
-  const target: Labels = { namespace, ml_service: mlService, pod, instance: `${pod}:8080`, job: mlService };
+  const target = targetLabels(namespace, mlService, pod);
   const out: Series[] = [];
   for (const r of c.roles) {
     if ('counter' in r) {
@@ -111,7 +120,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'triton': {
     runtime: InferenceRuntime.triton(),
     fixture: 'triton',
-    model: 'resnet50',
     roles: [
       { counter: 'nv_inference_request_success', perSecond: ok },
       { counter: 'nv_inference_request_failure', match: { reason: 'BACKEND' }, perSecond: failed },
@@ -122,7 +130,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'mlserver': {
     runtime: InferenceRuntime.mlServer(),
     fixture: 'mlserver',
-    model: 'iris',
     roles: [
       { counter: 'model_infer_request_success_total', perSecond: ok },
       { counter: 'model_infer_request_failure_total', perSecond: failed },
@@ -132,7 +139,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'seldon-core-v2': {
     runtime: InferenceRuntime.seldonCoreV2(),
     fixture: 'seldon-core-v2',
-    model: 'iris',
     roles: [
       { counter: 'seldon_model_infer_total', match: { code: '200' }, perSecond: ok },
       { counter: 'seldon_model_infer_total', match: { code: '500' }, perSecond: failed },
@@ -159,7 +165,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'kserve-knative-1.18': {
     runtime: InferenceRuntime.kserve({ knative: KnativeMetrics.OPEN_CENSUS }),
     fixture: 'kserve-knative-1.18',
-    model: 'sklearn-iris-predictor',
     roles: [
       { counter: 'revision_request_count', match: { response_code: '200' }, perSecond: ok },
       { counter: 'revision_request_count', match: { response_code: '500' }, perSecond: failed },
@@ -170,7 +175,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'kserve-standard': {
     runtime: InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD }),
     fixture: 'kserve-standard',
-    model: 'sklearn-iris',
     roles: [
       { histogram: 'request_predict_seconds', perSecond: all },
       { histogram: 'request_preprocess_seconds', perSecond: all, latency: () => 0.001 },
@@ -179,7 +183,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'torchserve': {
     runtime: InferenceRuntime.torchServe(),
     fixture: 'torchserve',
-    model: 'densenet161',
     roles: [
       { counter: 'ts_inference_requests_total', perSecond: all },
       { counter: 'Requests2XX', perSecond: ok },
@@ -190,7 +193,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'bentoml': {
     runtime: InferenceRuntime.bentoMl(),
     fixture: 'bentoml',
-    model: 'summarizer',
     roles: [
       { counter: 'bentoml_service_request_total', match: { endpoint: '/summarize', http_response_code: '200' }, perSecond: ok },
       { counter: 'bentoml_service_request_total', match: { endpoint: '/summarize', http_response_code: '500' }, perSecond: failed },
@@ -204,7 +206,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
   'ray-serve': {
     runtime: InferenceRuntime.rayServe(),
     fixture: 'ray-serve',
-    model: 'translator',
     roles: [
       { counter: 'ray_serve_num_http_requests_total', match: { application: 'translator', status_code: '200' }, perSecond: ok },
       { counter: 'ray_serve_num_http_requests_total', match: { application: 'translator', status_code: '500' }, perSecond: failed },
@@ -219,7 +220,6 @@ export const RUNTIME_CASES: { [name: string]: RuntimeCase } = {
     runtime: InferenceRuntime.vllm(),
     fixture: 'vllm',
     olderFixtures: ['vllm-0.9'],
-    model: 'meta-llama/Llama-3.1-8B-Instruct',
     roles: [
       { counter: 'http_requests_total', match: { handler: '/v1/chat/completions', status: '2xx' }, perSecond: ok },
       { counter: 'http_requests_total', match: { handler: '/v1/chat/completions', status: '5xx' }, perSecond: failed },

@@ -1,6 +1,6 @@
-import { RUNTIME_CASES, Scenario, seriesOf } from './_traffic';
+import { modelOf, RUNTIME_CASES, Scenario, seriesOf, targetLabels } from './_traffic';
 import { MlInferenceMonitoring } from '../../src';
-import { Fixture } from '../util/exposition';
+import { Fixture, seriesText } from '../util/exposition';
 import { expectRulesTestPass, ExpectedAlert, PromtoolTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { oneOfKind, synthChart, testChart } from '../util/synth';
@@ -24,7 +24,7 @@ describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
   const rules = oneOfKind(docs, 'PrometheusRule');
   const spec = c.runtime._spec;
   const latencyAlert = spec.latency ? 'ModelLatencyHigh' : 'ModelAverageLatencyHigh';
-  const modelLabels = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: c.model! } : {});
+  const modelLabels = (byModel: boolean): { [k: string]: string } => (byModel ? modelOf(c) : {});
   const avg = spec.averageLatency;
   const latencyByModel = spec.latency ? spec.latency.byModel
     : avg!.sum.byModel && avg!.count.byModel && (avg!.untimed ?? []).every(u => u.byModel);
@@ -73,15 +73,14 @@ describe.each(Object.entries(RUNTIME_CASES).filter(([, c]) => c.runtime._spec.qu
   const rules = oneOfKind(synthChart(chart), 'PrometheusRule');
   const g = c.runtime._spec.queueLength!;
   const fx = Fixture.load(c.fixture);
-  const target = { namespace: NS, ml_service: SVC, pod: 'model-0', instance: 'model-0:8080', job: SVC };
-  const text = (n: string, l: { [k: string]: string }) => `${n}{${Object.entries(l).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+  const target = targetLabels(NS, SVC);
   /** `waiting` requests queued (a gauge), or in flight at every dispatch (a histogram of observed values). */
   const queue = (waiting: number) => {
-    if (!g.histogramMean) return fx.series(g.metric).map(s => ({ series: text(s.name, { ...s.labels, ...target }), values: `${waiting}+0x20` }));
+    if (!g.histogramMean) return fx.series(g.metric).map(s => ({ series: seriesText(s.name, { ...s.labels, ...target }), values: `${waiting}+0x20` }));
     const labels = { ...fx.one(`${g.metric}_count`).labels, ...target };
-    return [{ series: text(`${g.metric}_count`, labels), values: '0+600x20' }, { series: text(`${g.metric}_sum`, labels), values: `0+${600 * waiting}x20` }];
+    return [{ series: seriesText(`${g.metric}_count`, labels), values: '0+600x20' }, { series: seriesText(`${g.metric}_sum`, labels), values: `0+${600 * waiting}x20` }];
   };
-  const labels = g.byModel && c.runtime._spec.modelLabel ? { [c.runtime._spec.modelLabel]: c.model! } : {};
+  const labels = g.byModel ? modelOf(c) : {};
 
   test('fires on a long queue, not on a short one', () => {
     expectRulesTestPass([rules], [

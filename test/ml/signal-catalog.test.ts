@@ -4,7 +4,7 @@ import {
   InferenceAutoscaler, InferenceRuntime, KnativeMetrics, MlInferenceMonitoring, ModelPerformance, ModelQualityMonitoring, Objective, ScalingSignal,
   SloAlert,
 } from '../../src';
-import { bucketsInSeconds } from '../../src/ml/_histogram-bounds';
+import { sliThresholds } from '../../src/ml/_histogram-bounds';
 import { expressions } from '../util/expressions';
 import { expectRulesTestPass } from '../util/promtool';
 import { byKind, Doc, synthApp, synthChart, testChart } from '../util/synth';
@@ -94,7 +94,7 @@ describe('signal catalog', () => {
     } else if (runtime.hasLatencyHistogram) {
       signals.push(ScalingSignal.latency(Duration.seconds(1), 0.9), ScalingSignal.latency(Duration.seconds(1), 0.999));
       // A bucket bound of the runtime's histogram near one second (an SLI can count only at a bound).
-      const bounds = bucketsInSeconds(runtime._spec.latency!) ?? [1];
+      const bounds = sliThresholds(runtime._spec.latency!) ?? [1];
       const near1s = bounds.reduce((a, b) => (Math.abs(b - 1) < Math.abs(a - 1) ? b : a));
       new SloAlert(chart, 'lat', { sli: m.latency(Duration.millis(near1s * 1000), { namespace: 'tenant-b' }), objective: Objective.percent(99), rulesNamespace: 'tenant-b' });
     }

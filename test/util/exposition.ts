@@ -13,12 +13,25 @@ import { requireTool } from './tools';
  * for it (parse-prometheus-text-format 1.1.1) drops the labels of labelled histograms.
  */
 
+/** A series in promtool's input notation: `name{label="value",...}`. */
+export function seriesText(name: string, labels: { readonly [k: string]: string }): string {
+  return `${name}{${Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`;
+}
+
 export interface Sample { readonly name: string; readonly labels: { readonly [k: string]: string }; readonly value: number }
 
+const LOADED = new Map<string, Fixture>();
+
 export class Fixture {
+  /** A fixture of test/fixtures/runtimes, read (and checked by promtool) once per test file. */
   public static load(name: string): Fixture {
-    const file = path.join(__dirname, '..', 'fixtures', 'runtimes', `${name}.prom`);
-    return Fixture.fromText(name, fs.readFileSync(file, 'utf8'), file);
+    let f = LOADED.get(name);
+    if (!f) {
+      const file = path.join(__dirname, '..', 'fixtures', 'runtimes', `${name}.prom`);
+      f = Fixture.fromText(name, fs.readFileSync(file, 'utf8'), file);
+      LOADED.set(name, f);
+    }
+    return f;
   }
 
   /** Exposition text served by something else (the example service), checked by promtool the same way. */

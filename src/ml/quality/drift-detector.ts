@@ -78,20 +78,23 @@ export class DriftDetector {
     const where = 'DriftDetector.alibiDetect';
     const m = matchersOf(where, options);
     if (options.shareDrifted !== undefined) throw invalidProp(where, 'shareDrifted', options.shareDrifted.toString(), 'no shareDrifted: alibi-detect exports no share of drifted features');
+    // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
+    // matchers select never share one.
+    const by = 'namespace, deployment_name';
     const level = options.pValue !== undefined
       ? pValueOf(where, options)
-      : `on () group_left () max (${selector('seldon_metric_drift_threshold', m)})`;
+      : `on (${by}) group_left () max by (${by}) (${selector('seldon_metric_drift_threshold', m)})`;
     const conditions: DetectorCondition[] = [
       {
         key: 'flag',
-        expr: `max by (index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
+        expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
         family: 'seldon_metric_drift_is_drift',
         summary: 'alibi-detect flags data drift',
         description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
       },
       {
         key: 'pvalue',
-        expr: `min by (index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
+        expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
         family: 'seldon_metric_drift_p_val',
         summary: options.pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
         description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
@@ -101,7 +104,7 @@ export class DriftDetector {
       const d = formatNumber(checkNumber(where, 'distance', options.distance));
       conditions.push({
         key: 'distance',
-        expr: `max by (index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
+        expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
         family: 'seldon_metric_drift_distance',
         summary: `Drift distance above ${d}`,
         description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { DriftDetector, ModelPerformance, ModelQualityMonitoring, ModelQualityMonitoringProps, Ratio } from '../../../src';
-import { Fixture, Sample } from '../../util/exposition';
+import { Fixture, Sample, seriesText } from '../../util/exposition';
 import { expectRulesTestPass, PromtoolTest } from '../../util/promtool';
 import { proveAll } from '../../util/prove';
 import { oneOfKind, synthChart, testChart } from '../../util/synth';
@@ -233,10 +233,11 @@ describe('drift detectors', () => {
     driftDetectors: [DriftDetector.alibiDetect(), DriftDetector.evidently(), DriftDetector.mlrun(),
       DriftDetector.customGauge({ name: 'psi', metric: 'feature_psi', threshold: 0.2 })],
   });
+  const d0 = (check: string, extra: { [k: string]: string }) => drift({ detector: 'alibi-detect', drift_check: check, ...extra });
   /** A fixture's series as promtool input, each value replaced where `values` names the series. */
   const fromFixture = (name: string, values: (sample: Sample) => number | undefined = () => undefined) =>
     Fixture.load(name).samples.map(smp => ({
-      series: `${smp.name}{${Object.entries({ ...smp.labels, pod: 'cd-0' }).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}}`,
+      series: seriesText(smp.name, { ...smp.labels, pod: 'cd-0' }),
       values: `${values(smp) ?? smp.value}+0x30`,
     }));
   const feature = (smp: Sample, name: string, index: string) => smp.name === name && smp.labels.index === index;
@@ -267,7 +268,7 @@ describe('drift detectors', () => {
           eval_time: '20m',
           alertname: 'ModelDataDrift',
           exp_alerts: [
-            d('alibi-detect', 'flag', { index: '0' }), d('alibi-detect', 'pvalue', { index: '1' }),
+            d('alibi-detect', 'flag', { deployment_name: 'fraud-cd', index: '0' }), d('alibi-detect', 'pvalue', { deployment_name: 'fraud-cd', index: '1' }),
             d('evidently', 'flag', { dataset_name: 'bike_random_forest' }), d('evidently', 'share', { dataset_name: 'bike_random_forest' }),
             d('mlrun', 'flag', { drift_status: 'DRIFT_DETECTED', endpoint_id: 'e4f1a9', project: 'fraud' }), d('mlrun', 'distance', { endpoint_id: 'e4f1a9', project: 'fraud' }),
             d('psi', 'gauge', { feature: 'age' }),
@@ -277,11 +278,24 @@ describe('drift detectors', () => {
     }, { input_series: healthy, alert_rule_test: [{ eval_time: '20m', alertname: 'ModelDataDrift', exp_alerts: [] }] }]);
   });
 
+  test('two alibi-detect detectors are each judged by their own threshold', () => {
+    // The fixture's KS detector (3 features, threshold 0.05 / 3) sees p 0.03 on feature 1: no drift by its
+    // own judgement. A second, one-feature detector (threshold 0.05) sees the same p-value: drift.
+    const other = fromFixture('alibi-detect', smp => (smp.name === 'seldon_metric_drift_threshold' ? 0.05 : undefined))
+      .map(x => ({ ...x, series: x.series.replace('deployment_name="fraud-cd"', 'deployment_name="churn-cd"') }));
+    run(rules, [{
+      input_series: [...fromFixture('alibi-detect'), ...other],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ModelDataDrift', exp_alerts: [d0('pvalue', { deployment_name: 'churn-cd', index: '1' })] }],
+    }]);
+  });
+
   test('a distance alert on alibi-detect only with a distance the user gives; options a detector cannot honour are refused', () => {
     expect(DriftDetector.alibiDetect()._conditions.map(c => c.key)).toEqual(['flag', 'pvalue']);
     const withDistance = DriftDetector.alibiDetect({ distance: 0.3, pValue: 0.01 });
     expect(withDistance._conditions.map(c => c.expr)).toEqual([
-      'max by (index) (seldon_metric_drift_is_drift) == 1', 'min by (index) (seldon_metric_drift_p_val) < 0.01', 'max by (index) (seldon_metric_drift_distance) > 0.3',
+      'max by (namespace, deployment_name, index) (seldon_metric_drift_is_drift) == 1',
+      'min by (namespace, deployment_name, index) (seldon_metric_drift_p_val) < 0.01',
+      'max by (namespace, deployment_name, index) (seldon_metric_drift_distance) > 0.3',
     ]);
     expect(() => DriftDetector.evidently({ pValue: 0.05 })).toThrow(/DriftDetector.evidently: invalid pValue 0.05: no pValue/);
     expect(() => DriftDetector.mlrun({ pValue: 0.05 })).toThrow(/DriftDetector.mlrun: invalid pValue/);
