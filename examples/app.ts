@@ -173,25 +173,23 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
     // Model quality per tenant: drift of the fraud score against last week (computed in PromQL), the
     // alibi-detect drift detector, accuracy from feedback counters, and data health. Every alert carries
     // ml_signal (drift, performance, data) for routing to a retraining webhook.
-    const tenantOnly = { namespace: tenant };
     new ModelQualityMonitoring(chart, `${tenant}-quality`, {
       modelName: `fraud-detector-${tenant}`,
-      rulesNamespace: tenant,
+      namespace: tenant, // every series it reads is this tenant's
       stack,
       alertLabels: { team: 'ml-platform' },
-      histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', matchers: tenantOnly, maxDistance: 0.1 }],
-      classDrift: [{ name: 'fraud-decision', counter: 'fraud_predictions_total', classLabel: 'decision', matchers: tenantOnly }],
-      driftDetectors: [DriftDetector.alibiDetect({ matchers: tenantOnly })],
+      histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', maxDistance: 0.1 }],
+      classDrift: [{ name: 'fraud-decision', counter: 'fraud_predictions_total', classLabel: 'decision' }],
+      driftDetectors: [DriftDetector.alibiDetect()],
       performance: ModelPerformance.confusionCounters({
         truePositives: 'fraud_feedback_true_positive_total',
         falsePositives: 'fraud_feedback_false_positive_total',
         trueNegatives: 'fraud_feedback_true_negative_total',
         falseNegatives: 'fraud_feedback_false_negative_total',
-        matchers: tenantOnly,
       }),
       performanceAlerts: { minAccuracy: Ratio.percent(85) },
       alerts: { dataDrift: { pendingFor: seconds(4, Duration.minutes(15)) } },
-      dataHealth: { matchers: tenantOnly, predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
+      dataHealth: { predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
     });
   }
 }

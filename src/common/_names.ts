@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { invalidProp } from './_errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -129,4 +130,14 @@ export function validateUrl(where: string, prop: string, value: string): string 
       'a URL without user:password@ (credentials would be written into the YAML): give them as SecretKey references');
   }
   return value;
+}
+
+/**
+ * A DNS-1123 name of at most `max` characters from a longer one: its first part and a short hash of the
+ * whole, so two long names never become one. @internal
+ */
+export function shortObjectName(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  return `${name.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
 }

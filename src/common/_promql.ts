@@ -103,3 +103,11 @@ export function validatedEqualityMatchers(where: string, prop: string, labels: {
   for (const k of Object.keys(labels ?? {})) validatePromLabelName(where, `${prop} key`, k);
   return equalityMatchers(labels ?? {});
 }
+
+/**
+ * `matchers` narrowed to `scope` (e.g. the model's namespace): each scope matcher is added unless the
+ * matchers already name its label, so an explicit matcher of the user's wins. @internal
+ */
+export function withScope(matchers: ReadonlyArray<LabelMatcher>, scope: ReadonlyArray<LabelMatcher>): LabelMatcher[] {
+  return [...matchers, ...scope.filter(s => !matchers.some(m => m.name === s.name))];
+}

@@ -1,9 +1,10 @@
-import { createHash } from 'crypto';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderDashboard } from './_render';
+import { shortUid } from './_uid';
 import { Panel } from './panel';
 import { DashboardVariable } from './variable';
+import { AppRegistry } from '../common/_app-registry';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
@@ -90,8 +91,9 @@ export class GrafanaDashboard extends Construct {
     if (typeof props.title !== 'string' || props.title.trim() === '') throw invalidProp(where, 'title', props.title, 'a non-empty title');
     this.title = props.title;
     this.folder = props.folder;
-    this.uid = props.uid ?? defaultUid(where);
+    this.uid = props.uid ?? shortUid(where);
     if (!/^[a-zA-Z0-9_-]{1,40}$/.test(this.uid)) throw invalidProp(where, 'uid', this.uid, 'at most 40 letters, digits, "-" and "_"');
+    AppRegistry.of(this).claim('Grafana dashboard uid', this.uid, this, 'Grafana keeps one dashboard per uid; give one of them another uid (or another service, SLO or model name)');
     const refresh = promDuration(props.refresh ?? Duration.seconds(30), where, 'refresh');
     const timeFrom = promDuration(props.timeRange ?? Duration.hours(6), where, 'timeRange');
     const labels = validateKubeLabels(where, 'sidecarLabels', props.sidecarLabels ?? { grafana_dashboard: '1' });
@@ -151,9 +153,3 @@ export class GrafanaDashboard extends Construct {
   }
 }
 
-function defaultUid(path: string): string {
-  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  if (slug.length <= 40) return slug;
-  const hash = createHash('sha256').update(path).digest('hex').slice(0, 8);
-  return `${slug.slice(0, 31).replace(/-+$/, '')}-${hash}`;
-}

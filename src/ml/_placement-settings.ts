@@ -3,7 +3,9 @@ import { MonitoringPlacementProps } from './monitoring-props';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
+import { PrometheusRules } from '../rules/prometheus-rules';
 import { placement } from '../stack/_placement';
+import { MonitoringStack } from '../stack/monitoring-stack';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
 /** Where the runbooks of the library's alerts live (one anchor per alert name, lower-cased). @internal */
@@ -31,9 +33,10 @@ export interface PlacementSettings {
  * construct's alerts set themselves; `defaultRulesNamespace` applies when the user gives none.
  * @internal
  */
-export function resolvePlacement(where: string, props: MonitoringPlacementProps, reservedAlertLabels: ReadonlyArray<string>,
+export function resolvePlacement(scope: Construct, props: MonitoringPlacementProps, reservedAlertLabels: ReadonlyArray<string>,
   defaultRulesNamespace?: string): PlacementSettings {
-  const place = placement(where, props.stack, props.selectorLabels);
+  const where = scope.node.path;
+  const place = placement(scope, where, props.stack, props.selectorLabels);
   const alertLabels = validatePromLabels(where, 'alertLabels', props.alertLabels);
   for (const reserved of reservedAlertLabels) {
     if (reserved in alertLabels) throw invalidProp(where, 'alertLabels', reserved, `labels other than ${reservedAlertLabels.join(', ')}, which the alerts set`);
@@ -75,4 +78,12 @@ export function placeDashboard(scope: Construct, p: PlacementSettings,
   });
   p.stack?.addDashboard(d);
   return d;
+}
+
+/**
+ * Hands a PrometheusRule the library wrote to an owned stack, whose Prometheus then leaves its scope to
+ * the library (namespace-label enforcement would confine a rule to its own namespace). @internal
+ */
+export function placeRules(p: PlacementSettings, rules: PrometheusRules): void {
+  if (p.stack instanceof MonitoringStack) p.stack._trustRules(rules.resource);
 }

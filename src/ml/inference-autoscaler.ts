@@ -2,11 +2,13 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkQuantileThreshold } from './_histogram-bounds';
 import { MlInferenceMonitoring } from './ml-inference-monitoring';
+import { AppRegistry } from '../common/_app-registry';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateNamespace, validateObjectName, validateUrl } from '../common/_names';
 import { formatNumber, validateQuantile } from '../common/_number';
 import { parsePromQL } from '../common/_promql';
+import { discoverStack } from '../stack/_placement';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
 /** What an `InferenceAutoscaler` scales on: the same recorded series that the service's alerts read. */
@@ -57,7 +59,7 @@ export interface InferenceAutoscalerProps {
   readonly maxReplicas: number;
   /**
    * The stack whose Prometheus KEDA queries.
-   * @default - `prometheusUrl` must be given
+   * @default - the one stack of the app, when `prometheusUrl` is not given
    */
   readonly stack?: IMonitoringStack;
   /**
@@ -119,7 +121,7 @@ export class InferenceAutoscaler extends Construct {
         throw invalidProp(where, 'signal perReplica', s._threshold, 'a number greater than zero');
       }
     }
-    const url = props.prometheusUrl ?? props.stack?.prometheusUrl;
+    const url = props.prometheusUrl ?? (props.stack ?? discoverStack(this, where)).prometheusUrl;
     if (url === undefined) throw invalidProp(where, 'prometheusUrl', undefined, 'the URL of the Prometheus KEDA queries, or a stack that knows it');
     validateUrl(where, 'prometheusUrl', url);
     const seconds = (d: Duration, prop: string) => {
@@ -156,6 +158,8 @@ export class InferenceAutoscaler extends Construct {
     }
     parsePromQL(query, where, 'trigger query');
     this.query = query;
+    AppRegistry.of(this).claim('the scale target', `Deployment ${ns}/${props.deployment}`, this,
+      'KEDA scales a Deployment from one ScaledObject and refuses a second one; use one InferenceAutoscaler per Deployment');
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkQuantileThreshold, sliBucket } from './_histogram-bounds';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
-import { dashboardAnnotations, placeDashboard, resolvePlacement } from './_placement-settings';
+import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement } from './_placement-settings';
 import { scrapeEndpoint } from './_runtime-spec';
 import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
 import { GpuMetrics } from './gpu-metrics';
@@ -15,8 +15,9 @@ import { Sli } from './sli';
 import { MatchOperator } from '../alerting/routing-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
-import { validateKubeLabels, validateLabelValue, validateNamespace } from '../common/_names';
+import { shortObjectName, validateKubeLabels, validateLabelValue, validateNamespace } from '../common/_names';
 import { formatNumber } from '../common/_number';
+import { shortUid } from '../dashboards/_uid';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { ScrapeEndpointOptions } from '../scrape/scrape-options';
@@ -141,7 +142,7 @@ export class MlInferenceMonitoring extends Construct {
     if (Object.keys(selector).length === 0) {
       throw invalidProp(where, 'selector', props.selector, 'at least one label of the model service, e.g. { app: "ml-inference" }');
     }
-    const place = resolvePlacement(where, props, [SERVICE_LABEL, 'namespace', 'severity'], namespaces[0]);
+    const place = resolvePlacement(this, props, [SERVICE_LABEL, 'namespace', 'severity'], namespaces[0]);
     const staticLabels: { [key: string]: string } = {};
     if (props.model !== undefined) {
       validateLabelValue(where, 'model', props.model);
@@ -163,7 +164,8 @@ export class MlInferenceMonitoring extends Construct {
       name: this.serviceName,
       selector,
       labels: place.selectorLabels,
-      targetLabels: { [SERVICE_LABEL]: this.serviceName },
+      // The identity every series carries; with honorLabels (trusted exporters only) forced back after the scrape.
+      targetLabels: { [SERVICE_LABEL]: this.serviceName, ...(scrape.honorLabels ? { namespace: ns } : {}) },
     }));
 
     const window = props.rateWindow ?? Duration.minutes(5);
@@ -182,11 +184,15 @@ export class MlInferenceMonitoring extends Construct {
     ] as const) {
       if (histogram && alert.enabled) checkQuantileThreshold(where, prop, histogram, alert.maxSeconds, spec.name);
     }
-    const uid = `ml-inference-${this.serviceName}`.slice(0, 40);
+    // The tenant (the rules' namespace) is part of the dashboard's identity: dashboards of every tenant share
+    // the stack's Grafana and namespace, and one service name may run in several tenants.
+    const tenant = place.rulesNamespace!;
+    const uid = shortUid(`ml-inference-${tenant}-${this.serviceName}`);
 
     // Rules: one group; the catalog records what the alerts, panels, SLIs and autoscalers ask for, and the
     // group renders those recording rules before the alerts that read them.
     this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    placeRules(place, this.rules);
     const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);
     group._keepRecordingRulesFirst();
     if (props.gpu !== undefined && !(props.gpu instanceof GpuMetrics)) throw invalidProp(where, 'gpu', props.gpu, 'a GpuMetrics, e.g. GpuMetrics.dcgm()');
@@ -218,7 +224,7 @@ export class MlInferenceMonitoring extends Construct {
         uid,
         description: `Requests, errors, latency and pods of ${this.serviceName} (${spec.name} runtime) in ${namespaces.join(', ')}.`,
         tags: ['ml-monitoring', 'inference', spec.name],
-        configMapName: `${this.serviceName}-inference-dashboard`,
+        configMapName: shortObjectName(`${tenant}-${this.serviceName}-inference-dashboard`, 253),
         variables: inferenceVariables(this.signals),
       });
       addInferencePanels(this.dashboard, this.signals, this._settings);

@@ -37,13 +37,15 @@ export interface DashboardOptions {
 export interface MonitoringPlacementProps {
   /**
    * The monitoring stack whose Prometheus selects the rules and monitors and whose Grafana loads the dashboard.
-   * @default - none: give `selectorLabels` (and dashboard labels) that your Prometheus and Grafana select
+   * @default - the one stack of the app (a `MonitoringStack` or `MonitoringStack.fromKubePrometheusStack`
+   * made before this construct); an Error when the app has none or several, unless `selectorLabels` are given
    */
   readonly stack?: IMonitoringStack;
   /**
    * Labels on the monitors and PrometheusRules that make the Prometheus select them (added to the
-   * stack's), e.g. `{ release: 'kube-prometheus-stack' }`.
-   * @default - none
+   * stack's), e.g. `{ release: 'kube-prometheus-stack' }`. Given without `stack`, they place the objects
+   * for a Prometheus this app does not describe, and no stack is looked for.
+   * @default - the stack's labels only
    */
   readonly selectorLabels?: { [key: string]: string };
   /**

@@ -1,6 +1,6 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dashboardAnnotations, PlacementSettings, placeDashboard, resolvePlacement } from './_placement-settings';
+import { dashboardAnnotations, PlacementSettings, placeDashboard, placeRules, resolvePlacement } from './_placement-settings';
 import { SliRecording } from './_sli-recording';
 import { AlertTuning } from './alert-tuning';
 import { emitAlert, heldFor, resolveAlert } from './alerts/_alert-settings';
@@ -13,6 +13,7 @@ import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { formatNumber } from '../common/_number';
 import { Severity } from '../common/severity';
+import { shortUid } from '../dashboards/_uid';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../dashboards/panel';
 import { PrometheusRules } from '../rules/prometheus-rules';
@@ -154,12 +155,17 @@ export class SloAlert extends Construct {
     }
     const interval = props.evaluationInterval ?? Duration.seconds(30);
     promDuration(interval, where, 'evaluationInterval');
-    const place = resolvePlacement(where, props, ['slo', 'sli', 'slo_tier', 'severity']);
-    const uid = `slo-${this.sloName}`.slice(0, 40);
+    const place = resolvePlacement(this, props, ['slo', 'sli', 'slo_tier', 'severity']);
+    // The tenant (the rules' namespace) is part of the dashboard's identity, as the SLI is of the series'.
+    const rulesNamespace = place.rulesNamespace ?? Chart.of(this).namespace;
+    const tenant = rulesNamespace !== undefined ? `${rulesNamespace}-` : '';
+    const uid = shortUid(`slo-${tenant}${this.sloName}`);
 
     const recording = SliRecording.of(this, sli, place.rulesNamespace, place.selectorLabels, interval, where);
+    placeRules(place, recording.rules);
     this.sliRules = recording.rules;
     this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    placeRules(place, this.rules);
     // Page tiers run at the evaluation interval. Ticket tiers (1d and 3d windows, hours to detect) and the
     // budget series (the whole SLO window) run every 5m, reading the SLI's 5m tiles: a tenth of the work.
     const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });
@@ -232,7 +238,7 @@ export class SloAlert extends Construct {
       uid,
       description: `Error budget of ${this.sloName}: objective ${props.objective}% of ${sli.name}.`,
       tags: ['ml-monitoring', 'slo'],
-      configMapName: `slo-${this.sloName}-dashboard`,
+      configMapName: `${uid}-dashboard`,
       timeRange: Duration.days(7),
     });
     const legend = sli.aggregateBy.map(l => `{{${l}}}`).join(' ');

@@ -42,11 +42,14 @@ export class PrometheusRules extends Construct {
   public readonly resource: ApiObject;
 
   private readonly ruleGroups: RuleGroup[] = [];
+  /** Which Prometheus evaluates the rules: the one that selects the object's labels. */
+  private readonly prometheusKey: string;
 
   constructor(scope: Construct, id: string, props: PrometheusRulesProps = {}) {
     super(scope, id);
     const where = this.node.path;
     const labels = validateKubeLabels(where, 'labels', props.labels);
+    this.prometheusKey = JSON.stringify(Object.entries(labels).sort());
     this.resource = new ApiObject(this, 'Resource', {
       ...PrometheusRule.GVK,
       metadata: metadata({
@@ -73,6 +76,7 @@ export class PrometheusRules extends Construct {
       throw invalidProp(this.node.path, 'group name', name, 'a name not already used by another group of this PrometheusRule');
     }
     const group = RuleGroup._create(this.node.path, name, options);
+    group._bind(this, this.prometheusKey);
     this.ruleGroups.push(group);
     return group;
   }

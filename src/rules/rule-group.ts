@@ -1,9 +1,11 @@
 import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
+import { AppRegistry } from '../common/_app-registry';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateAlertName, validatePromLabels, validateRecordName, validateUrl } from '../common/_names';
-import { parsePromQL } from '../common/_promql';
+import { LabelMatcher, parsePromQL } from '../common/_promql';
 import { Severity } from '../common/severity';
 import { PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule';
 
@@ -29,6 +31,7 @@ export class RuleGroup {
   private readonly rules: PrometheusRuleSpecGroupsRules[] = [];
   private alerts = 0;
   private recordsFirst = false;
+  private owner?: { readonly scope: IConstruct; readonly prometheus: string };
 
   private constructor(where: string, name: string, options: RuleGroupOptions) {
     this.where = `${where} group "${name}"`;
@@ -39,6 +42,26 @@ export class RuleGroup {
       throw invalidProp(this.where, 'limit', options.limit, 'a whole number of 0 or more');
     }
     this.limit = options.limit;
+  }
+
+  /**
+   * Binds the group to the PrometheusRules object it is in and to the Prometheus that selects it (by the
+   * object's labels), for the app-wide check of recorded series.
+   * @internal
+   */
+  public _bind(scope: IConstruct, prometheus: string): void {
+    this.owner = { scope, prometheus };
+  }
+
+  /**
+   * Claims, app-wide, the series a recording rule of this group writes (`identity`: the matchers its
+   * readers select it by): throws when another construct writes an overlapping series differently.
+   * @internal
+   */
+  public _claimSeries(record: string, identity: ReadonlyArray<LabelMatcher>, staticLabels: { [k: string]: string }, expr: string): void {
+    if (this.owner === undefined) return;
+    AppRegistry.of(this.owner.scope).claimSeries(this.owner.prometheus, record, identity, staticLabels,
+      `${expr}\u0000${JSON.stringify(Object.entries(staticLabels).sort())}`, this.owner.scope);
   }
 
   /** The number of rules in the group. */

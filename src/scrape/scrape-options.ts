@@ -182,10 +182,20 @@ export interface ScrapeEndpointOptions {
    */
   readonly metricRelabelings?: Relabeling[];
   /**
-   * Keep the target's own labels when they clash with the labels Prometheus attaches.
+   * Keep the target's own labels when they clash with the labels Prometheus attaches. A target could then
+   * write any `namespace`, `pod` or `ml_service` on its series and drive another tenant's alerts, SLOs and
+   * autoscaling, so it is refused unless `trustTargetLabels` is set too.
    * @default false
    */
   readonly honorLabels?: boolean;
+  /**
+   * The explicit opt-out that `honorLabels` needs: the targets are exporters you trust to label their own
+   * series (a federation or Pushgateway endpoint, kube-state-metrics). The identity labels the library
+   * stamps on the targets (`ml_service`, and the namespace of a monitored service) are still forced on
+   * every series by metric relabelings.
+   * @default false
+   */
+  readonly trustTargetLabels?: boolean;
   /**
    * The most series one scrape may return; beyond it the scrape fails (a cardinality guard).
    * @default - no limit

@@ -111,8 +111,14 @@ function renderEndpoint(where: string, kind: MonitorKind, props: ScrapeTargetPro
     targetLabel: validatePromLabelName(where, 'targetLabels key', k),
     replacement: props.targetLabels![k],
   }));
+  if (props.honorLabels && !props.trustTargetLabels) {
+    throw invalidProp(where, 'honorLabels', true, 'false (the default): with honorLabels a target\'s own labels win, so any pod could claim another tenant\'s '
+      + 'namespace or service; set trustTargetLabels: true as well only for exporters you trust to label their own series');
+  }
   const relabelings = [...targetLabelSteps, ...(props.relabelings ?? [])].map((r, i) => renderRelabeling(where, `relabelings[${i}]`, r));
-  const metricRelabelings = (props.metricRelabelings ?? []).map((r, i) => renderRelabeling(where, `metricRelabelings[${i}]`, r));
+  // With honorLabels the target's labels win over the target labels: force the identity back, last.
+  const forced = props.honorLabels ? targetLabelSteps : [];
+  const metricRelabelings = [...(props.metricRelabelings ?? []), ...forced].map((r, i) => renderRelabeling(where, `metricRelabelings[${i}]`, r));
 
   const tls = props.tls;
   const secretOrConfigMap = (prop: string, ref: Parameters<typeof secretKeySelector>[2]) => ({ secret: secretKeySelector(where, prop, ref) });

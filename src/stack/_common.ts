@@ -26,6 +26,11 @@ export interface StackContext {
   readonly name: string;
   readonly namespace: string;
   readonly selectorLabels: { [key: string]: string };
+  /**
+   * The stack's identity in names outside its namespace (cluster-scoped objects, the kubelet Service in
+   * kube-system): its namespace and name, so two stacks never write one ClusterRole or Service.
+   */
+  readonly clusterPrefix: string;
 }
 
 /** The recommended labels of one component. */
@@ -176,6 +181,8 @@ export function stackScrape(ctx: StackContext, id: string, component: string, na
     selector: componentLabels(ctx, component),
     port,
     ...extra,
+    // The stack's own exporters (kube-state-metrics) label series with the namespace they describe.
+    trustTargetLabels: extra.honorLabels,
     labels: ctx.selectorLabels,
   });
 }

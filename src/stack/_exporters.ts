@@ -20,7 +20,7 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
   const name = `${ctx.name}-kube-state-metrics`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.kubeStateMetrics);
   const sa = stackServiceAccount(ctx, 'KubeStateMetricsServiceAccount', component, name, true);
-  const role = new kplus.ClusterRole(ctx.scope, 'KubeStateMetricsClusterRole', { metadata: { name, labels: componentLabels(ctx, component) } });
+  const role = new kplus.ClusterRole(ctx.scope, 'KubeStateMetricsClusterRole', { metadata: { name: `${ctx.clusterPrefix}-kube-state-metrics`, labels: componentLabels(ctx, component) } });
   role.allow(['list', 'watch'], ...KSM_RESOURCES.map(([g, r]) => res(g, r)));
   bindClusterRole(ctx, 'KubeStateMetricsClusterRoleBinding', component, role, sa);
   stackDeployment(ctx, 'KubeStateMetrics', component, name, 65534, sa, {
@@ -44,6 +44,7 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
  */
 export function addKubeletScrape(ctx: StackContext, kubeletService: string): void {
   const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+  const [ns, service] = kubeletService.split('/');
   const endpoint = (path: string) => ({
     port: 'https-metrics',
     scheme: 'https',
@@ -54,9 +55,12 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
     bearerTokenFile: `${sa}/token`,
     // Kubelet serving certificates are signed by the cluster CA on some clusters and self-signed on others.
     tlsConfig: { caFile: `${sa}/ca.crt`, insecureSkipVerify: true },
-    relabelings: [{ action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' }],
+    relabelings: [
+      // Only this stack's kubelet Service: another stack's operator keeps one with the same labels.
+      { action: 'keep', sourceLabels: ['__meta_kubernetes_service_name'], regex: service },
+      { action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' },
+    ],
   });
-  const ns = kubeletService.split('/')[0];
   new ApiObject(ctx.scope, 'KubeletScrape', {
     ...GVK.serviceMonitor,
     metadata: { name: `${ctx.name}-kubelet`, namespace: ctx.namespace, labels: { ...componentLabels(ctx, 'kubelet'), ...ctx.selectorLabels } },

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IMonitoringStack } from './i-monitoring-stack';
+import { STACK_KIND } from './_placement';
 import type { KubePrometheusStackOptions } from './monitoring-stack';
 import { AlertRouting, RoutingOutput } from '../alerting/alert-routing';
+import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validateObjectName, validateUrl } from '../common/_names';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
@@ -18,6 +20,7 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
 
   constructor(scope: Construct, id: string, o: KubePrometheusStackOptions) {
     super(scope, id);
+    AppRegistry.of(this).add(STACK_KIND, this);
     const where = `${this.node.path} (MonitoringStack.fromKubePrometheusStack)`;
     if (o === undefined || typeof o.release !== 'string' || o.release === '') {
       throw invalidProp(where, 'release', o?.release, 'the Helm release name of the kube-prometheus-stack, e.g. "kube-prometheus-stack"');

@@ -16,7 +16,7 @@ export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletServic
   const reloader = validateImage(where, 'configReloaderImage', o.configReloaderImage ?? IMAGES.configReloader);
   const sa = stackServiceAccount(ctx, 'OperatorServiceAccount', COMPONENT, name, true);
 
-  const role = new kplus.ClusterRole(ctx.scope, 'OperatorClusterRole', { metadata: { name, labels: componentLabels(ctx, COMPONENT) } });
+  const role = new kplus.ClusterRole(ctx.scope, 'OperatorClusterRole', { metadata: { name: `${ctx.clusterPrefix}-operator`, labels: componentLabels(ctx, COMPONENT) } });
   const mon = (r: string) => res('monitoring.coreos.com', r);
   role.allow(CRUD, ...['alertmanagers', 'alertmanagers/finalizers', 'alertmanagers/status', 'alertmanagerconfigs',
     'prometheuses', 'prometheuses/finalizers', 'prometheuses/status', 'prometheusagents', 'prometheusagents/finalizers',
@@ -40,6 +40,12 @@ export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletServic
     args: [
       `--prometheus-config-reloader=${reloader}`,
       ...(kubeletService ? [`--kubelet-service=${kubeletService}`] : []),
+      // Only this stack's Prometheus and Alertmanager: another stack's operator in the cluster manages its own.
+      `--prometheus-instance-namespaces=${ctx.namespace}`,
+      `--alertmanager-instance-namespaces=${ctx.namespace}`,
+      `--thanos-ruler-instance-namespaces=${ctx.namespace}`,
+      `--prometheus-instance-selector=app.kubernetes.io/instance=${ctx.name}`,
+      `--alertmanager-instance-selector=app.kubernetes.io/instance=${ctx.name}`,
       '--log-format=json',
     ],
     ports: [{ number: 8080, name: 'http' }],

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
@@ -25,7 +25,8 @@ export interface PrometheusParts {
  * The `Prometheus` object with its ServiceAccount, ClusterRole (read-only service discovery and kubelet
  * metrics), Service and self-scrape ServiceMonitor.
  */
-export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmanagerService: string | undefined): PrometheusParts {
+export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmanagerService: string | undefined,
+  trustedRules: () => ReadonlyArray<ApiObject>): PrometheusParts {
   const where = `${ctx.where} prometheus`;
   const name = ctx.name;
   const serviceName = `${ctx.name}-prometheus`;
@@ -41,7 +42,7 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
 
   const sa = stackServiceAccount(ctx, 'PrometheusServiceAccount', COMPONENT, serviceName, true);
-  const role = new kplus.ClusterRole(ctx.scope, 'PrometheusClusterRole', { metadata: { name: serviceName, labels: componentLabels(ctx, COMPONENT) } });
+  const role = new kplus.ClusterRole(ctx.scope, 'PrometheusClusterRole', { metadata: { name: `${ctx.clusterPrefix}-prometheus`, labels: componentLabels(ctx, COMPONENT) } });
   role.allow(['get', 'list', 'watch'], res('', 'nodes'), res('', 'nodes/metrics'), res('', 'services'), res('', 'endpoints'), res('', 'pods'));
   role.allow(['get', 'list', 'watch'], res('discovery.k8s.io', 'endpointslices'));
   role.allow(['get', 'list', 'watch'], res('networking.k8s.io', 'ingresses'));
@@ -75,6 +76,8 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     podMonitorNamespaceSelector: {},
     ruleSelector: selector,
     ruleNamespaceSelector: {},
+    enforcedNamespaceLabel: (o.enforceNamespaceLabel ?? true) ? 'namespace' : undefined,
+    excludedFromEnforcement: (o.enforceNamespaceLabel ?? true) ? Lazy.any({ produce: () => excluded(trustedRules()) }) : undefined,
     alerting: alertmanagerService
       ? { alertmanagers: [{ namespace: ctx.namespace, name: alertmanagerService, port: 'web', apiVersion: 'v2' }] }
       : undefined,
@@ -122,3 +125,14 @@ function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [ke
   });
 }
 
+
+/** The library's own PrometheusRules, as the operator's object references; none: undefined. */
+function excluded(rules: ReadonlyArray<ApiObject>): Array<{ [key: string]: string }> | undefined {
+  const refs = new Map<string, { [key: string]: string }>();
+  for (const r of rules) {
+    const namespace = r.metadata.namespace;
+    if (namespace === undefined) continue;
+    refs.set(`${namespace}/${r.name}`, { group: 'monitoring.coreos.com', resource: 'prometheusrules', namespace, name: r.name });
+  }
+  return refs.size > 0 ? [...refs.keys()].sort().map(k => refs.get(k)!) : undefined;
+}

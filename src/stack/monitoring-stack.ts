@@ -1,4 +1,4 @@
-import { Include } from 'cdk8s';
+import { ApiObject, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addAlertmanager } from './_alertmanager';
@@ -8,14 +8,16 @@ import { OwnedGrafana } from './_grafana';
 import { AdoptedKubePrometheusStack } from './_kube-prometheus-stack';
 import { addNetworkPolicies } from './_network-policies';
 import { addOperator } from './_operator';
+import { STACK_KIND } from './_placement';
 import { addPrometheus } from './_prometheus';
 import { IMonitoringStack } from './i-monitoring-stack';
 import {
   AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions, PrometheusOptions,
 } from './stack-options';
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
+import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
-import { validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
+import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 
 /** The operator release whose CRDs the stack's objects are written against. */
@@ -193,6 +195,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly alertmanagerUrl: string;
 
   private readonly grafana?: OwnedGrafana;
+  private readonly trustedRules: ApiObject[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
@@ -208,7 +211,12 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
     this.dashboardLabels = { grafana_dashboard: '1' };
     this.dashboardNamespace = this.namespace;
-    const ctx: StackContext = { scope: this, where, name: this.name, namespace: this.namespace, selectorLabels: this.selectorLabels };
+    const clusterPrefix = `${this.namespace}-${this.name}`;
+    const ctx: StackContext = { scope: this, where, name: this.name, namespace: this.namespace, selectorLabels: this.selectorLabels, clusterPrefix };
+    AppRegistry.of(this).add(STACK_KIND, this);
+    // Two stacks that select by the same labels would both scrape and evaluate everything made for either.
+    AppRegistry.of(this).claim('the stack selector labels', JSON.stringify(this.selectorLabels), this,
+      'two Prometheus would select the same monitors and rules, scrape every target twice and send every alert twice; give each stack its own name or selectorLabels');
     const nodeExporter = props.nodeExporter?.enabled ?? false;
 
     if (props.includeCrds) MonitoringStack.includeCrds(this, 'Crds', props.crdsUrl ?? OPERATOR_CRDS_URL);
@@ -227,7 +235,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }
 
     const kubelet = props.kubelet ?? true;
-    const kubeletService = kubelet ? `kube-system/${this.name}-kubelet` : undefined;
+    const kubeletService = kubelet ? `kube-system/${shortObjectName(`${clusterPrefix}-kubelet`, 63)}` : undefined;
     addOperator(ctx, props.operator ?? {}, kubeletService);
 
     this.alerting = new AlertRouting(this, 'Alerting', {
@@ -239,7 +247,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     });
     const am = addAlertmanager(ctx, props.alertmanager ?? {}, this.alerting);
     this.alertmanagerUrl = `http://${am.name}.${this.namespace}.svc:9093`;
-    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name);
+    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name, () => this.trustedRules);
     this.prometheusUrl = prom.url;
 
     const grafanaOptions = props.grafana ?? {};
@@ -266,6 +274,16 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   /** The images the stack runs by default, pinned. */
   public static get defaultImages(): { [component: string]: string } {
     return { ...IMAGES };
+  }
+
+  /**
+   * Notes a PrometheusRule the library wrote for this stack: its Prometheus lists it in
+   * `excludedFromEnforcement`, since the library scopes its rules itself (by the namespaces of the
+   * service) and some read series of other namespaces.
+   * @internal
+   */
+  public _trustRules(rules: ApiObject): void {
+    if (!this.trustedRules.includes(rules)) this.trustedRules.push(rules);
   }
 
   public addDashboard(dashboard: GrafanaDashboard): void {

@@ -52,6 +52,15 @@ export interface PrometheusOptions {
    */
   readonly replicas?: number;
   /**
+   * Enforce the `namespace` label (the operator's `enforcedNamespaceLabel`): every series scraped through
+   * a tenant's ServiceMonitor or PodMonitor carries the monitor's namespace, and every rule of a tenant's
+   * PrometheusRule reads and writes only its own namespace's series, so no tenant can read or forge
+   * another's. The rules the library writes (which may read several namespaces, or DCGM's series in the GPU
+   * operator's namespace) are listed in `excludedFromEnforcement`: their scope is the library's own.
+   * @default true
+   */
+  readonly enforceNamespaceLabel?: boolean;
+  /**
    * Shards: targets are split between shards by hash, for more targets than one Prometheus can scrape.
    * @default 1
    */

@@ -41,7 +41,7 @@ describe('example app', () => {
     expect(alert('ModelCpuHigh')).toMatchObject({ for: '10m', expr: expect.stringMatching(/ > 0.8$/) });
     expect(alert('ModelMemoryHigh')).toMatchObject({ for: '5m', expr: expect.stringMatching(/ > 0.9$/) });
     const dashboards = docs.filter(d => d.kind === 'ConfigMap' && d.metadata.labels?.grafana_dashboard === '1');
-    expect(dashboards.filter(d => d.metadata.name === 'ml-inference-inference-dashboard')).toHaveLength(1);
+    expect(dashboards.filter(d => d.metadata.name === 'tenant-a-ml-inference-inference-dashboard')).toHaveLength(1);
   });
 
   test('carries an availability SLO and a latency SLO per tenant', () => {

@@ -1,6 +1,6 @@
 import { Objective, SloAlert, SloAlertProps, Sli } from '../../src';
 import { ExpectedAlert } from '../util/promtool';
-import { byKind, Doc, synthChart, testChart } from '../util/synth';
+import { byKind, Doc, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /*
  * Shared by the SLO proofs: a 99.9 % / 30 d SLO over http_requests_total{job="api"}, 600 requests a
@@ -14,6 +14,7 @@ export const TIER_NAMES = { pageFast: 'SloPageFast', pageSlow: 'SloPageSlow', ti
 export function slo(props: Partial<SloAlertProps> = {}): { alert: SloAlert; docs: Doc[]; rules: Doc[] } {
   const chart = testChart('monitoring');
   const alert = new SloAlert(chart, 'api', {
+    selectorLabels: TEST_SELECTOR,
     sli: SLI(),
     objective: Objective.percent(99.9),
     tiers: {

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { InferenceRuntime, MlInferenceMonitoring, MlInferenceMonitoringProps, Ratio, Severity } from '../../src';
 import { Fixture } from '../util/exposition';
 import { expectRulesTestPass, PromtoolTest } from '../util/promtool';
-import { oneOfKind, synthChart, testChart } from '../util/synth';
+import { oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /*
  * Every default alert of MlInferenceMonitoring, proved with promtool on the synthesized rules: it fires
@@ -15,7 +15,7 @@ const POD = 'fraud-7d9f-abcde';
 
 function rulesFor(props: Partial<MlInferenceMonitoringProps> = {}) {
   const chart = testChart();
-  new MlInferenceMonitoring(chart, SVC, { runtime: InferenceRuntime.fastApi(), namespace: NS, selector: { app: 'fraud' }, ...props });
+  new MlInferenceMonitoring(chart, SVC, { runtime: InferenceRuntime.fastApi(), selectorLabels: TEST_SELECTOR, namespace: NS, selector: { app: 'fraud' }, ...props });
   return oneOfKind(synthChart(chart), 'PrometheusRule');
 }
 
@@ -78,7 +78,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
 
   test('rateWindow: recorded series, alerts and panels all use the window; a 1m window clears a minute after errors stop, 5m does not', () => {
     const chart = testChart();
-    new MlInferenceMonitoring(chart, SVC, {
+    new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: NS,
       selector: { app: 'fraud' },
@@ -91,7 +91,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
     const records = (short.spec.groups[0].rules as any[]).filter(r => r.record).map(r => r.record as string);
     expect(records).toEqual(expect.arrayContaining(['ml_service:requests:rate1m', 'ml_service:request_errors:ratio_rate1m', 'ml_service:request_duration_seconds:p95_1m']));
     expect(JSON.stringify(short)).not.toMatch(/rate5m|_5m|\[5m\]/);
-    expect(oneOfKind(docs, 'ConfigMap').data['ml-inference-fraud.json']).toContain('ml_service:request_errors:rate1m');
+    expect(oneOfKind(docs, 'ConfigMap').data['ml-inference-tenant-a-fraud.json']).toContain('ml_service:request_errors:rate1m');
     // Errors (50 %) stop at 10m; at 12m the 1m window sees none, the 5m window still sees 3 minutes of them.
     const series = [requests('2xx', '0+75x60'), requests('5xx', '0+75x40 3000x20')];
     const at = (eval_time: string, fires: boolean) => ({ eval_time, alertname: 'ModelErrorRatioHigh', exp_alerts: fires ? [{ exp_labels: labels({ severity: 'critical' }) }] : [] });
@@ -244,7 +244,7 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
 
   test('tuning: thresholds, durations, severities and disabling', () => {
     const chart = testChart();
-    const m = new MlInferenceMonitoring(chart, SVC, {
+    const m = new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: NS,
       selector: { app: 'fraud' },

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { InferenceAutoscaler, InferenceRuntime, MlInferenceMonitoring, MonitoringStack, ScalingSignal, SecretKey } from '../../src';
 import { schemaErrors, validateAll } from '../util/schema';
-import { byKind, oneOfKind, synthChart, testChart } from '../util/synth';
+import { byKind, oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 function setup(runtime = InferenceRuntime.fastApi()) {
   const chart = testChart();
@@ -39,7 +39,7 @@ describe('InferenceAutoscaler', () => {
     const s = new InferenceAutoscaler(chart, 'rps', { inference, prometheusUrl: 'http://prom.example:9090', namespace: 'tenant-b', deployment: 'fraud', signal: ScalingSignal.requestRate(20), maxReplicas: 4, minReplicas: 0 });
     expect(s.query).toBe('sum(ml_service:requests:rate5m{ml_service="fraud",namespace="tenant-b"})');
     const llmChart = testChart();
-    const llm = new MlInferenceMonitoring(llmChart, 'llm', { namespace: 'llm', selector: { app: 'llm' }, runtime: InferenceRuntime.vllm() });
+    const llm = new MlInferenceMonitoring(llmChart, 'llm', { selectorLabels: TEST_SELECTOR, namespace: 'llm', selector: { app: 'llm' }, runtime: InferenceRuntime.vllm() });
     const q = new InferenceAutoscaler(llmChart, 'q', { inference: llm, prometheusUrl: 'http://prom:9090', namespace: 'llm', deployment: 'vllm', signal: ScalingSignal.queue(5), maxReplicas: 4 });
     // The queue is a recorded signal of the service (the queue alert reads it too), read from vLLM's gauge.
     expect(q.query).toBe('sum(ml_service:queue_length:sum{ml_service="llm",namespace="llm"})');
@@ -54,12 +54,17 @@ describe('InferenceAutoscaler', () => {
     const base = { inference, prometheusUrl: 'http://prom:9090', namespace: 'tenant-a', deployment: 'fraud', signal: ScalingSignal.requestRate(10), maxReplicas: 4 };
     expect(() => new InferenceAutoscaler(chart, 'a', { ...base, namespace: 'tenant-c' })).toThrow(/test\/a: invalid namespace "tenant-c": one of the service's namespaces \(tenant-a, tenant-b\)/);
     expect(() => new InferenceAutoscaler(chart, 'b', { ...base, maxReplicas: 0 })).toThrow(/invalid maxReplicas 0/);
-    expect(() => new InferenceAutoscaler(chart, 'c', { ...base, prometheusUrl: undefined })).toThrow(/invalid prometheusUrl \(undefined\)/);
+    // With no URL and no stack: the app's one stack (its Prometheus); in an app without a stack, an Error.
+    const found = new InferenceAutoscaler(chart, 'c', { ...base, prometheusUrl: undefined, deployment: 'other' });
+    expect(found.resource.toJson().spec.triggers[0].metadata.serverAddress).toBe('http://ml-monitoring-prometheus.monitoring.svc:9090');
+    const lone = testChart();
+    const alone = new MlInferenceMonitoring(lone, 'fraud', { selectorLabels: TEST_SELECTOR, namespace: 'tenant-a', selector: { app: 'fraud' }, runtime: InferenceRuntime.fastApi() });
+    expect(() => new InferenceAutoscaler(lone, 'c', { ...base, inference: alone, prometheusUrl: undefined })).toThrow(/test\/c: invalid stack \(undefined\): a monitoring stack/);
     expect(() => new InferenceAutoscaler(chart, 'd', { ...base, signal: ScalingSignal.queue(3) })).toThrow(/a runtime with a queue gauge/);
     expect(() => new InferenceAutoscaler(chart, 'e', { ...base, signal: ScalingSignal.requestRate(0) })).toThrow(/invalid signal perReplica 0: a number greater than zero/);
     expect(() => new InferenceAutoscaler(chart, 'f', { ...base, signal: ScalingSignal.latency(Duration.seconds(1)), minReplicas: 0 }))
       .toThrow(/invalid minReplicas 0: at least 1 with a latency signal/);
-    const triton = new MlInferenceMonitoring(chart, 'triton', { namespace: 'tenant-a', selector: { app: 't' }, runtime: InferenceRuntime.triton() });
+    const triton = new MlInferenceMonitoring(chart, 'triton', { selectorLabels: TEST_SELECTOR, namespace: 'tenant-a', selector: { app: 't' }, runtime: InferenceRuntime.triton() });
     expect(() => new InferenceAutoscaler(chart, 'g', { ...base, inference: triton, signal: ScalingSignal.latency(Duration.seconds(1)) })).toThrow(/a runtime with a latency histogram/);
   });
 });

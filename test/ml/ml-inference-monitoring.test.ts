@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { InferenceRuntime, MlInferenceMonitoring, MlInferenceMonitoringProps, MonitorKind, Ratio, SecretKey } from '../../src';
 import { proveAll } from '../util/prove';
-import { byKind, oneOfKind, synthChart, testChart } from '../util/synth';
+import { byKind, oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
-const base: MlInferenceMonitoringProps = { runtime: InferenceRuntime.fastApi(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'ml-inference' } };
+const base: MlInferenceMonitoringProps = { runtime: InferenceRuntime.fastApi(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'ml-inference' }, selectorLabels: TEST_SELECTOR };
 
 describe('MlInferenceMonitoring', () => {
   test('one monitor per namespace, one PrometheusRule, one dashboard; every object valid', () => {
@@ -34,7 +34,7 @@ describe('MlInferenceMonitoring', () => {
     const chart = testChart();
     new MlInferenceMonitoring(chart, 'inference', base);
     const cm = oneOfKind(synthChart(chart), 'ConfigMap');
-    const json = JSON.parse(cm.data['ml-inference-inference.json']);
+    const json = JSON.parse(cm.data['ml-inference-tenant-a-inference.json']);
     const titles = json.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title);
     expect(titles).toEqual(expect.arrayContaining(['Request rate per tenant', 'Latency p50 and p95', 'Running pods', 'Restarts (1h)',
       'CPU % of limit', 'Memory per pod', 'CPU per pod (cores)', 'Latency p99', 'Error ratio']));
@@ -78,7 +78,7 @@ describe('MlInferenceMonitoring', () => {
     const chart = testChart();
     new MlInferenceMonitoring(chart, 'llm', { ...base, grafanaUrl: 'https://grafana.example.com/' });
     const alerts = (oneOfKind(synthChart(chart), 'PrometheusRule').spec.groups[0].rules as any[]).filter(r => r.alert);
-    expect(alerts[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-llm');
+    expect(alerts[0].annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-tenant-a-llm');
   });
 
   describe('bad input names the construct, the prop, the value and the accepted form', () => {

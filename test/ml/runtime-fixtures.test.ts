@@ -5,7 +5,7 @@ import { sliThresholds } from '../../src/ml/_histogram-bounds';
 import { Fixture } from '../util/exposition';
 import { expressions } from '../util/expressions';
 import { matches, readsOf } from '../util/promql-reads';
-import { synthChart, testChart } from '../util/synth';
+import { synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /*
  * Every metric family, label and label value a preset reads exists in what the runtime really serves:
@@ -25,7 +25,7 @@ const PRESETS: [string, InferenceRuntime, string[]][] = Object.entries(RUNTIME_C
 /** Everything the preset's constructs read: alerts, recording rules, panels, both SLIs, every scaling signal. */
 function everythingRead(runtime: InferenceRuntime): string[] {
   const chart = testChart();
-  const m = new MlInferenceMonitoring(chart, 'svc', { runtime, namespace: 'tenant-a', selector: { app: 'svc' } });
+  const m = new MlInferenceMonitoring(chart, 'svc', { selectorLabels: TEST_SELECTOR, runtime, namespace: 'tenant-a', selector: { app: 'svc' } });
   const exprs: string[] = [];
   const spec = runtime._spec;
   if (spec.errors) exprs.push(m.availability()._ratio('5m'));

@@ -3,7 +3,7 @@ import { MlInferenceMonitoring } from '../../src';
 import { Fixture, seriesText } from '../util/exposition';
 import { expectRulesTestPass, ExpectedAlert, PromtoolTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
-import { oneOfKind, synthChart, testChart } from '../util/synth';
+import { oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /*
  * For every runtime preset: series shaped like the runtime's fixture (its metric names, label names and
@@ -19,7 +19,7 @@ const IDLE: Scenario = { rps: 0, errorRatio: 0, latency: 0.05, minutes: 12 };
 
 describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
   const chart = testChart();
-  const mon = new MlInferenceMonitoring(chart, SVC, { runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
+  const mon = new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR, runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
   const docs = synthChart(chart);
   const rules = oneOfKind(docs, 'PrometheusRule');
   const spec = c.runtime._spec;
@@ -69,7 +69,7 @@ describe.each(Object.entries(RUNTIME_CASES))('runtime preset %s', (name, c) => {
 /* The queue alert of every preset that has one, on the fixture's own queue series. */
 describe.each(Object.entries(RUNTIME_CASES).filter(([, c]) => c.runtime._spec.queueLength !== undefined))('runtime preset %s: queue', (name, c) => {
   const chart = testChart();
-  new MlInferenceMonitoring(chart, SVC, { runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
+  new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR, runtime: c.runtime, namespace: NS, selector: { app: 'model' } });
   const rules = oneOfKind(synthChart(chart), 'PrometheusRule');
   const g = c.runtime._spec.queueLength!;
   const fx = Fixture.load(c.fixture);

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { GpuMetrics, InferenceRuntime, KnativeMetrics, KServeDeploymentMode, MlInferenceMonitoring } from '../../src';
 import { Fixture } from '../util/exposition';
 import { expectRulesTestPass } from '../util/promtool';
-import { oneOfKind, synthChart, testChart } from '../util/synth';
+import { oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /* The runtime's own panels' alerts: LLM time to first token, KV cache, queue; GPU saturation. */
 
@@ -11,7 +11,7 @@ const lbl = (l: { [k: string]: string }) => `{${Object.entries(l).map(([k, v]) =
 
 function rules(runtime: InferenceRuntime, svc: string) {
   const chart = testChart();
-  const m = new MlInferenceMonitoring(chart, svc, { runtime, namespace: NS, selector: { app: svc } });
+  const m = new MlInferenceMonitoring(chart, svc, { selectorLabels: TEST_SELECTOR, runtime, namespace: NS, selector: { app: svc } });
   return { doc: oneOfKind(synthChart(chart), 'PrometheusRule'), names: m.alertNames };
 }
 
@@ -168,7 +168,7 @@ describe('vLLM releases before the renames', () => {
 describe('thresholds the runtime\'s histogram cannot observe are refused at construct time', () => {
   const make = (runtime: InferenceRuntime, props: object = {}) => {
     const chart = testChart();
-    return new MlInferenceMonitoring(chart, 'svc', { runtime, namespace: NS, selector: { app: 'svc' }, ...props });
+    return new MlInferenceMonitoring(chart, 'svc', { runtime, namespace: NS, selector: { app: 'svc' }, selectorLabels: TEST_SELECTOR, ...props });
   };
 
   test('an alert threshold at or above the highest finite bucket', () => {
@@ -204,7 +204,7 @@ describe('thresholds the runtime\'s histogram cannot observe are refused at cons
 
 describe('GPU from NVIDIA\'s DCGM exporter, attributed to the service\'s pods', () => {
   const chart = testChart();
-  const m = new MlInferenceMonitoring(chart, 'chat', { runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'chat' }, gpu: GpuMetrics.dcgm() });
+  const m = new MlInferenceMonitoring(chart, 'chat', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'chat' }, gpu: GpuMetrics.dcgm() });
   const doc = oneOfKind(synthChart(chart), 'PrometheusRule');
   /** The exporter's series as Prometheus stores them: its pod labels renamed exported_* (honorLabels false). */
   const dcgm = (util: number, usedMiB: number, pod = 'chat-0') => Fixture.load('dcgm-exporter').samples.filter(s => /UTIL|FB_/.test(s.name)).map(s => {
@@ -258,7 +258,7 @@ describe('GPU from NVIDIA\'s DCGM exporter, attributed to the service\'s pods', 
   });
 
   test('GpuMetrics.fromRuntime() only where the runtime exports GPU gauges', () => {
-    expect(() => new MlInferenceMonitoring(testChart(), 'x', { runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'x' }, gpu: GpuMetrics.fromRuntime() }))
+    expect(() => new MlInferenceMonitoring(testChart(), 'x', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.vllm(), namespace: NS, selector: { app: 'x' }, gpu: GpuMetrics.fromRuntime() }))
       .toThrow(/invalid gpu "GpuMetrics.fromRuntime\(\)": GpuMetrics.dcgm\(\): the vllm runtime exports no GPU gauges/);
     expect(() => GpuMetrics.dcgm({ podLabel: 'bad-label' })).toThrow(/GpuMetrics.dcgm: invalid podLabel/);
   });

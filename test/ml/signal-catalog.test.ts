@@ -7,7 +7,7 @@ import {
 import { sliThresholds } from '../../src/ml/_histogram-bounds';
 import { expressions } from '../util/expressions';
 import { expectRulesTestPass } from '../util/promtool';
-import { byKind, Doc, synthApp, synthChart, testChart } from '../util/synth';
+import { byKind, Doc, synthApp, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /*
  * The signal catalog: every recorded series that anything reads (alerts, recording rules, panels,
@@ -84,8 +84,8 @@ describe('signal catalog', () => {
   ];
   test.each(presets)('%s: alerts, panels, SLOs and every scaling signal read recorded series with their identity', (_name, runtime) => {
     const chart = testChart();
-    const m = new MlInferenceMonitoring(chart, 'svc', { runtime, namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'svc' }, alerts: { timeToFirstToken: { quantile: 0.99 } } });
-    new SloAlert(chart, 'avail', { sli: m.availability({ namespace: 'tenant-a' }), objective: Objective.percent(99.9), rulesNamespace: 'tenant-a' });
+    const m = new MlInferenceMonitoring(chart, 'svc', { selectorLabels: TEST_SELECTOR, runtime, namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'svc' }, alerts: { timeToFirstToken: { quantile: 0.99 } } });
+    new SloAlert(chart, 'avail', { selectorLabels: TEST_SELECTOR, sli: m.availability({ namespace: 'tenant-a' }), objective: Objective.percent(99.9), rulesNamespace: 'tenant-a' });
     const signals = [ScalingSignal.requestRate(10)];
     if (runtime.hasLatencyHistogram && runtime.name === 'tgi') {
       // TGI's bucket bounds (0.0001 x 1.5^n s) are no whole milliseconds: no latency SLI can be counted there.
@@ -96,13 +96,13 @@ describe('signal catalog', () => {
       // A bucket bound of the runtime's histogram near one second (an SLI can count only at a bound).
       const bounds = sliThresholds(runtime._spec.latency!) ?? [1];
       const near1s = bounds.reduce((a, b) => (Math.abs(b - 1) < Math.abs(a - 1) ? b : a));
-      new SloAlert(chart, 'lat', { sli: m.latency(Duration.millis(near1s * 1000), { namespace: 'tenant-b' }), objective: Objective.percent(99), rulesNamespace: 'tenant-b' });
+      new SloAlert(chart, 'lat', { selectorLabels: TEST_SELECTOR, sli: m.latency(Duration.millis(near1s * 1000), { namespace: 'tenant-b' }), objective: Objective.percent(99), rulesNamespace: 'tenant-b' });
     }
     if (runtime._spec.queueLength) signals.push(ScalingSignal.queue(5));
     signals.forEach((signal, i) => new InferenceAutoscaler(chart, `scale-${i}`, {
       inference: m, namespace: 'tenant-b', deployment: `svc-${i}`, signal, maxReplicas: 4, prometheusUrl: 'http://prometheus:9090',
     }));
-    new ModelQualityMonitoring(chart, 'quality', {
+    new ModelQualityMonitoring(chart, 'quality', { selectorLabels: TEST_SELECTOR, namespace: 'ml',
       modelName: 'fraud',
       performance: ModelPerformance.seldonFeedback(),
       histogramDrift: [{ name: 'score', histogram: 'score' }],
@@ -115,7 +115,7 @@ describe('signal catalog', () => {
 
   test('the time-to-first-token panel reads the alert\'s quantile, and that quantile is recorded', () => {
     const chart = testChart();
-    new MlInferenceMonitoring(chart, 'llm', { runtime: InferenceRuntime.vllm(), namespace: 'llm', selector: { app: 'llm' }, alerts: { timeToFirstToken: { quantile: 0.99 } } });
+    new MlInferenceMonitoring(chart, 'llm', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.vllm(), namespace: 'llm', selector: { app: 'llm' }, alerts: { timeToFirstToken: { quantile: 0.99 } } });
     const docs = synthChart(chart);
     const json = JSON.parse(Object.values(byKind(docs, 'ConfigMap')[0].data)[0] as string);
     const ttft = json.panels.find((p: any) => /Time to first token/.test(p.title));
@@ -126,7 +126,7 @@ describe('signal catalog', () => {
 
   test('a KEDA latency signal at any quantile reads a recorded series; an impossible quantile is an Error', () => {
     const chart = testChart();
-    const m = new MlInferenceMonitoring(chart, 'fraud', { runtime: InferenceRuntime.fastApi(), namespace: 'tenant-a', selector: { app: 'fraud' } });
+    const m = new MlInferenceMonitoring(chart, 'fraud', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.fastApi(), namespace: 'tenant-a', selector: { app: 'fraud' } });
     const p90 = new InferenceAutoscaler(chart, 'p90', { inference: m, namespace: 'tenant-a', deployment: 'a', signal: ScalingSignal.latency(Duration.seconds(2), 0.9), maxReplicas: 3, prometheusUrl: 'http://p:9090' });
     const p999 = new InferenceAutoscaler(chart, 'p999', { inference: m, namespace: 'tenant-a', deployment: 'b', signal: ScalingSignal.latency(Duration.seconds(2), 0.999), maxReplicas: 3, prometheusUrl: 'http://p:9090' });
     expect(p90.query).toBe('max(ml_service:request_duration_seconds:p90_5m{ml_service="fraud",namespace="tenant-a"})');
@@ -143,7 +143,7 @@ describe('signal catalog', () => {
 
   test('descriptions state the configured pending period, and panel thresholds are the alerts\' thresholds', () => {
     const chart = testChart();
-    new MlInferenceMonitoring(chart, 'fraud', {
+    new MlInferenceMonitoring(chart, 'fraud', { selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: 'tenant-a',
       selector: { app: 'fraud' },
@@ -166,7 +166,7 @@ describe('signal catalog', () => {
     expect(red(json.panels.find((p: any) => p.title === 'Latency p95'))).toEqual([]);
     // A disabled alert draws no line.
     const quiet = testChart();
-    new MlInferenceMonitoring(quiet, 'q', { runtime: InferenceRuntime.fastApi(), namespace: 'x', selector: { app: 'q' }, alerts: { errorRatio: { enabled: false } } });
+    new MlInferenceMonitoring(quiet, 'q', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.fastApi(), namespace: 'x', selector: { app: 'q' }, alerts: { errorRatio: { enabled: false } } });
     const qjson = JSON.parse(Object.values(byKind(synthChart(quiet), 'ConfigMap')[0].data)[0] as string);
     expect(red(qjson.panels.find((p: any) => p.title === 'Error ratio'))).toEqual([]);
     expect(red(json.panels.find((p: any) => p.title === 'Error ratio'))).toEqual([0.05]);
@@ -177,7 +177,7 @@ describe('signal catalog', () => {
     const rules: any[] = [];
     for (const [tenant, team] of [['tenant-a', 'team-a'], ['tenant-b', 'team-b']]) {
       const chart = new Chart(app, tenant);
-      new MlInferenceMonitoring(chart, 'fraud', { runtime: InferenceRuntime.fastApi(), namespace: tenant, selector: { app: 'fraud' }, alertLabels: { team } });
+      new MlInferenceMonitoring(chart, 'fraud', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.fastApi(), namespace: tenant, selector: { app: 'fraud' }, alertLabels: { team } });
       // The operator writes each PrometheusRule to its own file; in one promtool file the groups need distinct names.
       rules.push(...byKind(synthChart(chart), 'PrometheusRule').flatMap(d => d.spec.groups.map((g: any) => ({ ...g, name: `${tenant}/${g.name}` }))));
     }

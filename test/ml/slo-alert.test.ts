@@ -3,7 +3,7 @@ import { silentAt, slo, SLI, tierAt, traffic } from './_slo';
 import { InferenceRuntime, MlInferenceMonitoring, Objective, SloAlert, Sli } from '../../src';
 import { expectRulesTestPass } from '../util/promtool';
 import { proveAll } from '../util/prove';
-import { byKind, synthChart, testChart } from '../util/synth';
+import { byKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 /* promtool proofs for a 99.9 % / 30 d SLO at a 30 s evaluation interval (the fast ones; see also slo-*.test.ts). */
 
@@ -106,8 +106,8 @@ describe('SloAlert construction', () => {
 
   test('SLOs on the same SLI share its recording rules; a second SLO costs 7 rules', () => {
     const chart = testChart();
-    const first = new SloAlert(chart, 'a', { sli: SLI(), objective: Objective.percent(99.9) });
-    const second = new SloAlert(chart, 'b', { sli: SLI(), objective: Objective.percent(99), window: Duration.days(7) });
+    const first = new SloAlert(chart, 'a', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99.9) });
+    const second = new SloAlert(chart, 'b', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99), window: Duration.days(7) });
     const docs = synthChart(chart);
     proveAll(docs);
     expect(first.sliRules).toBe(second.sliRules);
@@ -117,7 +117,7 @@ describe('SloAlert construction', () => {
 
   test('tiers: disabled, renamed, labelled, with a for; carry slo_tier for inhibition', () => {
     const chart = testChart();
-    const s = new SloAlert(chart, 'api', {
+    const s = new SloAlert(chart, 'api', { selectorLabels: TEST_SELECTOR,
       sli: SLI(),
       objective: Objective.percent(99.9),
       alertLabels: { team: 'ml' },
@@ -139,19 +139,19 @@ describe('SloAlert construction', () => {
 
   test('MlInferenceMonitoring offers availability and latency SLIs in the runtime\'s own terms', () => {
     const chart = testChart();
-    const m = new MlInferenceMonitoring(chart, 'svc', { runtime: InferenceRuntime.vllm(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'llm' } });
+    const m = new MlInferenceMonitoring(chart, 'svc', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.vllm(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'llm' } });
     const avail = m.availability({ namespace: 'tenant-a' });
     const lat = m.latency(Duration.millis(500));
     expect(avail.name).toBe('svc-tenant-a-availability');
     expect(lat.name).toBe('svc-latency-500ms');
-    new SloAlert(chart, 'avail', { sli: avail, objective: Objective.percent(99.5) });
-    new SloAlert(chart, 'lat', { sli: lat, objective: Objective.percent(95), window: Duration.days(28) });
+    new SloAlert(chart, 'avail', { selectorLabels: TEST_SELECTOR, sli: avail, objective: Objective.percent(99.5) });
+    new SloAlert(chart, 'lat', { selectorLabels: TEST_SELECTOR, sli: lat, objective: Objective.percent(95), window: Duration.days(28) });
     const docs = synthChart(chart);
     proveAll(docs);
     const text = JSON.stringify(docs.filter(d => d.metadata.name?.startsWith('sli-')));
     expect(text).toContain('vllm:e2e_request_latency_seconds_bucket{ml_service=\\"svc\\",namespace=~\\"tenant-a|tenant-b\\",le=~\\"0\\\\\\\\.5\\"}');
     expect(text).toContain('status=~\\"5..|5xx\\"');
-    expect(() => new MlInferenceMonitoring(testChart(), 't', { runtime: InferenceRuntime.triton(), namespace: 'a', selector: { a: 'b' } }).latency(Duration.seconds(1)))
+    expect(() => new MlInferenceMonitoring(testChart(), 't', { selectorLabels: TEST_SELECTOR, runtime: InferenceRuntime.triton(), namespace: 'a', selector: { a: 'b' } }).latency(Duration.seconds(1)))
       .toThrow(/test\/t.latency\(\): invalid runtime "triton": a runtime with a latency histogram/);
     expect(() => m.availability({ namespace: 'tenant-c' })).toThrow(/invalid namespace "tenant-c": one of the service's namespaces/);
   });
@@ -164,7 +164,7 @@ describe('SloAlert construction', () => {
     [{ alertLabels: { slo_tier: 'x' } }, /invalid alertLabels "slo_tier"/],
     [{ sloName: 'API SLO' }, /invalid sloName "API SLO"/],
   ])('bad input %#', (bad, message) => {
-    expect(() => new SloAlert(testChart(), 'api', { sli: SLI(), objective: Objective.percent(99.9), ...(bad as any) })).toThrow(message);
+    expect(() => new SloAlert(testChart(), 'api', { sli: SLI(), objective: Objective.percent(99.9), selectorLabels: TEST_SELECTOR, ...(bad as any) })).toThrow(message);
   });
 
   test('bad objectives and SLIs', () => {
@@ -178,9 +178,9 @@ describe('SloAlert construction', () => {
     expect(() => Sli.latency({ name: 'x', histogram: 'lat_seconds_bucket', threshold: Duration.seconds(1) })).toThrow(/base name/);
     expect(() => Sli.latency({ name: 'Bad Name', histogram: 'lat_seconds', threshold: Duration.seconds(1) })).toThrow(/Sli.latency: invalid name "Bad Name"/);
     const chart = testChart();
-    new SloAlert(chart, 'a', { sli: SLI(), objective: Objective.percent(99.9) });
+    new SloAlert(chart, 'a', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99.9) });
     const other = Sli.errorRatio({ name: 'api-availability', errors: 'x_total{code="500"}', total: 'x_total' });
-    expect(() => new SloAlert(chart, 'b', { sli: other, objective: Objective.percent(99.9) })).toThrow(/invalid sli "api-availability": an SLI name used by one definition only/);
+    expect(() => new SloAlert(chart, 'b', { selectorLabels: TEST_SELECTOR, sli: other, objective: Objective.percent(99.9) })).toThrow(/invalid sli "api-availability": an SLI name used by one definition only/);
   });
 });
 
@@ -188,8 +188,8 @@ describe('SloAlert dashboard', () => {
   test('error budget, burn rate per window, SLI and tier state, every query parsed at synth', () => {
     const { docs } = slo();
     const cm = docs.find(d => d.kind === 'ConfigMap')!;
-    expect(cm.metadata).toMatchObject({ name: 'slo-api-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' } });
-    const json = JSON.parse(cm.data['slo-api.json']);
+    expect(cm.metadata).toMatchObject({ name: 'slo-monitoring-api-dashboard', namespace: 'monitoring', labels: { grafana_dashboard: '1' } });
+    const json = JSON.parse(cm.data['slo-monitoring-api.json']);
     expect(json.panels.filter((p: any) => p.type !== 'row').map((p: any) => p.title)).toEqual([
       'Error budget remaining', 'Error budget remaining over time', 'Burn rate per window', 'SLI: good events (1h)', 'Alert tiers firing',
     ]);
@@ -202,7 +202,7 @@ describe('latency SLI (histogram bucket)', () => {
   test('requests slower than the threshold burn the budget; fast ones do not; Prometheus 3 "1.0" buckets match', () => {
     const chart = testChart();
     const sli = Sli.latency({ name: 'api-latency', histogram: 'http_request_duration_seconds', threshold: Duration.seconds(1), matchers: { job: 'api' } });
-    new SloAlert(chart, 'lat', { sli, objective: Objective.percent(99), tiers: { pageFast: { alertName: 'LatencyPage' } } });
+    new SloAlert(chart, 'lat', { selectorLabels: TEST_SELECTOR, sli, objective: Objective.percent(99), tiers: { pageFast: { alertName: 'LatencyPage' } } });
     const rules = byKind(synthChart(chart), 'PrometheusRule');
     const hist = (le1: number, leName: string) => [
       { series: `http_request_duration_seconds_bucket{job="api",le="${leName}"}`, values: `0+${le1}x120` },

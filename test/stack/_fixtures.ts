@@ -34,7 +34,7 @@ export function monitorThroughStack(chart: Chart, stack: IMonitoringStack): void
   new SloAlert(chart, 'fraud-availability', { stack, rulesNamespace: 'tenant-a', sli: inference.availability(), objective: Objective.percent(99.9), window: Duration.days(30) });
   new ModelQualityMonitoring(chart, 'fraud-quality', {
     stack,
-    rulesNamespace: 'tenant-a',
+    namespace: 'tenant-a',
     modelName: 'fraud',
     driftDetectors: [DriftDetector.alibiDetect({ matchers: { namespace: 'tenant-a' } })],
   });

@@ -10,7 +10,7 @@ import {
 import { checkAlertmanagerConfig } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { validateAll } from '../util/schema';
-import { Doc, byKind, synthChart, testChart } from '../util/synth';
+import { Doc, byKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
 const SELECTED_KINDS = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'];
 
@@ -53,7 +53,7 @@ function kubePrometheusStackPrometheus(release: string): Doc {
 
 function outsideObjects(chart: any): void {
   // Made without the stack: the stack's Prometheus must not pick these up.
-  new MlInferenceMonitoring(chart, 'outside', { namespace: 'tenant-c', selector: { app: 'other' }, runtime: InferenceRuntime.triton() });
+  new MlInferenceMonitoring(chart, 'outside', { selectorLabels: TEST_SELECTOR, namespace: 'tenant-c', selector: { app: 'other' }, runtime: InferenceRuntime.triton() });
   const rules = new PrometheusRules(chart, 'outside-rules', { namespace: 'tenant-c', labels: { team: 'other' } });
   rules.addGroup('other').addRecordingRule({ record: 'x:y', expr: 'vector(1)' });
 }
@@ -143,8 +143,8 @@ describe('MonitoringStack (owned)', () => {
     const volumes = grafana.spec.template.spec.volumes;
     // Every dashboard made through the stack is in its namespace, mounted and provisioned; the one made outside is not.
     const through = dashboards.filter(d => d.metadata.namespace === 'monitoring');
-    expect(through.map(d => d.metadata.name).sort()).toEqual(['fraud-inference-dashboard', 'fraud-quality-dashboard', 'llm-inference-dashboard', 'slo-fraud-availability-dashboard']);
-    expect(dashboards.filter(d => d.metadata.namespace !== 'monitoring').map(d => d.metadata.name)).toEqual(['outside-inference-dashboard']);
+    expect(through.map(d => d.metadata.name).sort()).toEqual(['slo-tenant-a-fraud-availability-dashboard', 'tenant-a-fraud-inference-dashboard', 'tenant-a-fraud-quality-dashboard', 'tenant-b-llm-inference-dashboard']);
+    expect(dashboards.filter(d => d.metadata.namespace !== 'monitoring').map(d => d.metadata.name)).toEqual(['tenant-c-outside-inference-dashboard']);
     for (const d of through) {
       const vol = volumes.find((v: any) => v.configMap?.name === d.metadata.name);
       expect(vol).toBeDefined();
@@ -155,7 +155,7 @@ describe('MonitoringStack (owned)', () => {
     // Alerts link to the dashboards through the stack's Grafana URL.
     const fraudRules = docs.find(d => d.kind === 'PrometheusRule' && d.metadata.name === 'fraud-inference')!;
     const alert = fraudRules.spec.groups[0].rules.find((r: any) => r.alert === 'ModelLatencyHigh');
-    expect(alert.annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-fraud');
+    expect(alert.annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-tenant-a-fraud');
   });
 
   test('every pod template meets the restricted Pod Security Standard (node-exporter: documented host-access exception)', () => {
@@ -190,7 +190,7 @@ describe('MonitoringStack (owned)', () => {
 
   test('no Role or ClusterRole holds a wildcard verb, resource or API group, and each is bound to its own ServiceAccount', () => {
     const roles = [...byKind(docs, 'ClusterRole'), ...byKind(docs, 'Role')];
-    expect(roles.map(r => r.metadata.name).sort()).toEqual(['ml-monitoring-kube-state-metrics', 'ml-monitoring-operator', 'ml-monitoring-prometheus']);
+    expect(roles.map(r => r.metadata.name).sort()).toEqual(['monitoring-ml-monitoring-kube-state-metrics', 'monitoring-ml-monitoring-operator', 'monitoring-ml-monitoring-prometheus']);
     for (const r of roles) {
       for (const rule of r.rules) {
         for (const field of ['verbs', 'resources', 'apiGroups', 'nonResourceURLs', 'resourceNames']) {
@@ -199,7 +199,7 @@ describe('MonitoringStack (owned)', () => {
       }
     }
     // kube-state-metrics and Prometheus only read.
-    for (const name of ['ml-monitoring-kube-state-metrics', 'ml-monitoring-prometheus']) {
+    for (const name of ['monitoring-ml-monitoring-kube-state-metrics', 'monitoring-ml-monitoring-prometheus']) {
       const verbs = new Set(roles.find(r => r.metadata.name === name)!.rules.flatMap((x: any) => x.verbs));
       expect([...verbs].filter(v => !['get', 'list', 'watch'].includes(v as string))).toEqual([]);
     }
@@ -333,7 +333,7 @@ describe('MonitoringStack defaults', () => {
     expect(kubelet.spec.namespaceSelector).toEqual({ matchNames: ['kube-system'] });
     expect(kubelet.spec.endpoints.map((e: any) => [e.path, e.honorLabels, e.scheme])).toEqual([['/metrics', true, 'https'], ['/metrics/cadvisor', true, 'https']]);
     const op = docs.find(d => d.kind === 'Deployment' && d.metadata.name === 'ml-monitoring-operator')!;
-    expect(op.spec.template.spec.containers[0].args).toContain('--kubelet-service=kube-system/ml-monitoring-kubelet');
+    expect(op.spec.template.spec.containers[0].args).toContain('--kubelet-service=kube-system/monitoring-ml-monitoring-kubelet');
     const ksm = docs.find(d => d.kind === 'ServiceMonitor' && d.metadata.name === 'ml-monitoring-kube-state-metrics')!;
     expect(ksm.spec.endpoints[0].honorLabels).toBe(true);
     // The routing's default receiver drops what matches no route, as kube-prometheus-stack's does.
@@ -417,7 +417,7 @@ describe('MonitoringStack.fromKubePrometheusStack (adopted)', () => {
     expect(dashboards.filter(d => d.metadata.namespace === 'monitoring').length).toBe(4);
     for (const d of dashboards) expect(d.metadata.labels!.grafana_dashboard).toBe('1');
     const alert = docs.find(d => d.metadata.name === 'fraud-inference')!.spec.groups[0].rules.find((r: any) => r.alert === 'ModelErrorRatioHigh');
-    expect(alert.annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-fraud');
+    expect(alert.annotations.dashboard_url).toBe('https://grafana.example.com/d/ml-inference-tenant-a-fraud');
   });
 
   test('bad input', () => {

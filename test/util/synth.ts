@@ -43,3 +43,9 @@ export function testChart(namespace?: string): Chart {
 export function allRules(docs: Doc[]): any[] {
   return byKind(docs, 'PrometheusRule').flatMap(d => (d.spec.groups as any[]).flatMap(g => g.rules));
 }
+
+/**
+ * Selector labels for tests of one construct without a stack: the documented way to place objects for a
+ * Prometheus the app does not describe (without a stack or these, a monitoring construct is an Error).
+ */
+export const TEST_SELECTOR: { [key: string]: string } = { release: 'test' };

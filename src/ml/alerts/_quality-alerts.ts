@@ -4,7 +4,7 @@ import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
-import { LabelMatcher, validatedEqualityMatchers } from '../../common/_promql';
+import { LabelMatcher, validatedEqualityMatchers, withScope } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
@@ -18,6 +18,8 @@ import { Series } from '../signals/_series';
 /** What every quality alert needs. @internal */
 export interface QualityContext {
   readonly where: string;
+  /** Matchers every raw selector of the model is narrowed to (its namespace), unless the user's name the label. */
+  readonly scope: ReadonlyArray<LabelMatcher>;
   readonly group: RuleGroup;
   readonly signals: QualitySignals;
   readonly alerts: QualityAlerts;
@@ -52,7 +54,7 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
   const a = tuned(c, 'dataDrift', { name: 'ModelDataDrift', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
   for (const d of detectors) {
     if (!(d instanceof DriftDetector)) throw invalidProp(c.where, 'driftDetectors', d, 'DriftDetector values, e.g. DriftDetector.alibiDetect()');
-    for (const cond of d._conditions) {
+    for (const cond of d._conditions(c.scope)) {
       c.signals.readsFamily(cond.family);
       emit(c, 'alerts.dataDrift', a, 'drift', cond.expr, cond.summary, `${cond.description}${heldFor(a) ? ` (held${heldFor(a)})` : ''}`,
         { detector: d.name, drift_check: cond.key });
@@ -62,14 +64,14 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
 }
 
 /** Resolves a histogram-drift entry into its source. */
-function distributionSource(where: string, o: HistogramDriftOptions): DistributionSource {
+function distributionSource(where: string, o: HistogramDriftOptions, scope: ReadonlyArray<LabelMatcher>): DistributionSource {
   const w = `${where} histogramDrift`;
   const name = checkName(w, 'name', o.name);
   validateMetricName(w, 'histogram', o.histogram);
   if (/_(bucket|count|sum)$/.test(o.histogram)) {
     throw invalidProp(w, 'histogram', o.histogram, 'the histogram\'s base name: its _bucket series (with le) are read, so name it without the _bucket, _count or _sum suffix');
   }
-  return { name, histogram: o.histogram, matchers: validatedEqualityMatchers(w, 'matchers', o.matchers), window: promDuration(o.window ?? Duration.hours(1), w, 'window') };
+  return { name, histogram: o.histogram, matchers: withScope(validatedEqualityMatchers(w, 'matchers', o.matchers), scope), window: promDuration(o.window ?? Duration.hours(1), w, 'window') };
 }
 
 /**
@@ -80,7 +82,7 @@ function distributionSource(where: string, o: HistogramDriftOptions): Distributi
  */
 export function addHistogramDrift(c: QualityContext, o: HistogramDriftOptions): { readonly name: string; readonly distance: Series } {
   const where = `${c.where} histogramDrift`;
-  const d = distributionSource(c.where, o);
+  const d = distributionSource(c.where, o, c.scope);
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
   const t = o.maxDistance ?? 0.1;
   if (typeof t !== 'number' || !(t > 0 && t < 1)) throw invalidProp(where, 'maxDistance', t, 'a distance between 0 and 1 exclusive, e.g. 0.1');
@@ -101,7 +103,7 @@ export function addClassDrift(c: QualityContext, o: ClassDriftOptions): { readon
     name,
     counter: o.counter,
     classLabel: validatePromLabelName(where, 'classLabel', o.classLabel ?? 'class'),
-    matchers: validatedEqualityMatchers(where, 'matchers', o.matchers),
+    matchers: withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope),
     window: promDuration(o.window ?? Duration.hours(1), where, 'window'),
   };
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
@@ -131,13 +133,13 @@ export function addPerformance(c: QualityContext, p: ModelPerformance, o: Perfor
   let accuracy: Series;
   let confusion: ConfusionSource | undefined;
   if (p._counters) {
-    confusion = { ...p._counters, window: promDuration(o.window ?? Duration.hours(1), where, 'window') };
+    confusion = { ...p._counters(c.scope), window: promDuration(o.window ?? Duration.hours(1), where, 'window') };
     accuracy = c.signals.accuracyFromCounters(confusion);
     c.signals.precision(confusion);
     c.signals.recall(confusion);
     c.signals.f1(confusion);
   } else {
-    accuracy = c.signals.accuracyFromGauge(p._gauge!);
+    accuracy = c.signals.accuracyFromGauge(p._gauge!(c.scope));
   }
   const floor = ratioValue(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80));
   const drop = ratioValue(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10));
@@ -162,7 +164,7 @@ export interface DataHealthSettings {
 /** Predictions stopped, missing feature values, stale evaluation. @internal */
 export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHealthSettings {
   const where = `${c.where} dataHealth`;
-  const m = validatedEqualityMatchers(where, 'matchers', o.matchers);
+  const m = withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope);
   const s = c.signals;
   let featureLabel: string | undefined;
   if (o.predictionsCounter !== undefined) {
@@ -217,7 +219,7 @@ export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionS
     counter: o.requestsCounter,
     modelLabel: ml,
     versionLabel: vl,
-    matchers: validatedEqualityMatchers(where, 'matchers', o.matchers),
+    matchers: withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope),
     errors,
     latencyHistogram: o.latencyHistogram,
   };

@@ -1,7 +1,7 @@
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
-import { selector, validatedEqualityMatchers } from '../../common/_promql';
+import { LabelMatcher, selector, validatedEqualityMatchers, withScope } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
 
 /** Which series of a drift detector to read. */
@@ -76,13 +76,17 @@ export class DriftDetector {
    */
   public static alibiDetect(options: DriftDetectorOptions = {}): DriftDetector {
     const where = 'DriftDetector.alibiDetect';
-    const m = matchersOf(where, options);
+    const m0 = matchersOf(where, options);
     if (options.shareDrifted !== undefined) throw invalidProp(where, 'shareDrifted', options.shareDrifted.toString(), 'no shareDrifted: alibi-detect exports no share of drifted features');
+    const pValue = options.pValue !== undefined ? pValueOf(where, options) : undefined;
+    const distance = options.distance !== undefined ? formatNumber(checkNumber(where, 'distance', options.distance)) : undefined;
+    return new DriftDetector('alibi-detect', scope => {
+    const m = withScope(m0, scope);
     // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
     // matchers select never share one.
     const by = 'namespace, deployment_name';
-    const level = options.pValue !== undefined
-      ? pValueOf(where, options)
+    const level = pValue !== undefined
+      ? pValue
       : `on (${by}) group_left () max by (${by}) (${selector('seldon_metric_drift_threshold', m)})`;
     const conditions: DetectorCondition[] = [
       {
@@ -96,12 +100,12 @@ export class DriftDetector {
         key: 'pvalue',
         expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
         family: 'seldon_metric_drift_p_val',
-        summary: options.pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
+        summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
         description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
       },
     ];
-    if (options.distance !== undefined) {
-      const d = formatNumber(checkNumber(where, 'distance', options.distance));
+    if (distance !== undefined) {
+      const d = distance;
       conditions.push({
         key: 'distance',
         expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
@@ -110,7 +114,8 @@ export class DriftDetector {
         description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
       });
     }
-    return new DriftDetector('alibi-detect', conditions);
+    return conditions;
+    });
   }
 
   /**
@@ -122,11 +127,13 @@ export class DriftDetector {
    */
   public static evidently(options: DriftDetectorOptions = {}): DriftDetector {
     const where = 'DriftDetector.evidently';
-    const m = matchersOf(where, options);
+    const m0 = matchersOf(where, options);
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: Evidently\'s per-feature value is not always a p-value (use shareDrifted)');
     if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
     const share = (options.shareDrifted ?? Ratio.percent(50)).toString();
-    return new DriftDetector('evidently', [
+    return new DriftDetector('evidently', scope => {
+    const m = withScope(m0, scope);
+    return [
       {
         key: 'flag',
         expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
@@ -141,7 +148,8 @@ export class DriftDetector {
         summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
         description: '{{ $value | humanizePercentage }} of the features drifted.',
       },
-    ]);
+    ];
+    });
   }
 
   /**
@@ -152,11 +160,13 @@ export class DriftDetector {
    */
   public static mlrun(options: DriftDetectorOptions = {}): DriftDetector {
     const where = 'DriftDetector.mlrun';
-    const m = matchersOf(where, options);
+    const m0 = matchersOf(where, options);
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: MLRun exports distances, not p-values (use distance)');
     const distance = formatNumber(checkNumber(where, 'distance', options.distance ?? 0.7));
+    return new DriftDetector('mlrun', scope => {
+    const m = withScope(m0, scope);
     const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
-    return new DriftDetector('mlrun', [
+    return [
       {
         key: 'flag',
         expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
@@ -171,7 +181,8 @@ export class DriftDetector {
         summary: 'MLRun general drift at or above ' + distance,
         description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
       },
-    ]);
+    ];
+    });
   }
 
   /** A gauge of your own (PSI, a distance, a p-value). */
@@ -182,9 +193,11 @@ export class DriftDetector {
     }
     validateMetricName(where, 'metric', options.metric);
     checkNumber(where, 'threshold', options.threshold);
-    const m = matchersOf(where, options);
+    const m0 = matchersOf(where, options);
     const op = options.below ? '<' : '>';
-    return new DriftDetector(options.name, [
+    return new DriftDetector(options.name, scope => {
+    const m = withScope(m0, scope);
+    return [
       {
         key: 'gauge',
         expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
@@ -192,17 +205,26 @@ export class DriftDetector {
         summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
         description: `${options.metric} is {{ $value }}.`,
       },
-    ]);
+    ];
+    });
   }
 
   /** The detector's name. */
   public readonly name: string;
-  /** @internal */
-  public readonly _conditions: DetectorCondition[];
+  private readonly build: (scope: ReadonlyArray<LabelMatcher>) => DetectorCondition[];
 
-  private constructor(name: string, conditions: DetectorCondition[]) {
+  private constructor(name: string, build: (scope: ReadonlyArray<LabelMatcher>) => DetectorCondition[]) {
     this.name = name;
-    this._conditions = conditions;
+    this.build = build;
+  }
+
+  /**
+   * The alert conditions, reading the detector's series within `scope` (the model's namespace) unless
+   * the detector's own matchers name that label.
+   * @internal
+   */
+  public _conditions(scope: ReadonlyArray<LabelMatcher>): DetectorCondition[] {
+    return this.build(scope);
   }
 }
 

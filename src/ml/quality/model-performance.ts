@@ -1,6 +1,6 @@
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName } from '../../common/_names';
-import { selector, validatedEqualityMatchers } from '../../common/_promql';
+import { LabelMatcher, selector, validatedEqualityMatchers, withScope } from '../../common/_promql';
 
 /** Counters of a binary classifier's outcomes against ground truth. */
 export interface ConfusionCountersOptions {
@@ -43,8 +43,10 @@ export class ModelPerformance {
     names.forEach((n, i) => validateMetricName(where, props[i], n));
     if (new Set(names).size !== 4) throw invalidProp(where, 'truePositives', names, 'four different counters');
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
-    const [tp, fp, tn, fn] = names.map(n => selector(n, m));
-    return new ModelPerformance({ tp, fp, tn, fn }, undefined);
+    return new ModelPerformance(scope => {
+      const [tp, fp, tn, fn] = names.map(n => selector(n, withScope(m, scope)));
+      return { tp, fp, tn, fn };
+    }, undefined);
   }
 
   /** Seldon's feedback metrics server (`seldon_metric_true_positive_total` and siblings). */
@@ -63,15 +65,15 @@ export class ModelPerformance {
     const where = 'ModelPerformance.accuracyGauge';
     validateMetricName(where, 'metric', options.metric);
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
-    return new ModelPerformance(undefined, selector(options.metric, m));
+    return new ModelPerformance(undefined, scope => selector(options.metric, withScope(m, scope)));
   }
 
-  /** @internal */
-  public readonly _counters?: { tp: string; fp: string; tn: string; fn: string };
-  /** @internal */
-  public readonly _gauge?: string;
+  /** The confusion counters' selectors within `scope` (the model's namespace). @internal */
+  public readonly _counters?: (scope: ReadonlyArray<LabelMatcher>) => { tp: string; fp: string; tn: string; fn: string };
+  /** The accuracy gauge's selector within `scope`. @internal */
+  public readonly _gauge?: (scope: ReadonlyArray<LabelMatcher>) => string;
 
-  private constructor(counters: { tp: string; fp: string; tn: string; fn: string } | undefined, gauge: string | undefined) {
+  private constructor(counters: ModelPerformance['_counters'], gauge: ModelPerformance['_gauge']) {
     this._counters = counters;
     this._gauge = gauge;
   }

@@ -1,14 +1,15 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addQualityPanels } from './_quality-dashboard';
 import { DriftDetector } from './drift-detector';
 import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from './quality-options';
 import { invalidProp } from '../../common/_errors';
-import { validateLabelValue } from '../../common/_names';
+import { shortObjectName, validateLabelValue, validateNamespace } from '../../common/_names';
+import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
-import { dashboardAnnotations, placeDashboard, resolvePlacement } from '../_placement-settings';
+import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement } from '../_placement-settings';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
 import { MonitoringPlacementProps } from '../monitoring-props';
 import { QualitySignals } from '../signals/_quality-signals';
@@ -17,6 +18,12 @@ import { QualitySignals } from '../signals/_quality-signals';
 export interface ModelQualityMonitoringProps extends MonitoringPlacementProps {
   /** The model's name: the `model` label of every quality alert and series. */
   readonly modelName: string;
+  /**
+   * The namespace the model runs in (its tenant): every series the quality rules read is narrowed to it
+   * (unless a signal's own `matchers` name `namespace`), and every quality series and alert carries it.
+   * @default - the chart's namespace; an Error when the chart has none
+   */
+  readonly namespace?: string;
   /**
    * Drift detectors that publish gauges.
    * @default - none
@@ -84,23 +91,30 @@ export class ModelQualityMonitoring extends Construct {
     if (signals === 0) {
       throw invalidProp(where, 'props', 'no signal', 'at least one of driftDetectors, histogramDrift, classDrift, performance, dataHealth or versions');
     }
-    const place = resolvePlacement(where, props, ['model', 'ml_signal', 'severity']);
+    const namespace = props.namespace ?? Chart.of(this).namespace;
+    if (namespace === undefined) {
+      throw invalidProp(where, 'namespace', undefined, 'the namespace the model runs in (or a chart with a namespace): the quality rules read only that tenant\'s series');
+    }
+    validateNamespace(where, 'namespace', namespace);
+    const place = resolvePlacement(this, props, ['model', 'ml_signal', 'severity', 'namespace'], namespace);
     const slug = `${model.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-quality`.replace(/^[^a-z0-9]+/, '');
-    const uid = `ml-quality-${model}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, 40);
+    const uid = shortUid(`ml-quality-${namespace}-${model}`);
     this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    placeRules(place, this.rules);
     const group = this.rules.addGroup(`ml-quality.${model}`);
     group._keepRecordingRulesFirst();
-    const catalog = new QualitySignals(model, group);
+    const catalog = new QualitySignals(model, namespace, group);
     const alerts = props.alerts ?? {};
     const c: QualityContext = {
       where,
+      scope: [{ name: 'namespace', op: '=', value: namespace }],
       group,
       signals: catalog,
       alerts,
       alertNames: this.alertNames,
       common: {
         alertLabels: place.alertLabels,
-        identityLabels: { model },
+        identityLabels: { model, namespace },
         runbookBaseUrl: place.runbookBaseUrl,
         annotations: dashboardAnnotations(place, uid),
       },
@@ -118,7 +132,7 @@ export class ModelQualityMonitoring extends Construct {
         title: `Model quality: ${model}`,
         uid,
         tags: ['ml-monitoring', 'model-quality'],
-        configMapName: slug.replace(/-quality$/, '-quality-dashboard'),
+        configMapName: shortObjectName(`${namespace}-${slug.replace(/-quality$/, '-quality-dashboard')}`, 253),
         timeRange: Duration.days(7),
       });
       addQualityPanels(this.dashboard, catalog, {

@@ -36,8 +36,10 @@ export class SignalCatalog {
     const found = this.recorded.get(key);
     if (found) return found;
     const expression = expr();
-    group.addRecordingRule({ record, expr: expression, labels: { ...this.target.staticLabels, ...extraLabels } });
+    const staticLabels = { ...this.target.staticLabels, ...extraLabels };
+    group.addRecordingRule({ record, expr: expression, labels: staticLabels });
     const series = new Series(record, [...this.target.identity, ...extraIdentity], labels, [...new Set(families)].sort());
+    group._claimSeries(record, series.identity, staticLabels, expression);
     this.recorded.set(key, series);
     return series;
   }

@@ -47,8 +47,9 @@ export interface VersionSource {
  * @internal
  */
 export class QualitySignals extends SignalCatalog {
-  constructor(private readonly model: string, group: RuleGroup) {
-    super({ group, identity: [{ name: 'model', op: '=', value: model }], staticLabels: { model } });
+  constructor(private readonly model: string, namespace: string, group: RuleGroup) {
+    // The namespace is part of the identity: one model name in two tenants is two models.
+    super({ group, identity: [{ name: 'model', op: '=', value: model }, { name: 'namespace', op: '=', value: namespace }], staticLabels: { model, namespace } });
   }
 
   private dist(name: string): LabelMatcher[] {

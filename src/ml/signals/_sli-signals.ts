@@ -16,7 +16,7 @@ export const TILE_SECONDS = 300;
  * @internal
  */
 export class SliSignals extends SignalCatalog {
-  constructor(private readonly sli: Sli, fast: RuleGroup, private readonly tiles: RuleGroup) {
+  constructor(public readonly sli: Sli, fast: RuleGroup, private readonly tiles: RuleGroup) {
     super({ group: fast, identity: [{ name: 'sli', op: '=', value: sli.name }], staticLabels: { sli: sli.name } });
   }
 
@@ -82,7 +82,8 @@ export class SloSignals extends SignalCatalog {
     private readonly slow: RuleGroup, private readonly budget: string, private readonly window: string,
     private readonly info: { [k: string]: string },
     private readonly aggregateBy: ReadonlyArray<string>) {
-    super({ group: fast, identity: [{ name: 'slo', op: '=', value: sloName }], staticLabels: { slo: sloName } });
+    // The SLI is part of the identity: two SLOs of one name on two SLIs (two tenants) never read each other's series.
+    super({ group: fast, identity: [{ name: 'slo', op: '=', value: sloName }, { name: 'sli', op: '=', value: sli.sli.name }], staticLabels: { slo: sloName } });
   }
 
   private get labels(): string[] {

@@ -3,20 +3,32 @@ import { DriftDetector, ModelPerformance, ModelQualityMonitoring, ModelQualityMo
 import { Fixture, Sample, seriesText } from '../../util/exposition';
 import { expectRulesTestPass, PromtoolTest } from '../../util/promtool';
 import { proveAll } from '../../util/prove';
-import { oneOfKind, synthChart, testChart } from '../../util/synth';
+import { oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../../util/synth';
 
 /* promtool proofs for every model-quality alert, on synthesized rules. */
 
 function quality(props: Partial<ModelQualityMonitoringProps>) {
   const chart = testChart('ml');
-  const q = new ModelQualityMonitoring(chart, 'quality', { modelName: 'fraud', ...props } as ModelQualityMonitoringProps);
+  const q = new ModelQualityMonitoring(chart, 'quality', { modelName: 'fraud', selectorLabels: TEST_SELECTOR, ...props } as ModelQualityMonitoringProps);
   const docs = synthChart(chart);
   proveAll(docs);
   return { q, docs, rules: oneOfKind(docs, 'PrometheusRule') };
 }
 // Input samples one a minute unless a test says otherwise (promtool loads nothing without an interval).
+// Every series is scraped in the model's namespace "ml" (Prometheus' namespace target label) unless it
+// names another, and every quality series and alert carries the model's namespace.
 const run = (doc: any, tests: PromtoolTest[], interval = '1m') =>
-  expectRulesTestPass([doc], tests.map(t => ({ interval: '1m', ...t })), interval, { ignoreAnnotations: true });
+  expectRulesTestPass([doc], tests.map(t => inNamespace({ interval: '1m', ...t }, 'ml')), interval, { ignoreAnnotations: true });
+
+function inNamespace(t: PromtoolTest, ns: string): PromtoolTest {
+  const labelText = (l: string) => (/namespace=/.test(l) ? l : l.includes('{') ? l.replace('{', `{namespace="${ns}",`).replace(',}', '}') : `${l}{namespace="${ns}"}`);
+  return {
+    ...t,
+    input_series: t.input_series.map(x => ({ ...x, series: labelText(x.series) })),
+    alert_rule_test: t.alert_rule_test?.map(a => ({ ...a, exp_alerts: a.exp_alerts?.map(e => ({ ...e, exp_labels: { namespace: ns, ...e.exp_labels } })) })),
+    promql_expr_test: t.promql_expr_test?.map(e => ({ ...e, exp_samples: e.exp_samples?.map(x => ({ ...x, labels: labelText(x.labels) })) })),
+  };
+}
 const drift = (extra: { [k: string]: string }) => ({ exp_labels: { model: 'fraud', ml_signal: 'drift', severity: 'warning', ...extra } });
 
 /** Cumulative per-minute counts: [per-minute increase, minutes] segments. */
@@ -289,10 +301,16 @@ describe('drift detectors', () => {
     }]);
   });
 
+  test('another tenant\'s detectors are never read: drift in namespace "other" raises nothing for the model in "ml"', () => {
+    const elsewhere = drifted.map(x => ({ ...x, series: x.series.includes('{') ? x.series.replace('{', '{namespace="other",') : `${x.series}{namespace="other"}` }));
+    run(rules, [{ input_series: [...healthy, ...elsewhere], alert_rule_test: [{ eval_time: '20m', alertname: 'ModelDataDrift', exp_alerts: [] }] }]);
+    // ... and the same drift in the model's own namespace does raise it (the test above).
+  });
+
   test('a distance alert on alibi-detect only with a distance the user gives; options a detector cannot honour are refused', () => {
-    expect(DriftDetector.alibiDetect()._conditions.map(c => c.key)).toEqual(['flag', 'pvalue']);
+    expect(DriftDetector.alibiDetect()._conditions([]).map(c => c.key)).toEqual(['flag', 'pvalue']);
     const withDistance = DriftDetector.alibiDetect({ distance: 0.3, pValue: 0.01 });
-    expect(withDistance._conditions.map(c => c.expr)).toEqual([
+    expect(withDistance._conditions([]).map(c => c.expr)).toEqual([
       'max by (namespace, deployment_name, index) (seldon_metric_drift_is_drift) == 1',
       'min by (namespace, deployment_name, index) (seldon_metric_drift_p_val) < 0.01',
       'max by (namespace, deployment_name, index) (seldon_metric_drift_distance) > 0.3',
@@ -330,7 +348,7 @@ describe('ModelQualityMonitoring construction', () => {
     [{ alertLabels: { ml_signal: 'x' }, performance: ModelPerformance.seldonFeedback() }, /invalid alertLabels "ml_signal"/],
     [{ modelName: 'fraud model', performance: ModelPerformance.seldonFeedback() }, /invalid modelName "fraud model"/],
   ])('bad input %#', (bad, message) => {
-    expect(() => new ModelQualityMonitoring(testChart(), 'q', { modelName: 'fraud', ...(bad as any) })).toThrow(message);
+    expect(() => new ModelQualityMonitoring(testChart('ml'), 'q', { modelName: 'fraud', selectorLabels: TEST_SELECTOR, ...(bad as any) })).toThrow(message);
   });
 
   test('bad detector and performance options', () => {

@@ -1,0 +1,147 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { LabelMatcher } from './_promql';
+
+/**
+ * Kinds whose objects have no namespace: two of them collide on their name alone, whatever namespace the
+ * chart or the props give them.
+ */
+const CLUSTER_SCOPED = new Set([
+  'APIService', 'CSIDriver', 'CSINode', 'ClusterIssuer', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
+  'IngressClass', 'MutatingWebhookConfiguration', 'Namespace', 'Node', 'PersistentVolume', 'PriorityClass', 'RuntimeClass',
+  'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
+]);
+
+/** One recorded series identity claimed by a construct. */
+interface SeriesClaim {
+  readonly owner: string;
+  readonly record: string;
+  /** Label → the values its series can take; a label not here can take any value. */
+  readonly values: ReadonlyMap<string, ReadonlySet<string> | undefined>;
+  /** The expression and static labels: two claims that write the same are one rule written twice, not a conflict. */
+  readonly definition: string;
+}
+
+const registries = new WeakMap<IConstruct, AppRegistry>();
+
+/**
+ * What every construct of one app has claimed, so that two constructs can never silently write the same
+ * thing: the same Kubernetes object (checked at synth over every ApiObject of the app, the library's and
+ * the user's), the same recorded series in one Prometheus, the same dashboard uid, the same scale target.
+ * One registry per construct tree, found from any construct in it.
+ * @internal
+ */
+export class AppRegistry {
+  /** The registry of the tree `scope` belongs to; the first call adds the synth-time object check to the root. */
+  public static of(scope: IConstruct): AppRegistry {
+    const root = scope.node.root;
+    let r = registries.get(root);
+    if (!r) {
+      r = new AppRegistry();
+      registries.set(root, r);
+      root.node.addValidation({ validate: () => duplicateObjects(root) });
+    }
+    return r;
+  }
+
+  private readonly claims = new Map<string, string>();
+  private readonly kinds = new Map<string, IConstruct[]>();
+  private readonly series = new Map<string, SeriesClaim[]>();
+
+  private constructor() {}
+
+  /** Notes a construct of a kind that others look up app-wide (the monitoring stacks). */
+  public add(kind: string, c: IConstruct): void {
+    const list = this.kinds.get(kind) ?? [];
+    list.push(c);
+    this.kinds.set(kind, list);
+  }
+
+  /** The constructs of `kind` noted so far, in creation order. */
+  public all(kind: string): IConstruct[] {
+    return [...(this.kinds.get(kind) ?? [])];
+  }
+
+  /**
+   * Claims `key` in `space` for `owner`; throws, naming both owners, when another construct holds it.
+   * `why` says what goes wrong when two hold it and what to do.
+   */
+  public claim(space: string, key: string, owner: IConstruct, why: string): void {
+    const k = `${space}\u0000${key}`;
+    const held = this.claims.get(k);
+    if (held !== undefined && held !== owner.node.path) {
+      throw new Error(`${owner.node.path}: ${space} ${JSON.stringify(key)} is already used by ${held}: ${why}`);
+    }
+    this.claims.set(k, owner.node.path);
+  }
+
+  /**
+   * Claims the series that a recording rule writes into the Prometheus identified by `prometheus`: its
+   * record name and identity. Throws when another construct writes an overlapping series (one whose
+   * identity labels can take a common value) with a different definition: two rules would then write one
+   * series, and both readers would see a mix of the two.
+   */
+  public claimSeries(prometheus: string, record: string, identity: ReadonlyArray<LabelMatcher>, staticLabels: { [k: string]: string },
+    definition: string, owner: IConstruct): void {
+    const values = new Map<string, ReadonlySet<string> | undefined>();
+    for (const m of identity) values.set(m.name, valuesOf(m));
+    for (const [k, v] of Object.entries(staticLabels)) values.set(k, new Set([v]));
+    const claim: SeriesClaim = { owner: owner.node.path, record, values, definition };
+    const key = `${prometheus}\u0000${record}`;
+    const others = this.series.get(key) ?? [];
+    for (const o of others) {
+      if (o.owner === claim.owner || o.definition === claim.definition || !overlaps(o, claim)) continue;
+      const shared = [...claim.values.keys()].filter(l => o.values.has(l)).map(l => `${l}=${describeValues(claim.values.get(l))}`).join(', ');
+      throw new Error(`${claim.owner}: the recorded series ${record}{${shared}} is also written by ${o.owner} with another expression, `
+        + 'into the same Prometheus: the two rules would write one series and each reader would see both. '
+        + 'Give the constructs distinct names (serviceName, sloName, the SLI name), or distinct namespaces');
+    }
+    others.push(claim);
+    this.series.set(key, others);
+  }
+}
+
+function valuesOf(m: LabelMatcher): ReadonlySet<string> | undefined {
+  if (m.op === '=') return new Set([m.value]);
+  // A regex of plain alternatives (namespace=~"a|b") takes exactly those values; any other can take any.
+  if (m.op === '=~' && /^[A-Za-z0-9_.:/-]+(\|[A-Za-z0-9_.:/-]+)*$/.test(m.value.replace(/\\\./g, '.'))) {
+    return new Set(m.value.replace(/\\\./g, '.').split('|'));
+  }
+  return undefined;
+}
+
+function overlaps(a: SeriesClaim, b: SeriesClaim): boolean {
+  for (const [label, av] of a.values) {
+    if (!b.values.has(label)) continue;
+    const bv = b.values.get(label);
+    if (av === undefined || bv === undefined) continue;
+    if (![...av].some(v => bv.has(v))) return false;
+  }
+  return true;
+}
+
+function describeValues(v: ReadonlySet<string> | undefined): string {
+  return v === undefined ? '*' : [...v].join('|');
+}
+
+/** The synth-time check: no two ApiObjects of the app are the same Kubernetes object. */
+function duplicateObjects(root: IConstruct): string[] {
+  const seen = new Map<string, string>();
+  const errors: string[] = [];
+  for (const c of root.node.findAll()) {
+    if (!ApiObject.isApiObject(c)) continue;
+    const o = c as ApiObject;
+    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+    const ns = CLUSTER_SCOPED.has(o.kind) ? '' : (o.metadata.namespace ?? '');
+    const key = `${group}/${o.kind}/${ns}/${o.name}`;
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, o.node.path);
+      continue;
+    }
+    const what = `${o.kind} ${ns ? `${ns}/` : ''}${o.name}${ns || CLUSTER_SCOPED.has(o.kind) ? '' : ' (no namespace)'}`;
+    errors.push(`${what} is written by both ${first} and ${o.node.path}: kubectl apply would keep only the last. `
+      + 'Give one of them another name (serviceName, sloName, modelName, name) or namespace');
+  }
+  return errors;
+}
