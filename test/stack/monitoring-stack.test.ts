@@ -205,7 +205,7 @@ describe('MonitoringStack (owned)', () => {
     }
     for (const b of byKind(docs, 'ClusterRoleBinding')) {
       expect(b.metadata.name).toBe(b.roleRef.name);
-      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: b.roleRef.name, namespace: 'monitoring', apiGroup: '' }]);
+      expect(b.subjects).toEqual([{ kind: 'ServiceAccount', name: b.roleRef.name.replace(/^monitoring-/, ''), namespace: 'monitoring', apiGroup: '' }]);
     }
   });
 
