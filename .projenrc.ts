@@ -112,6 +112,7 @@ project.addTask('e2e', {
 // The test task checks the sources and never rewrites them (CI runs it); fixing is its own task.
 project.addTask('lint:fix', {
   description: 'eslint --fix over the sources',
+  env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
   exec: 'eslint --ext .ts,.tsx --fix --no-error-on-unmatched-pattern src test examples imports .projenrc.ts projenrc',
 });
 

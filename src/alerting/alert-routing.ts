@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { renderCrdReceiver, renderReceiver, TEMPLATES } from './_alertmanager-config';
 import { Receiver } from './receiver';
 import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
+import { AppRegistry } from '../common/_app-registry';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
@@ -85,6 +86,16 @@ export interface AlertRoutingProps extends AlertRoutingOptions {
    * @default "alertmanager-main" for the Secret (what the operator reads for an Alertmanager named main), "ml-monitoring" for an AlertmanagerConfig
    */
   readonly name?: string;
+  /**
+   * For the AlertmanagerConfig output: also emit the routing tree as an AlertmanagerConfig of the same
+   * name in every namespace whose alerts it routes (the tenants of the monitoring constructs made through
+   * the stack). Under the operator's default matcher strategy (OnNamespace) each AlertmanagerConfig only
+   * sees alerts whose `namespace` label is its own namespace, so one object in the Alertmanager's
+   * namespace would route no tenant's alert. The receivers' Secrets must then exist in every tenant
+   * namespace: the operator reads an AlertmanagerConfig's Secrets from its own namespace.
+   * @default false
+   */
+  readonly perNamespace?: boolean;
 }
 
 interface RouteModel {
@@ -120,8 +131,11 @@ export class AlertRouting extends Construct {
   /** What this routing emits. */
   public readonly output: RoutingOutput;
 
+  private readonly tenantObjects = new Map<string, ApiObject>();
+
   constructor(scope: Construct, id: string, props: AlertRoutingProps = {}) {
     super(scope, id);
+    AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
     this.props = props;
     this.defaultReceiver = props.defaultReceiver ?? Receiver.none('null');
@@ -144,6 +158,9 @@ export class AlertRouting extends Construct {
       namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
       labels: validateKubeLabels(where, 'labels', props.labels),
     });
+    if (props.perNamespace && output !== RoutingOutput.ALERTMANAGER_CONFIG) {
+      throw invalidProp(where, 'perNamespace', true, 'perNamespace only with output RoutingOutput.ALERTMANAGER_CONFIG (an Alertmanager Secret is one whole configuration)');
+    }
     this.resource = output === RoutingOutput.ALERTMANAGER_SECRET
       ? new ApiObject(this, 'Resource', {
         apiVersion: 'v1',
@@ -159,6 +176,29 @@ export class AlertRouting extends Construct {
         spec: Lazy.any({ produce: () => this.renderAlertmanagerConfigSpec() }),
       });
     this.node.addValidation({ validate: () => this.validateIntervals() });
+  }
+
+  /**
+   * The namespaces the routing tree is emitted in: the object's own, then (with `perNamespace`) every
+   * tenant namespace that a monitoring construct routes alerts from, in the order they were added.
+   */
+  public get namespaces(): string[] {
+    const own = this.resource.metadata.namespace;
+    return [...(own !== undefined ? [own] : []), ...this.tenantObjects.keys()];
+  }
+
+  /**
+   * Notes that alerts with `namespace="<namespace>"` go through this routing: with `perNamespace`, the
+   * routing tree is emitted as an AlertmanagerConfig in that namespace too (once).
+   * @internal
+   */
+  public _routeNamespace(namespace: string): void {
+    if (!this.props.perNamespace || namespace === this.resource.metadata.namespace || this.tenantObjects.has(namespace)) return;
+    this.tenantObjects.set(namespace, new ApiObject(this, `Tenant-${namespace}`, {
+      ...GVK.alertmanagerConfig,
+      metadata: metadata({ name: this.resource.name, namespace, labels: validateKubeLabels(this.node.path, 'labels', this.props.labels) }),
+      spec: Lazy.any({ produce: () => this.renderAlertmanagerConfigSpec() }),
+    }));
   }
 
   /** Adds a route, checked in the order added. */

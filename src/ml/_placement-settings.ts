@@ -5,8 +5,8 @@ import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl 
 import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { placement } from '../stack/_placement';
-import { MonitoringStack } from '../stack/monitoring-stack';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
+import { MonitoringStack } from '../stack/monitoring-stack';
 
 /** Where the runbooks of the library's alerts live (one anchor per alert name, lower-cased). @internal */
 export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
@@ -86,4 +86,12 @@ export function placeDashboard(scope: Construct, p: PlacementSettings,
  */
 export function placeRules(p: PlacementSettings, rules: PrometheusRules): void {
   if (p.stack instanceof MonitoringStack) p.stack._trustRules(rules.resource);
+}
+
+/**
+ * Tells the stack's routing which namespaces the construct's alerts carry, so that a routing emitted per
+ * namespace (an adopted stack under the operator's OnNamespace strategy) routes them. @internal
+ */
+export function routeTenants(p: PlacementSettings, namespaces: ReadonlyArray<string | undefined>): void {
+  for (const ns of namespaces) if (ns !== undefined) p.stack?.alerting._routeNamespace(ns);
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { checkQuantileThreshold, sliBucket } from './_histogram-bounds';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
-import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement } from './_placement-settings';
+import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from './_placement-settings';
 import { scrapeEndpoint } from './_runtime-spec';
 import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
 import { GpuMetrics } from './gpu-metrics';
@@ -193,6 +193,7 @@ export class MlInferenceMonitoring extends Construct {
     // group renders those recording rules before the alerts that read them.
     this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
+    routeTenants(place, namespaces);
     const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);
     group._keepRecordingRulesFirst();
     if (props.gpu !== undefined && !(props.gpu instanceof GpuMetrics)) throw invalidProp(where, 'gpu', props.gpu, 'a GpuMetrics, e.g. GpuMetrics.dcgm()');

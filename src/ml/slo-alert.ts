@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { dashboardAnnotations, PlacementSettings, placeDashboard, placeRules, resolvePlacement } from './_placement-settings';
+import { dashboardAnnotations, PlacementSettings, placeDashboard, placeRules, resolvePlacement, routeTenants } from './_placement-settings';
 import { SliRecording } from './_sli-recording';
 import { AlertTuning } from './alert-tuning';
 import { emitAlert, heldFor, resolveAlert } from './alerts/_alert-settings';
@@ -166,6 +166,7 @@ export class SloAlert extends Construct {
     this.sliRules = recording.rules;
     this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
+    routeTenants(place, [rulesNamespace]);
     // Page tiers run at the evaluation interval. Ticket tiers (1d and 3d windows, hours to detect) and the
     // budget series (the whole SLO window) run every 5m, reading the SLI's 5m tiles: a tenth of the work.
     const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { RuleGroup } from './rule-group';
 import { RuleGroupOptions } from './rule-options';
+import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
@@ -47,6 +48,7 @@ export class PrometheusRules extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusRulesProps = {}) {
     super(scope, id);
+    AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
     const labels = validateKubeLabels(where, 'labels', props.labels);
     this.prometheusKey = JSON.stringify(Object.entries(labels).sort());

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MonitorKind, Relabeling, RelabelAction, ScrapeEndpointOptions, ScrapeScheme } from './scrape-options';
+import { AppRegistry } from '../common/_app-registry';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
@@ -45,6 +46,7 @@ export class ScrapeTarget extends Construct {
 
   constructor(scope: Construct, id: string, props: ScrapeTargetProps) {
     super(scope, id);
+    AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
     this.kind = props.kind ?? MonitorKind.SERVICE_MONITOR;
     if (!Object.values(MonitorKind).includes(this.kind)) throw invalidProp(where, 'kind', this.kind, 'MonitorKind.SERVICE_MONITOR or MonitorKind.POD_MONITOR');

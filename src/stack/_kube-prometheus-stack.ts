@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { IMonitoringStack } from './i-monitoring-stack';
 import { STACK_KIND } from './_placement';
+import { IMonitoringStack } from './i-monitoring-stack';
 import type { KubePrometheusStackOptions } from './monitoring-stack';
+import { AlertmanagerConfigMatcherStrategy } from './stack-options';
 import { AlertRouting, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
@@ -39,9 +40,14 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
     this.prometheusUrl = o.prometheusUrl !== undefined
       ? validateUrl(where, 'prometheusUrl', o.prometheusUrl)
       : `http://${fullname}-prometheus.${this.namespace}.svc:9090`;
+    const strategy = o.alertmanagerConfigMatcherStrategy ?? AlertmanagerConfigMatcherStrategy.ON_NAMESPACE;
+    if (!Object.values(AlertmanagerConfigMatcherStrategy).includes(strategy)) {
+      throw invalidProp(where, 'alertmanagerConfigMatcherStrategy', strategy, 'an AlertmanagerConfigMatcherStrategy, e.g. AlertmanagerConfigMatcherStrategy.ON_NAMESPACE');
+    }
     this.alerting = new AlertRouting(this, 'Alerting', {
       ...o.alerting,
       output: RoutingOutput.ALERTMANAGER_CONFIG,
+      perNamespace: strategy === AlertmanagerConfigMatcherStrategy.ON_NAMESPACE,
       name: validateObjectName(where, 'alertmanagerConfigName', o.alertmanagerConfigName ?? 'ml-monitoring'),
       namespace: this.namespace,
       labels: this.selectorLabels,

@@ -12,7 +12,8 @@ import { STACK_KIND } from './_placement';
 import { addPrometheus } from './_prometheus';
 import { IMonitoringStack } from './i-monitoring-stack';
 import {
-  AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions, PrometheusOptions,
+  AlertmanagerConfigMatcherStrategy, AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions,
+  PrometheusOptions,
 } from './stack-options';
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
@@ -145,6 +146,15 @@ export interface KubePrometheusStackOptions {
    */
   readonly alertmanagerConfigName?: string;
   /**
+   * The matcher strategy of the release's Alertmanager (Helm value
+   * `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy.type`). With the default, the routing
+   * tree is emitted as an AlertmanagerConfig in every tenant namespace (each then routes exactly its
+   * tenant's alerts, and the receivers' Secrets must exist in each tenant namespace); with the other two,
+   * as one object in the release's namespace, whose Secrets it reads.
+   * @default AlertmanagerConfigMatcherStrategy.ON_NAMESPACE (the chart's and the operator's default)
+   */
+  readonly alertmanagerConfigMatcherStrategy?: AlertmanagerConfigMatcherStrategy;
+  /**
    * The in-cluster URL of the release's Prometheus (for autoscalers).
    * @default - the chart's Service: http://<fullname>-prometheus.<namespace>.svc:9090, where fullname is the
    * release name, with "-kube-prometheus-stack" appended unless it contains it, cut to 26 characters
@@ -164,10 +174,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * Adopts a kube-prometheus-stack installed by Helm: objects made through it carry `release: <release>`,
    * dashboards carry the sidecar label, and `alerting` becomes an AlertmanagerConfig.
    *
-   * The chart's Alertmanager adds a `namespace` matcher for the AlertmanagerConfig's own namespace to
-   * every route (matcher strategy OnNamespace): for routes that see every tenant's alerts, set the chart's
-   * `alertmanager.alertmanagerSpec.alertmanagerConfiguration.name` to the AlertmanagerConfig's name, or
-   * `alertmanagerConfigMatcherStrategy.type` to `None`.
+   * The chart's Alertmanager adds a `namespace` matcher for an AlertmanagerConfig's own namespace to its
+   * routes (matcher strategy OnNamespace, the default): the routing tree is then emitted in every tenant
+   * namespace of the monitoring constructs made through the stack, so each tenant's alerts take the same
+   * routes; set `alertmanagerConfigMatcherStrategy` when the release uses another strategy.
    */
   public static fromKubePrometheusStack(scope: Construct, id: string, options: KubePrometheusStackOptions): IMonitoringStack {
     return new AdoptedKubePrometheusStack(scope, id, options);

@@ -259,3 +259,22 @@ export interface OperatorOptions {
    */
   readonly configReloaderImage?: string;
 }
+
+/**
+ * How the adopted stack's Alertmanager merges AlertmanagerConfig objects (its
+ * `alertmanagerConfigMatcherStrategy.type`, prometheus-operator `pkg/alertmanager/amcfg.go`).
+ */
+export enum AlertmanagerConfigMatcherStrategy {
+  /**
+   * The operator's and kube-prometheus-stack's default: every AlertmanagerConfig only routes alerts whose
+   * `namespace` label is its own namespace. The routing tree is emitted in every tenant namespace.
+   */
+  ON_NAMESPACE = 'OnNamespace',
+  /**
+   * As ON_NAMESPACE, except that an AlertmanagerConfig in the Alertmanager's own namespace routes every
+   * namespace's alerts: one object there.
+   */
+  ON_NAMESPACE_EXCEPT_FOR_ALERTMANAGER_NAMESPACE = 'OnNamespaceExceptForAlertmanagerNamespace',
+  /** No namespace matcher is added: one object in the release's namespace routes every alert. */
+  NONE = 'None',
+}

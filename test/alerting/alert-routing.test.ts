@@ -7,7 +7,7 @@ import {
 import { startAlertmanager } from '../util/alertmanager';
 import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { validateAll } from '../util/schema';
-import { oneOfKind, synthChart, testChart } from '../util/synth';
+import { byKind, oneOfKind, synthChart, testChart } from '../util/synth';
 
 const SECRET_VALUES = ['xoxb-very-secret', 'pd-routing-key-123', 'smtp-password'];
 
@@ -191,7 +191,7 @@ describe('inhibitions contributed by the constructs that own the alerts', () => 
     new MlInferenceMonitoring(chart, 'c', { stack, namespace: 'tenant-c', selector: { app: 'c' }, runtime: InferenceRuntime.triton() });
     new SloAlert(chart, 's1', { stack, sli: a.availability(), objective: Objective.percent(99.9) });
     new SloAlert(chart, 's2', { stack, sli: a.availability(), objective: Objective.percent(99) });
-    const rules = oneOfKind(synthChart(chart), 'AlertmanagerConfig').spec.inhibitRules;
+    const rules = byKind(synthChart(chart), 'AlertmanagerConfig').find(d => d.metadata.namespace === 'monitoring')!.spec.inhibitRules;
     const text = rules.map((r: any) => `${r.sourceMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)} -> ${r.targetMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)}`);
     expect(text).toEqual([
       'severity=critical -> severity=warning',

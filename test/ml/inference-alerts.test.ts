@@ -78,7 +78,8 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
 
   test('rateWindow: recorded series, alerts and panels all use the window; a 1m window clears a minute after errors stop, 5m does not', () => {
     const chart = testChart();
-    new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR,
+    new MlInferenceMonitoring(chart, SVC, {
+      selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: NS,
       selector: { app: 'fraud' },
@@ -244,7 +245,8 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
 
   test('tuning: thresholds, durations, severities and disabling', () => {
     const chart = testChart();
-    const m = new MlInferenceMonitoring(chart, SVC, { selectorLabels: TEST_SELECTOR,
+    const m = new MlInferenceMonitoring(chart, SVC, {
+      selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: NS,
       selector: { app: 'fraud' },

@@ -102,7 +102,9 @@ describe('signal catalog', () => {
     signals.forEach((signal, i) => new InferenceAutoscaler(chart, `scale-${i}`, {
       inference: m, namespace: 'tenant-b', deployment: `svc-${i}`, signal, maxReplicas: 4, prometheusUrl: 'http://prometheus:9090',
     }));
-    new ModelQualityMonitoring(chart, 'quality', { selectorLabels: TEST_SELECTOR, namespace: 'ml',
+    new ModelQualityMonitoring(chart, 'quality', {
+      selectorLabels: TEST_SELECTOR,
+      namespace: 'ml',
       modelName: 'fraud',
       performance: ModelPerformance.seldonFeedback(),
       histogramDrift: [{ name: 'score', histogram: 'score' }],
@@ -143,7 +145,8 @@ describe('signal catalog', () => {
 
   test('descriptions state the configured pending period, and panel thresholds are the alerts\' thresholds', () => {
     const chart = testChart();
-    new MlInferenceMonitoring(chart, 'fraud', { selectorLabels: TEST_SELECTOR,
+    new MlInferenceMonitoring(chart, 'fraud', {
+      selectorLabels: TEST_SELECTOR,
       runtime: InferenceRuntime.fastApi(),
       namespace: 'tenant-a',
       selector: { app: 'fraud' },

@@ -117,7 +117,8 @@ describe('SloAlert construction', () => {
 
   test('tiers: disabled, renamed, labelled, with a for; carry slo_tier for inhibition', () => {
     const chart = testChart();
-    const s = new SloAlert(chart, 'api', { selectorLabels: TEST_SELECTOR,
+    const s = new SloAlert(chart, 'api', {
+      selectorLabels: TEST_SELECTOR,
       sli: SLI(),
       objective: Objective.percent(99.9),
       alertLabels: { team: 'ml' },

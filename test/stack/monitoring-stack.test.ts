@@ -396,7 +396,8 @@ describe('MonitoringStack.fromKubePrometheusStack (adopted)', () => {
     expect(docs.filter(d => ['Deployment', 'Prometheus', 'Alertmanager', 'ClusterRole'].includes(d.kind))).toEqual([]);
     proveAll(docs);
     const amc = byKind(docs, 'AlertmanagerConfig');
-    expect(amc.map(d => [d.metadata.namespace, d.metadata.name, d.metadata.labels])).toEqual([['monitoring', 'ml-monitoring', { release: 'kps' }]]);
+    // One in the release's namespace and, for the operator's default OnNamespace strategy, one per tenant.
+    expect(amc.map(d => [d.metadata.namespace, d.metadata.name, d.metadata.labels])).toEqual(['monitoring', 'tenant-a', 'tenant-b'].map(ns => [ns, 'ml-monitoring', { release: 'kps' }]));
     expect(amc[0].spec.receivers.map((r: any) => r.name)).toEqual(['null', 'oncall', 'ml-team']);
   });
 

@@ -81,40 +81,40 @@ export class DriftDetector {
     const pValue = options.pValue !== undefined ? pValueOf(where, options) : undefined;
     const distance = options.distance !== undefined ? formatNumber(checkNumber(where, 'distance', options.distance)) : undefined;
     return new DriftDetector('alibi-detect', scope => {
-    const m = withScope(m0, scope);
-    // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
-    // matchers select never share one.
-    const by = 'namespace, deployment_name';
-    const level = pValue !== undefined
-      ? pValue
-      : `on (${by}) group_left () max by (${by}) (${selector('seldon_metric_drift_threshold', m)})`;
-    const conditions: DetectorCondition[] = [
-      {
-        key: 'flag',
-        expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
-        family: 'seldon_metric_drift_is_drift',
-        summary: 'alibi-detect flags data drift',
-        description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
-      },
-      {
-        key: 'pvalue',
-        expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
-        family: 'seldon_metric_drift_p_val',
-        summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
-        description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
-      },
-    ];
-    if (distance !== undefined) {
-      const d = distance;
-      conditions.push({
-        key: 'distance',
-        expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
-        family: 'seldon_metric_drift_distance',
-        summary: `Drift distance above ${d}`,
-        description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
-      });
-    }
-    return conditions;
+      const m = withScope(m0, scope);
+      // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
+      // matchers select never share one.
+      const by = 'namespace, deployment_name';
+      const level = pValue !== undefined
+        ? pValue
+        : `on (${by}) group_left () max by (${by}) (${selector('seldon_metric_drift_threshold', m)})`;
+      const conditions: DetectorCondition[] = [
+        {
+          key: 'flag',
+          expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
+          family: 'seldon_metric_drift_is_drift',
+          summary: 'alibi-detect flags data drift',
+          description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
+        },
+        {
+          key: 'pvalue',
+          expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
+          family: 'seldon_metric_drift_p_val',
+          summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
+          description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
+        },
+      ];
+      if (distance !== undefined) {
+        const d = distance;
+        conditions.push({
+          key: 'distance',
+          expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
+          family: 'seldon_metric_drift_distance',
+          summary: `Drift distance above ${d}`,
+          description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
+        });
+      }
+      return conditions;
     });
   }
 
@@ -132,23 +132,23 @@ export class DriftDetector {
     if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
     const share = (options.shareDrifted ?? Ratio.percent(50)).toString();
     return new DriftDetector('evidently', scope => {
-    const m = withScope(m0, scope);
-    return [
-      {
-        key: 'flag',
-        expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
-        family: 'evidently:data_drift:dataset_drift',
-        summary: 'Evidently flags dataset drift',
-        description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
-      },
-      {
-        key: 'share',
-        expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
-        family: 'evidently:data_drift:share_drifted_features',
-        summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
-        description: '{{ $value | humanizePercentage }} of the features drifted.',
-      },
-    ];
+      const m = withScope(m0, scope);
+      return [
+        {
+          key: 'flag',
+          expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
+          family: 'evidently:data_drift:dataset_drift',
+          summary: 'Evidently flags dataset drift',
+          description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
+        },
+        {
+          key: 'share',
+          expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
+          family: 'evidently:data_drift:share_drifted_features',
+          summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
+          description: '{{ $value | humanizePercentage }} of the features drifted.',
+        },
+      ];
     });
   }
 
@@ -164,24 +164,24 @@ export class DriftDetector {
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: MLRun exports distances, not p-values (use distance)');
     const distance = formatNumber(checkNumber(where, 'distance', options.distance ?? 0.7));
     return new DriftDetector('mlrun', scope => {
-    const m = withScope(m0, scope);
-    const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
-    return [
-      {
-        key: 'flag',
-        expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
-        family: 'drift_status',
-        summary: 'MLRun detected drift',
-        description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
-      },
-      {
-        key: 'distance',
-        expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
-        family: 'drift_metrics',
-        summary: 'MLRun general drift at or above ' + distance,
-        description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
-      },
-    ];
+      const m = withScope(m0, scope);
+      const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
+      return [
+        {
+          key: 'flag',
+          expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
+          family: 'drift_status',
+          summary: 'MLRun detected drift',
+          description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
+        },
+        {
+          key: 'distance',
+          expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
+          family: 'drift_metrics',
+          summary: 'MLRun general drift at or above ' + distance,
+          description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
+        },
+      ];
     });
   }
 
@@ -196,16 +196,16 @@ export class DriftDetector {
     const m0 = matchersOf(where, options);
     const op = options.below ? '<' : '>';
     return new DriftDetector(options.name, scope => {
-    const m = withScope(m0, scope);
-    return [
-      {
-        key: 'gauge',
-        expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
-        family: options.metric,
-        summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
-        description: `${options.metric} is {{ $value }}.`,
-      },
-    ];
+      const m = withScope(m0, scope);
+      return [
+        {
+          key: 'gauge',
+          expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
+          family: options.metric,
+          summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
+          description: `${options.metric} is {{ $value }}.`,
+        },
+      ];
     });
   }
 

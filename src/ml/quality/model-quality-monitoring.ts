@@ -9,7 +9,7 @@ import { shortObjectName, validateLabelValue, validateNamespace } from '../../co
 import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
-import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement } from '../_placement-settings';
+import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from '../_placement-settings';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
 import { MonitoringPlacementProps } from '../monitoring-props';
 import { QualitySignals } from '../signals/_quality-signals';
@@ -101,6 +101,7 @@ export class ModelQualityMonitoring extends Construct {
     const uid = shortUid(`ml-quality-${namespace}-${model}`);
     this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
+    routeTenants(place, [namespace]);
     const group = this.rules.addGroup(`ml-quality.${model}`);
     group._keepRecordingRulesFirst();
     const catalog = new QualitySignals(model, namespace, group);

@@ -25,7 +25,9 @@ function inNamespace(t: PromtoolTest, ns: string): PromtoolTest {
   return {
     ...t,
     input_series: t.input_series.map(x => ({ ...x, series: labelText(x.series) })),
-    alert_rule_test: t.alert_rule_test?.map(a => ({ ...a, exp_alerts: a.exp_alerts?.map(e => ({ ...e, exp_labels: { namespace: ns, ...e.exp_labels } })) })),
+    alert_rule_test: t.alert_rule_test?.map(a => ({
+      ...a, exp_alerts: a.exp_alerts?.map(e => ({ ...e, exp_labels: { namespace: ns, ...e.exp_labels } })),
+    })),
     promql_expr_test: t.promql_expr_test?.map(e => ({ ...e, exp_samples: e.exp_samples?.map(x => ({ ...x, labels: labelText(x.labels) })) })),
   };
 }
