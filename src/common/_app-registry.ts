@@ -46,7 +46,7 @@ export class AppRegistry {
 
   private readonly claims = new Map<string, string>();
   private readonly kinds = new Map<string, IConstruct[]>();
-  private readonly series = new Map<string, SeriesClaim[]>();
+  private readonly series = new Map<string, Map<string, ClaimGroup>>();
 
   private constructor() {}
 
@@ -87,18 +87,42 @@ export class AppRegistry {
     for (const m of identity) values.set(m.name, valuesOf(m));
     for (const [k, v] of Object.entries(staticLabels)) values.set(k, new Set([v]));
     const claim: SeriesClaim = { owner: owner.node.path, record, values, definition };
-    const key = `${prometheus}\u0000${record}`;
-    const others = this.series.get(key) ?? [];
-    for (const o of others) {
-      if (o.owner === claim.owner || o.definition === claim.definition || !overlaps(o, claim)) continue;
-      const shared = [...claim.values.keys()].filter(l => o.values.has(l)).map(l => `${l}=${describeValues(claim.values.get(l))}`).join(', ');
-      throw new Error(`${claim.owner}: the recorded series ${record}{${shared}} is also written by ${o.owner} with another expression, `
-        + 'into the same Prometheus: the two rules would write one series and each reader would see both. '
-        + 'Give the constructs distinct names (serviceName, sloName, the SLI name), or distinct namespaces');
+    // Claims of one record are grouped by the labels they fix, and each group indexed by the values of its
+    // first such label: a new claim is compared with the few claims that can share a series, never all.
+    const fixed = [...values.keys()].filter(l => values.get(l) !== undefined).sort();
+    const groups = this.series.get(`${prometheus}\u0000${record}`) ?? new Map<string, ClaimGroup>();
+    this.series.set(`${prometheus}\u0000${record}`, groups);
+    for (const g of groups.values()) {
+      const own = g.label !== undefined ? values.get(g.label) : undefined;
+      const candidates = g.label !== undefined && own !== undefined
+        ? [...own].flatMap(v => g.byValue.get(v) ?? [])
+        : [...g.byValue.values()].flat();
+      for (const o of candidates) {
+        if (o.owner === claim.owner || o.definition === claim.definition || !overlaps(o, claim)) continue;
+        const shared = [...claim.values.keys()].filter(l => o.values.has(l)).map(l => `${l}=${describeValues(claim.values.get(l))}`).join(', ');
+        throw new Error(`${claim.owner}: the recorded series ${record}{${shared}} is also written by ${o.owner} with another expression, `
+          + 'into the same Prometheus: the two rules would write one series and each reader would see both. '
+          + 'Give the constructs distinct names (serviceName, sloName, the SLI name), or distinct namespaces');
+      }
     }
-    others.push(claim);
-    this.series.set(key, others);
+    const signature = fixed.join(',');
+    let group = groups.get(signature);
+    if (!group) {
+      group = { label: fixed[0], byValue: new Map() };
+      groups.set(signature, group);
+    }
+    for (const v of group.label !== undefined ? values.get(group.label)! : ['']) {
+      const list = group.byValue.get(v) ?? [];
+      list.push(claim);
+      group.byValue.set(v, list);
+    }
   }
+}
+
+/** The claims of one record that fix the same labels, indexed by the values of the first of them. */
+interface ClaimGroup {
+  readonly label?: string;
+  readonly byValue: Map<string, SeriesClaim[]>;
 }
 
 function valuesOf(m: LabelMatcher): ReadonlySet<string> | undefined {

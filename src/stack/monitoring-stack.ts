@@ -205,7 +205,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly alertmanagerUrl: string;
 
   private readonly grafana?: OwnedGrafana;
-  private readonly trustedRules: ApiObject[] = [];
+  private readonly trustedRules = new Set<ApiObject>();
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
@@ -257,7 +257,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     });
     const am = addAlertmanager(ctx, props.alertmanager ?? {}, this.alerting);
     this.alertmanagerUrl = `http://${am.name}.${this.namespace}.svc:9093`;
-    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name, () => this.trustedRules);
+    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name, () => [...this.trustedRules]);
     this.prometheusUrl = prom.url;
 
     const grafanaOptions = props.grafana ?? {};
@@ -293,7 +293,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * @internal
    */
   public _trustRules(rules: ApiObject): void {
-    if (!this.trustedRules.includes(rules)) this.trustedRules.push(rules);
+    this.trustedRules.add(rules);
   }
 
   public addDashboard(dashboard: GrafanaDashboard): void {
