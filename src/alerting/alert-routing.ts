@@ -178,6 +178,11 @@ export class AlertRouting extends Construct {
     this.node.addValidation({ validate: () => this.validateIntervals() });
   }
 
+  /** Whether the routing tree is also emitted in every tenant namespace (see `AlertRoutingProps.perNamespace`). */
+  public get perNamespace(): boolean {
+    return this.props.perNamespace ?? false;
+  }
+
   /**
    * The namespaces the routing tree is emitted in: the object's own, then (with `perNamespace`) every
    * tenant namespace that a monitoring construct routes alerts from, in the order they were added.

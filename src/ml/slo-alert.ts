@@ -178,6 +178,11 @@ export class SloAlert extends Construct {
     const slo = new SloSignals(this.sloName, s, group, slowGroup, budgetText, windowText,
       { sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: budgetText }, sli.aggregateBy);
 
+    // An SLI not aggregated by namespace gives its alerts no namespace label; where the routing is emitted
+    // per namespace (an adopted stack under OnNamespace), they carry the SLO's namespace, so that its
+    // tenant's routes see them rather than none.
+    const tenantLabel: { [k: string]: string } = !sli.aggregateBy.includes('namespace') && rulesNamespace !== undefined
+      && place.stack?.alerting.perNamespace ? { namespace: rulesNamespace } : {};
     this.burnRateFactors = {};
     this.alertNames = [];
     const annotations = dashboardAnnotations(place, uid);
@@ -200,7 +205,7 @@ export class SloAlert extends Construct {
           `${formatNumber(budget * 100)}% (objective ${props.objective}% over ${windowText}). At this rate the budget is gone in about ${exhaustion}.`,
       }, {
         alertLabels: place.alertLabels,
-        identityLabels: { slo: this.sloName, slo_tier: t.tier, long_window: long, short_window: short },
+        identityLabels: { slo: this.sloName, slo_tier: t.tier, long_window: long, short_window: short, ...tenantLabel },
         runbookBaseUrl: place.runbookBaseUrl,
         annotations,
       });

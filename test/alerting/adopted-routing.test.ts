@@ -1,4 +1,6 @@
+import { App, Chart } from 'cdk8s';
 import { buildKubePrometheusStackExampleApp } from '../../examples/app';
+import { MonitoringStack, Objective, Receiver, Severity, Sli, SloAlert } from '../../src';
 import { Delivery, startRecorder, waitFor } from '../e2e/_processes';
 import { startAlertmanager } from '../util/alertmanager';
 import { operatorConfig } from '../util/operator-alertmanager';
@@ -74,4 +76,23 @@ describe('routing on an adopted kube-prometheus-stack (OnNamespace), as the oper
       await sink.close();
     }
   }, 180_000);
+
+  test('an SLO whose SLI is not aggregated by namespace: its alerts carry the SLO\'s namespace, so its tenant\'s routes see them', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const stack = MonitoringStack.fromKubePrometheusStack(chart, 'kps', { release: 'kps', namespace: 'monitoring' });
+    stack.alerting.addRoute({ severity: Severity.CRITICAL, receiver: Receiver.webhook('oncall', { url: 'https://oncall.example.com/hook' }) });
+    new SloAlert(chart, 'checkout', {
+      stack,
+      rulesNamespace: 'tenant-c',
+      objective: Objective.percent(99.9),
+      sli: Sli.errorRatio({ name: 'checkout', errors: 'checkout_errors_total{namespace="tenant-c"}', total: 'checkout_total{namespace="tenant-c"}' }),
+    });
+    const out = synthApp(app);
+    const alerts = byKind(out, 'PrometheusRule').flatMap(d => d.spec.groups.flatMap((g: any) => g.rules)).filter((r: any) => r.alert);
+    expect(alerts.length).toBeGreaterThan(0);
+    for (const a of alerts) expect(a.labels.namespace).toBe('tenant-c');
+    const config = operatorConfig(byKind(out, 'AlertmanagerConfig'), { sink: 'http://127.0.0.1:9' });
+    expect(routesTest(config, { ...alerts[0].labels, alertname: alerts[0].alert })).toEqual(['tenant-c/ml-monitoring/oncall']);
+  });
 });
