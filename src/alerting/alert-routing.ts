@@ -132,6 +132,7 @@ export class AlertRouting extends Construct {
   public readonly output: RoutingOutput;
 
   private readonly tenantObjects = new Map<string, ApiObject>();
+  private readonly labels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: AlertRoutingProps = {}) {
     super(scope, id);
@@ -153,10 +154,11 @@ export class AlertRouting extends Construct {
     const output = props.output ?? RoutingOutput.ALERTMANAGER_SECRET;
     if (!Object.values(RoutingOutput).includes(output)) throw invalidProp(where, 'output', output, 'a RoutingOutput');
     this.output = output;
+    this.labels = validateKubeLabels(where, 'labels', props.labels);
     const md = metadata({
       name: validateObjectName(where, 'name', props.name ?? (output === RoutingOutput.ALERTMANAGER_SECRET ? 'alertmanager-main' : 'ml-monitoring')),
       namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
-      labels: validateKubeLabels(where, 'labels', props.labels),
+      labels: this.labels,
     });
     if (props.perNamespace && output !== RoutingOutput.ALERTMANAGER_CONFIG) {
       throw invalidProp(where, 'perNamespace', true, 'perNamespace only with output RoutingOutput.ALERTMANAGER_CONFIG (an Alertmanager Secret is one whole configuration)');
@@ -178,11 +180,6 @@ export class AlertRouting extends Construct {
     this.node.addValidation({ validate: () => this.validateIntervals() });
   }
 
-  /** Whether the routing tree is also emitted in every tenant namespace (see `AlertRoutingProps.perNamespace`). */
-  public get perNamespace(): boolean {
-    return this.props.perNamespace ?? false;
-  }
-
   /**
    * The namespaces the routing tree is emitted in: the object's own, then (with `perNamespace`) every
    * tenant namespace that a monitoring construct routes alerts from, in the order they were added.
@@ -201,7 +198,7 @@ export class AlertRouting extends Construct {
     if (!this.props.perNamespace || namespace === this.resource.metadata.namespace || this.tenantObjects.has(namespace)) return;
     this.tenantObjects.set(namespace, new ApiObject(this, `Tenant-${namespace}`, {
       ...GVK.alertmanagerConfig,
-      metadata: metadata({ name: this.resource.name, namespace, labels: validateKubeLabels(this.node.path, 'labels', this.props.labels) }),
+      metadata: metadata({ name: this.resource.name, namespace, labels: this.labels }),
       spec: Lazy.any({ produce: () => this.renderAlertmanagerConfigSpec() }),
     }));
   }

@@ -133,11 +133,11 @@ export function validateUrl(where: string, prop: string, value: string): string 
 }
 
 /**
- * A DNS-1123 name of at most `max` characters from a longer one: its first part and a short hash of the
- * whole, so two long names never become one. @internal
+ * A name of at most `max` characters from a longer one: its first part and a short hash of `hashOf` (the
+ * name itself unless the name was derived from longer text), so two long names never become one. @internal
  */
-export function shortObjectName(name: string, max: number): string {
+export function shortObjectName(name: string, max: number, hashOf: string = name): string {
   if (name.length <= max) return name;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const hash = createHash('sha256').update(hashOf).digest('hex').slice(0, 8);
   return `${name.slice(0, max - 9).replace(/-+$/, '')}-${hash}`;
 }

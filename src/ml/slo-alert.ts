@@ -155,7 +155,7 @@ export class SloAlert extends Construct {
     }
     const interval = props.evaluationInterval ?? Duration.seconds(30);
     promDuration(interval, where, 'evaluationInterval');
-    const place = resolvePlacement(this, props, ['slo', 'sli', 'slo_tier', 'severity']);
+    const place = resolvePlacement(this, props, ['slo', 'sli', 'slo_tier', 'severity', 'namespace']);
     // The tenant (the rules' namespace) is part of the dashboard's identity, as the SLI is of the series'.
     const rulesNamespace = place.rulesNamespace ?? Chart.of(this).namespace;
     const tenant = rulesNamespace !== undefined ? `${rulesNamespace}-` : '';
@@ -178,11 +178,11 @@ export class SloAlert extends Construct {
     const slo = new SloSignals(this.sloName, s, group, slowGroup, budgetText, windowText,
       { sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: budgetText }, sli.aggregateBy);
 
-    // An SLI not aggregated by namespace gives its alerts no namespace label; where the routing is emitted
-    // per namespace (an adopted stack under OnNamespace), they carry the SLO's namespace, so that its
-    // tenant's routes see them rather than none.
+    // Every alert carries the tenant it belongs to: an SLI aggregated by namespace gives its series' own;
+    // one that is not gives none, so its alerts carry the SLO's namespace (routes by namespace, and an
+    // adopted stack's per-namespace AlertmanagerConfigs, then see them).
     const tenantLabel: { [k: string]: string } = !sli.aggregateBy.includes('namespace') && rulesNamespace !== undefined
-      && place.stack?.alerting.perNamespace ? { namespace: rulesNamespace } : {};
+      ? { namespace: rulesNamespace } : {};
     this.burnRateFactors = {};
     this.alertNames = [];
     const annotations = dashboardAnnotations(place, uid);

@@ -130,8 +130,7 @@ function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [ke
 function excluded(rules: ReadonlyArray<ApiObject>): Array<{ [key: string]: string }> | undefined {
   const refs = new Map<string, { [key: string]: string }>();
   for (const r of rules) {
-    const namespace = r.metadata.namespace;
-    if (namespace === undefined) continue;
+    const namespace = r.metadata.namespace!; // MonitoringStack._trustRules refuses rules without one
     refs.set(`${namespace}/${r.name}`, { group: 'monitoring.coreos.com', resource: 'prometheusrules', namespace, name: r.name });
   }
   return refs.size > 0 ? [...refs.keys()].sort().map(k => refs.get(k)!) : undefined;

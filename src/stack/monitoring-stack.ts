@@ -206,6 +206,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
   private readonly grafana?: OwnedGrafana;
   private readonly trustedRules = new Set<ApiObject>();
+  private readonly enforcesNamespace: boolean;
 
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
@@ -225,7 +226,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     const ctx: StackContext = { scope: this, where, name: this.name, namespace: this.namespace, selectorLabels: this.selectorLabels, clusterPrefix };
     AppRegistry.of(this).add(STACK_KIND, this);
     // Two stacks that select by the same labels would both scrape and evaluate everything made for either.
-    AppRegistry.of(this).claim('the stack selector labels', JSON.stringify(this.selectorLabels), this,
+    AppRegistry.of(this).claim('the stack selector labels', Object.entries(this.selectorLabels).sort().map(([k, v]) => `${k}=${v}`).join(','), this,
       'two Prometheus would select the same monitors and rules, scrape every target twice and send every alert twice; give each stack its own name or selectorLabels');
     const nodeExporter = props.nodeExporter?.enabled ?? false;
 
@@ -257,6 +258,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     });
     const am = addAlertmanager(ctx, props.alertmanager ?? {}, this.alerting);
     this.alertmanagerUrl = `http://${am.name}.${this.namespace}.svc:9093`;
+    this.enforcesNamespace = props.prometheus?.enforceNamespaceLabel ?? true;
     const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name, () => [...this.trustedRules]);
     this.prometheusUrl = prom.url;
 
@@ -293,6 +295,11 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * @internal
    */
   public _trustRules(rules: ApiObject): void {
+    if (this.enforcesNamespace && rules.metadata.namespace === undefined) {
+      // Unexcluded, it would be confined to whatever namespace kubectl applies it in.
+      throw invalidProp(rules.node.path, 'rulesNamespace', undefined,
+        `the namespace of the PrometheusRule (or a chart with a namespace): the stack ${this.node.path} enforces the namespace label and must list the library's rules by namespace`);
+    }
     this.trustedRules.add(rules);
   }
 

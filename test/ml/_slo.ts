@@ -59,7 +59,7 @@ const TIERS: { [alertname: string]: [string, string, string, string] } = {
 /** The tier `alertname` is firing (true) or not (false) at `eval_time`. */
 export function tierAt(alertname: string, eval_time: string, firing: boolean) {
   const [t, long, short, severity] = TIERS[alertname];
-  const exp: ExpectedAlert[] = firing ? [{ exp_labels: { slo: 'api', sli: 'api-availability', slo_tier: t, long_window: long, short_window: short, severity } }] : [];
+  const exp: ExpectedAlert[] = firing ? [{ exp_labels: { slo: 'api', sli: 'api-availability', slo_tier: t, long_window: long, short_window: short, severity, namespace: 'monitoring' } }] : [];
   return { eval_time, alertname, exp_alerts: exp };
 }
 

@@ -3,6 +3,7 @@ import {
   AlertRouting, DriftDetector, InferenceAutoscaler, InferenceRuntime, MlInferenceMonitoring, ModelQualityMonitoring, MonitoringStack,
   Objective, ScalingSignal, SecretKey, Sli, SloAlert,
 } from '../../src';
+import { proveAll } from '../util/prove';
 import { synthApp, synthChart } from '../util/synth';
 
 /*
@@ -84,21 +85,31 @@ describe('two constructs never silently write the same thing', () => {
     const grafana = { adminPassword: SecretKey.of('g', 'p') };
     new MonitoringStack(chart, 'one', { namespace: 'monitoring-a', grafana });
     expect(() => new MonitoringStack(chart, 'two', { namespace: 'monitoring-b', grafana }))
-      .toThrow(/c\/two: the stack selector labels "\{\\"ml-monitoring.cdk8s.io\/stack\\":\\"ml-monitoring\\"\}" is already used by c\/one/);
+      .toThrow('c/two: the stack selector labels "ml-monitoring.cdk8s.io/stack=ml-monitoring" is already used by c/one');
+    // The same name in two namespaces, each selecting by its own labels: nothing outside a namespace is shared.
     const ok = new Chart(new App(), 'c');
-    new MonitoringStack(ok, 'one', { name: 'team-a', namespace: 'monitoring-a', grafana });
-    new MonitoringStack(ok, 'two', { name: 'team-b', namespace: 'monitoring-b', grafana });
+    for (const [id, ns] of [['one', 'monitoring-a'], ['two', 'monitoring-b']]) {
+      new MonitoringStack(ok, id, { namespace: ns, selectorLabels: { 'ml-monitoring.cdk8s.io/stack': ns }, grafana });
+    }
     const docs = synthChart(ok);
-    const cluster = docs.filter(d => d.kind.startsWith('Cluster')).map(d => `${d.kind}/${d.metadata.name}`);
-    expect(new Set(cluster).size).toBe(cluster.length);
-    // Each operator manages only its own stack's Prometheus and Alertmanager.
+    const shared = docs.filter(d => d.kind.startsWith('Cluster') || d.metadata.namespace === 'kube-system' || d.kind === 'Namespace').map(d => `${d.kind}/${d.metadata.name}`);
+    expect(new Set(shared).size).toBe(shared.length);
+    expect(docs.filter(d => d.kind === 'ClusterRole').map(d => d.metadata.name).sort()).toContain('monitoring-b-ml-monitoring-prometheus');
+    // Each operator manages only its own stack's Prometheus and Alertmanager, and keeps its own kubelet Service.
     const args = docs.filter(d => d.kind === 'Deployment' && d.metadata.name.endsWith('-operator')).map(d => d.spec.template.spec.containers[0].args);
-    expect(args.map(a => a.filter((x: string) => x.includes('instance')))).toEqual([
-      ['--prometheus-instance-namespaces=monitoring-a', '--alertmanager-instance-namespaces=monitoring-a', '--thanos-ruler-instance-namespaces=monitoring-a',
-        '--prometheus-instance-selector=app.kubernetes.io/instance=team-a', '--alertmanager-instance-selector=app.kubernetes.io/instance=team-a'],
-      ['--prometheus-instance-namespaces=monitoring-b', '--alertmanager-instance-namespaces=monitoring-b', '--thanos-ruler-instance-namespaces=monitoring-b',
-        '--prometheus-instance-selector=app.kubernetes.io/instance=team-b', '--alertmanager-instance-selector=app.kubernetes.io/instance=team-b'],
-    ]);
+    expect(args.map(a => a.filter((x: string) => x.includes('instance') || x.includes('kubelet')))).toEqual(['monitoring-a', 'monitoring-b'].map(ns => [
+      `--kubelet-service=kube-system/${ns}-ml-monitoring-kubelet`,
+      `--prometheus-instance-namespaces=${ns}`, `--alertmanager-instance-namespaces=${ns}`, `--thanos-ruler-instance-namespaces=${ns}`,
+      '--prometheus-instance-selector=app.kubernetes.io/instance=ml-monitoring', '--alertmanager-instance-selector=app.kubernetes.io/instance=ml-monitoring',
+    ]));
+  });
+
+  test('stack selector labels collide whatever order they are written in', () => {
+    const chart = new Chart(new App(), 'c');
+    const grafana = { adminPassword: SecretKey.of('g', 'p') };
+    new MonitoringStack(chart, 'one', { name: 'one', selectorLabels: { team: 'ml', tier: 'prod' }, grafana });
+    expect(() => new MonitoringStack(chart, 'two', { name: 'two', namespace: 'other', selectorLabels: { tier: 'prod', team: 'ml' }, grafana }))
+      .toThrow(/c\/two: the stack selector labels .* is already used by c\/one/);
   });
 
   test('two AlertRouting in one namespace (both write the Secret alertmanager-main)', () => {
@@ -146,5 +157,60 @@ describe('two constructs never silently write the same thing', () => {
       });
     }
     expect(() => synthApp(ok.app)).not.toThrow();
+  });
+});
+
+describe('tenant identity', () => {
+  const grafana = { adminPassword: SecretKey.of('g', 'p') };
+
+  test('a construct with no stack finds the app\'s one stack; with none, or several, it is an Error that says what to do', () => {
+    const { chart } = setup();
+    const m = new MlInferenceMonitoring(chart, 'svc', { ...fastApi, namespace: 'tenant-a' });
+    expect(m.scrapeTargets[0].resource.metadata.getLabel('release')).toBe('kps');
+    expect(() => new MlInferenceMonitoring(new Chart(new App(), 'c'), 'svc', { ...fastApi, namespace: 'tenant-a' }))
+      .toThrow(/c\/svc: invalid stack \(undefined\): a monitoring stack: give `stack`.*or `selectorLabels`/);
+    const two = new Chart(new App(), 'c');
+    new MonitoringStack(two, 'a', { name: 'a', grafana });
+    new MonitoringStack(two, 'b', { name: 'b', namespace: 'other', grafana });
+    expect(() => new MlInferenceMonitoring(two, 'svc', { ...fastApi, namespace: 'tenant-a' }))
+      .toThrow(/invalid stack \(undefined\): one of the app's 2 monitoring stacks \(c\/a, c\/b\): give `stack` to say which/);
+  });
+
+  test('honorLabels only with trustTargetLabels, and then the identity labels are forced back on every series', () => {
+    const { chart } = setup();
+    expect(() => new MlInferenceMonitoring(chart, 'a', { ...fastApi, namespace: 'tenant-a', scrape: { honorLabels: true } }))
+      .toThrow(/invalid honorLabels true: false \(the default\): with honorLabels a target's own labels win.*trustTargetLabels: true/);
+    const m = new MlInferenceMonitoring(chart, 'b', { ...fastApi, namespace: 'tenant-a', scrape: { honorLabels: true, trustTargetLabels: true } });
+    const endpoint = m.scrapeTargets[0].resource.toJson().spec.endpoints[0];
+    expect(endpoint.honorLabels).toBe(true);
+    expect(endpoint.metricRelabelings).toEqual([
+      { action: 'replace', targetLabel: 'ml_service', replacement: 'b' },
+      { action: 'replace', targetLabel: 'namespace', replacement: 'tenant-a' },
+    ]);
+  });
+
+  test('the owned Prometheus enforces the namespace label and excludes exactly the library\'s rules; rules with no namespace are an Error', () => {
+    const chart = new Chart(new App(), 'c');
+    const stack = new MonitoringStack(chart, 'stack', { grafana });
+    new MlInferenceMonitoring(chart, 'svc', { ...fastApi, stack, namespaces: ['tenant-a', 'tenant-b'], serviceName: 'fraud' });
+    new SloAlert(chart, 'slo', { stack, rulesNamespace: 'tenant-a', objective: Objective.percent(99.9), sli: Sli.errorRatio({ name: 'x', errors: 'x_errors_total', total: 'x_total' }) });
+    const docs = synthChart(chart);
+    proveAll(docs);
+    const spec = docs.find(d => d.kind === 'Prometheus')!.spec;
+    expect(spec.enforcedNamespaceLabel).toBe('namespace');
+    const rules = docs.filter(d => d.kind === 'PrometheusRule').map(d => `${d.metadata.namespace}/${d.metadata.name}`).sort();
+    expect(spec.excludedFromEnforcement.map((r: any) => `${r.namespace}/${r.name}`)).toEqual(rules);
+    expect(() => new SloAlert(chart, 'nowhere', { stack, objective: Objective.percent(99), sli: Sli.errorRatio({ name: 'y', errors: 'y_errors_total', total: 'y_total' }) }))
+      .toThrow(/invalid rulesNamespace \(undefined\): the namespace of the PrometheusRule.*enforces the namespace label/);
+  });
+
+  test('ModelQualityMonitoring needs the model\'s namespace, and its alerts and series carry it', () => {
+    const { chart } = setup();
+    expect(() => new ModelQualityMonitoring(chart, 'q', { modelName: 'fraud', driftDetectors: [DriftDetector.alibiDetect()] }))
+      .toThrow(/c\/q: invalid namespace \(undefined\): the namespace the model runs in/);
+    const q = new ModelQualityMonitoring(chart, 'q2', { modelName: 'fraud', namespace: 'tenant-a', driftDetectors: [DriftDetector.alibiDetect()] });
+    const rules = (q.rules.resource.toJson().spec.groups[0].rules as any[]);
+    expect(rules.every(r => r.labels.namespace === 'tenant-a')).toBe(true);
+    expect(rules.every(r => !r.alert || r.expr.includes('namespace="tenant-a"'))).toBe(true);
   });
 });

@@ -18,9 +18,10 @@ import { Doc } from './synth';
  */
 
 /**
- * kube-prometheus-stack's default Alertmanager configuration (values.yaml `alertmanager.config`): the
- * "null" receiver, grouping by namespace, the Watchdog route and the standard inhibitions, transcribed
- * from the chart's values as users reproduce them when they override it.
+ * kube-prometheus-stack's default Alertmanager configuration, transcribed from the chart:
+ * prometheus-community/helm-charts, charts/kube-prometheus-stack/values.yaml (commit 001f3a6),
+ * `alertmanager.config`. The same file leaves `alertmanager.alertmanagerSpec.alertmanagerConfigMatcherStrategy`
+ * empty, so the operator applies its default, OnNamespace.
  */
 export const KUBE_PROMETHEUS_STACK_BASE = {
   global: { resolve_timeout: '5m' },
@@ -39,6 +40,7 @@ export const KUBE_PROMETHEUS_STACK_BASE = {
     routes: [{ receiver: 'null', matchers: ['alertname = "Watchdog"'] }],
   },
   receivers: [{ name: 'null' }],
+  templates: ['/etc/alertmanager/config/*.tmpl'],
 };
 
 export type MatcherStrategy = 'OnNamespace' | 'OnNamespaceExceptForAlertmanagerNamespace' | 'None';

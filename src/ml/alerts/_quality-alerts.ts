@@ -63,6 +63,11 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
   return a.name;
 }
 
+/** A signal's own equality matchers, validated, narrowed to the model's scope unless they name its label. */
+function scopedMatchers(where: string, matchers: { [label: string]: string } | undefined, scope: ReadonlyArray<LabelMatcher>): LabelMatcher[] {
+  return withScope(validatedEqualityMatchers(where, 'matchers', matchers), scope);
+}
+
 /** Resolves a histogram-drift entry into its source. */
 function distributionSource(where: string, o: HistogramDriftOptions, scope: ReadonlyArray<LabelMatcher>): DistributionSource {
   const w = `${where} histogramDrift`;
@@ -71,7 +76,7 @@ function distributionSource(where: string, o: HistogramDriftOptions, scope: Read
   if (/_(bucket|count|sum)$/.test(o.histogram)) {
     throw invalidProp(w, 'histogram', o.histogram, 'the histogram\'s base name: its _bucket series (with le) are read, so name it without the _bucket, _count or _sum suffix');
   }
-  return { name, histogram: o.histogram, matchers: withScope(validatedEqualityMatchers(w, 'matchers', o.matchers), scope), window: promDuration(o.window ?? Duration.hours(1), w, 'window') };
+  return { name, histogram: o.histogram, matchers: scopedMatchers(w, o.matchers, scope), window: promDuration(o.window ?? Duration.hours(1), w, 'window') };
 }
 
 /**
@@ -103,7 +108,7 @@ export function addClassDrift(c: QualityContext, o: ClassDriftOptions): { readon
     name,
     counter: o.counter,
     classLabel: validatePromLabelName(where, 'classLabel', o.classLabel ?? 'class'),
-    matchers: withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope),
+    matchers: scopedMatchers(where, o.matchers, c.scope),
     window: promDuration(o.window ?? Duration.hours(1), where, 'window'),
   };
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
@@ -164,7 +169,7 @@ export interface DataHealthSettings {
 /** Predictions stopped, missing feature values, stale evaluation. @internal */
 export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHealthSettings {
   const where = `${c.where} dataHealth`;
-  const m = withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope);
+  const m = scopedMatchers(where, o.matchers, c.scope);
   const s = c.signals;
   let featureLabel: string | undefined;
   if (o.predictionsCounter !== undefined) {
@@ -219,7 +224,7 @@ export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionS
     counter: o.requestsCounter,
     modelLabel: ml,
     versionLabel: vl,
-    matchers: withScope(validatedEqualityMatchers(where, 'matchers', o.matchers), c.scope),
+    matchers: scopedMatchers(where, o.matchers, c.scope),
     errors,
     latencyHistogram: o.latencyHistogram,
   };
