@@ -11,6 +11,7 @@ import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { Severity } from '../common/severity';
+import { MONITORING_SIGNAL, WATCHDOG_ALERT } from '../common/_monitoring';
 
 /** What `AlertRouting` emits. */
 export enum RoutingOutput {
@@ -61,6 +62,25 @@ export interface AlertRoutingOptions {
    * @default true
    */
   readonly defaultInhibitions?: boolean;
+  /**
+   * Where the alerts about the monitoring itself go (label `ml_signal="monitoring"`: a service's missing
+   * series or too coarse histogram, an SLO's stopped events, the stack's own health): the platform, not
+   * the tenants. Their route is matched before every route added with `addRoute`.
+   * @default - the default receiver
+   */
+  readonly monitoringReceiver?: Receiver;
+  /**
+   * A dead man's switch: a receiver outside the cluster (a webhook to a heartbeat service) that the
+   * always-firing `Watchdog` alert is sent to every `heartbeatInterval`; the service raises the alarm when
+   * the heartbeats stop, which is how a Prometheus or Alertmanager that is down altogether is noticed.
+   * @default - none: the Watchdog is discarded (receiver "watchdog-discard")
+   */
+  readonly deadMansSwitch?: Receiver;
+  /**
+   * How often the Watchdog is sent to the dead man's switch (its group interval and repeat interval).
+   * @default Duration.minutes(1)
+   */
+  readonly heartbeatInterval?: Duration;
 }
 
 /** Props of `AlertRouting`. */
@@ -120,6 +140,8 @@ export class AlertRouting extends Construct {
   private readonly props: AlertRoutingProps;
   private readonly receiverByName = new Map<string, Receiver>();
   private readonly routes: RouteModel[] = [];
+  /** The routes of the monitoring's own alerts (the Watchdog, then `ml_signal="monitoring"`), before the user's. */
+  private readonly monitoringRoutes: RouteModel[] = [];
   private readonly inhibitRules: InhibitRuleOptions[] = [];
   private readonly contributed = new Set<string>();
   private readonly acceptsContributed: boolean;
@@ -141,6 +163,7 @@ export class AlertRouting extends Construct {
     this.props = props;
     this.defaultReceiver = props.defaultReceiver ?? Receiver.none('null');
     this.register(this.defaultReceiver, 'defaultReceiver');
+    this.addMonitoringRoutes(props);
     for (const [prop, d] of [['groupWait', props.groupWait], ['groupInterval', props.groupInterval], ['repeatInterval', props.repeatInterval]] as const) {
       if (d !== undefined) promDuration(d, where, prop);
     }
@@ -224,6 +247,29 @@ export class AlertRouting extends Construct {
     this.routes.push({ receiver: options.receiver.name, matchers, options, where });
   }
 
+  private addMonitoringRoutes(props: AlertRoutingProps): void {
+    const where = this.node.path;
+    const heartbeat = props.heartbeatInterval ?? Duration.minutes(1);
+    promDuration(heartbeat, where, 'heartbeatInterval');
+    const watchdog = props.deadMansSwitch ?? Receiver.none('watchdog-discard');
+    this.register(watchdog, 'deadMansSwitch');
+    const monitoring = props.monitoringReceiver ?? this.defaultReceiver;
+    this.register(monitoring, 'monitoringReceiver');
+    const signal = m('ml_signal', MONITORING_SIGNAL);
+    this.monitoringRoutes.push({
+      receiver: watchdog.name,
+      matchers: [m('alertname', WATCHDOG_ALERT), signal],
+      // Every heartbeat interval, for as long as the pipeline works.
+      options: { receiver: watchdog, groupBy: ['alertname'], groupWait: Duration.seconds(1), groupInterval: heartbeat, repeatInterval: heartbeat },
+      where: `${where} deadMansSwitch`,
+    }, {
+      receiver: monitoring.name,
+      matchers: [signal],
+      options: { receiver: monitoring },
+      where: `${where} monitoringReceiver`,
+    });
+  }
+
   /**
    * Adds an inhibition rule that a monitoring construct contributes for the alerts it owns (an SLO's page
    * tiers mute its ticket tiers; a service's target-down alert mutes its latency and error alerts), once
@@ -294,9 +340,7 @@ export class AlertRouting extends Construct {
       templates: ['/etc/alertmanager/config/*.tmpl'],
       route: snakeKeys({
         ...this.rootFields(),
-        routes: this.routes.length > 0
-          ? this.routes.map(r => snakeKeys({ ...this.routeFields(r), matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) }))
-          : undefined,
+        routes: this.allRoutes.map(r => snakeKeys({ ...this.routeFields(r), matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) })),
       }),
       inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
         source_matchers: ir.sourceMatchers.map(x => renderMatcher(where, 'sourceMatchers', x)),
@@ -325,7 +369,7 @@ export class AlertRouting extends Construct {
     return definedOnly({
       route: definedOnly({
         ...this.rootFields(),
-        routes: this.routes.length > 0 ? this.routes.map(r => definedOnly({ ...this.routeFields(r), matchers: matchers(r.matchers) })) : undefined,
+        routes: this.allRoutes.map(r => definedOnly({ ...this.routeFields(r), matchers: matchers(r.matchers) })),
       }),
       receivers: this.receivers.map(renderCrdReceiver),
       inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
@@ -346,6 +390,11 @@ export class AlertRouting extends Construct {
         };
       }) : undefined,
     });
+  }
+
+  /** The routes in the order Alertmanager checks them: the monitoring's own first, then those added. */
+  private get allRoutes(): RouteModel[] {
+    return [...this.monitoringRoutes, ...this.routes];
   }
 
   /** The root route's settings, in the AlertmanagerConfig's camelCase (alertmanager.yaml snake-cases them). */

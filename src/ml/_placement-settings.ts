@@ -1,3 +1,4 @@
+import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { Construct } from 'constructs';
 import { MonitoringPlacementProps } from './monitoring-props';
 import { invalidProp } from '../common/_errors';
@@ -7,9 +8,6 @@ import { PrometheusRules } from '../rules/prometheus-rules';
 import { placement } from '../stack/_placement';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 import { MonitoringStack } from '../stack/monitoring-stack';
-
-/** Where the runbooks of the library's alerts live (one anchor per alert name, lower-cased). @internal */
-export const DEFAULT_RUNBOOK_BASE_URL = 'https://github.com/cdk8s-ml-monitoring/cdk8s-ml-monitoring/blob/main/README.md';
 
 /** `MonitoringPlacementProps` resolved: defaults applied and validated, once. @internal */
 export interface PlacementSettings {

@@ -7,6 +7,12 @@ export interface CounterSignal {
   readonly matchers?: LabelMatcher[];
   /** Whether the series carry the runtime's model label. */
   readonly byModel: boolean;
+  /**
+   * The runtime writes these series as soon as it serves metrics (an unlabelled metric, or labelled
+   * children it creates at start), not only after its first request: their absence on a scraped target
+   * means a wrong preset or a renamed metric, at once.
+   */
+  readonly atStart?: boolean;
 }
 
 /** A histogram by its base name (`<base>_bucket`, `_sum`, `_count`). @internal */
@@ -27,6 +33,12 @@ export interface HistogramSignal {
   readonly formerBases?: string[];
   /** Where the buckets come from, for error messages, e.g. `prometheus-fastapi-instrumentator 8.0.2 default`. */
   readonly bucketsSource?: string;
+  /**
+   * The runtime writes these series as soon as it serves metrics (an unlabelled metric, or labelled
+   * children it creates at start), not only after its first request: their absence on a scraped target
+   * means a wrong preset or a renamed metric, at once.
+   */
+  readonly atStart?: boolean;
 }
 
 /** A gauge. @internal */
@@ -44,6 +56,12 @@ export interface GaugeSignal {
    * histogram's base name.
    */
   readonly histogramMean?: boolean;
+  /**
+   * The runtime writes these series as soon as it serves metrics (an unlabelled metric, or labelled
+   * children it creates at start), not only after its first request: their absence on a scraped target
+   * means a wrong preset or a renamed metric, at once.
+   */
+  readonly atStart?: boolean;
 }
 
 /**

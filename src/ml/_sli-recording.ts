@@ -1,9 +1,18 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AlertCommon } from './alerts/_alert-settings';
+import { addSloBlindSpots } from './alerts/_blind-spot-alerts';
 import { SliSignals, TILE_SECONDS } from './signals/_sli-signals';
 import { Sli } from './sli';
+import { SloMonitoringAlerts } from './slo-alert';
 import { invalidProp } from '../common/_errors';
 import { PrometheusRules } from '../rules/prometheus-rules';
+
+/** The SLI's blind-spot alerts' settings and labels, from the first SLO on it. @internal */
+export interface SliMonitoring {
+  readonly alerts: SloMonitoringAlerts;
+  readonly common: AlertCommon;
+}
 
 /**
  * The recording rules of one SLI, emitted once per chart however many SLOs use it.
@@ -12,7 +21,7 @@ import { PrometheusRules } from '../rules/prometheus-rules';
 export class SliRecording extends Construct {
   /** The recording for `sli` in the chart of `scope`, made on first use. */
   public static of(scope: Construct, sli: Sli, namespace: string | undefined, labels: { [k: string]: string },
-    interval: Duration, where: string): SliRecording {
+    interval: Duration, where: string, monitoring: SliMonitoring): SliRecording {
     const chart = Chart.of(scope);
     const id = `SLI-${sli.name}`;
     const found = chart.node.tryFindChild(id);
@@ -22,20 +31,21 @@ export class SliRecording extends Construct {
       }
       return found;
     }
-    return new SliRecording(chart, id, sli, namespace, labels, interval);
+    return new SliRecording(chart, id, sli, namespace, labels, interval, where, monitoring);
   }
 
   public readonly key: string;
   public readonly rules: PrometheusRules;
   /** The SLI's signal catalog: every SLO on the SLI reads its windows from here. */
   public readonly signals: SliSignals;
-  private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration) {
+  private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration,
+    where: string, monitoring: SliMonitoring) {
     super(scope, id);
     this.key = sli._key;
     this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
-    this.signals = new SliSignals(sli,
-      this.rules.addGroup(`sli.${sli.name}`, { interval }),
-      this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }));
+    const fast = this.rules.addGroup(`sli.${sli.name}`, { interval });
+    fast._keepRecordingRulesFirst();
+    this.signals = new SliSignals(sli, fast, this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }));
     // Every SLO reads the 5m rates, the 1h ratio and the tiles (the budget sums them): record them in
     // dependency order now, so the SLI's object is the same whichever SLO asks first.
     this.signals.bad();
@@ -43,5 +53,7 @@ export class SliRecording extends Construct {
     this.signals.ratio1h();
     this.signals.badTiles();
     this.signals.totalTiles();
+    // The SLI's blind spots: its events stopping, its latency bucket missing.
+    addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common);
   }
 }

@@ -123,6 +123,22 @@ export interface QueueAlertOptions extends AlertTuning {
   readonly maxQueued?: number;
 }
 
+/**
+ * The missing-series alert (`ModelMetricsMissing`, label `ml_signal="monitoring"`): a metric family that
+ * an enabled alert or panel reads is absent from a pod that Prometheus scrapes. Families the runtime writes
+ * from start are checked at once; those it writes on first use, once the pod has served requests; the
+ * request counter itself, when the runtime writes it only on the first request, once the pod has been
+ * scraped for `idleAllowance` without one (it cannot be told from an idle service sooner).
+ */
+export interface MetricsMissingAlertOptions extends AlertTuning {
+  /**
+   * How long a pod may be scraped without a request counter (for runtimes that write it on the first
+   * request) before the counter counts as missing.
+   * @default Duration.hours(6)
+   */
+  readonly idleAllowance?: Duration;
+}
+
 /** Every alert of `MlInferenceMonitoring`, each tunable (`AlertTuning`: name, pending period, severity, labels) or disabled. */
 export interface InferenceAlerts {
   /**
@@ -200,4 +216,16 @@ export interface InferenceAlerts {
    * @default - enabled where available: above 90 %
    */
   readonly gpuMemory?: SaturationAlertOptions;
+  /**
+   * A family an enabled alert or panel reads is missing from a scraped pod (wrong preset, renamed metric,
+   * exporter switched off); labelled `ml_signal="monitoring"`, routed to the platform, not the tenant.
+   * @default - enabled: for 10m
+   */
+  readonly metricsMissing?: MetricsMissingAlertOptions;
+  /**
+   * A latency histogram cannot measure a quantile an alert reads: its threshold is above the highest
+   * finite bucket, or over the last hour the quantile sat in +Inf; `ml_signal="monitoring"`.
+   * @default - enabled where a quantile alert is: for 15m
+   */
+  readonly histogramTooCoarse?: AlertTuning;
 }

@@ -198,6 +198,8 @@ export class InferenceRuntime {
         base: 'http_request_duration_highr_seconds',
         unitSeconds: 1,
         byModel: false,
+        // No labels: prometheus_client writes its zero buckets from start (instrumentator metrics.py LATENCY_HIGHR).
+        atStart: true,
         buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 7.5, 10, 30, 60],
         bucketsSource: 'prometheus-fastapi-instrumentator\'s default latency_highr_buckets',
       },
@@ -218,18 +220,19 @@ export class InferenceRuntime {
       path: '/metrics',
       modelLabel: 'model',
       versionLabel: 'version',
-      requests: { metric: 'nv_inference_request_success', byModel: true },
+      // Triton creates a model's counters and gauges when it loads the model (metric_model_reporter.cc).
+      requests: { metric: 'nv_inference_request_success', byModel: true, atStart: true },
       errors: { metric: 'nv_inference_request_failure', byModel: true },
       errorsAreExtra: true,
       averageLatency: {
-        sum: { metric: 'nv_inference_request_duration_us', byModel: true },
-        count: { metric: 'nv_inference_request_success', byModel: true },
+        sum: { metric: 'nv_inference_request_duration_us', byModel: true, atStart: true },
+        count: { metric: 'nv_inference_request_success', byModel: true, atStart: true },
         unitSeconds: UNIT_SECONDS[LatencyUnit.MICROSECONDS],
       },
-      queueLength: { metric: 'nv_inference_pending_request_count', byModel: true },
-      gpuUtilization: { metric: 'nv_gpu_utilization', scale: 1, byModel: false },
-      gpuMemoryUsed: { metric: 'nv_gpu_memory_used_bytes', byModel: false },
-      gpuMemoryTotal: { metric: 'nv_gpu_memory_total_bytes', byModel: false },
+      queueLength: { metric: 'nv_inference_pending_request_count', byModel: true, atStart: true },
+      gpuUtilization: { metric: 'nv_gpu_utilization', scale: 1, byModel: false, atStart: true },
+      gpuMemoryUsed: { metric: 'nv_gpu_memory_used_bytes', byModel: false, atStart: true },
+      gpuMemoryTotal: { metric: 'nv_gpu_memory_total_bytes', byModel: false, atStart: true },
     });
   }
 
@@ -258,7 +261,8 @@ export class InferenceRuntime {
         buckets: PROMETHEUS_CLIENT_BUCKETS,
         bucketsSource: 'starlette_exporter\'s default buckets',
       },
-      queueLength: { metric: 'parallel_request_queue', byModel: false, histogramMean: true },
+      // Unlabelled, registered when the parallel dispatcher starts (dispatcher.py): written from start.
+      queueLength: { metric: 'parallel_request_queue', byModel: false, histogramMean: true, atStart: true },
     });
   }
 
@@ -487,6 +491,8 @@ export class InferenceRuntime {
       latency: {
         base: 'vllm:e2e_request_latency_seconds',
         unitSeconds: 1,
+        // The engine's metrics are made per engine and model when the logger starts (v1/metrics/loggers.py make_per_engine).
+        atStart: true,
         byModel: true,
         buckets: [0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920, 7680],
         bucketsSource: 'vLLM\'s request latency buckets',
@@ -494,6 +500,7 @@ export class InferenceRuntime {
       timeToFirstToken: {
         base: 'vllm:time_to_first_token_seconds',
         unitSeconds: 1,
+        atStart: true,
         byModel: true,
         buckets: [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160, 640, 2560],
         bucketsSource: 'vLLM\'s time-to-first-token buckets',
@@ -502,14 +509,15 @@ export class InferenceRuntime {
         base: 'vllm:inter_token_latency_seconds',
         formerBases: ['vllm:time_per_output_token_seconds'],
         unitSeconds: 1,
+        atStart: true,
         byModel: true,
         buckets: [0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80],
         bucketsSource: 'vLLM\'s per-output-token buckets',
       },
-      kvCacheUsage: { metric: 'vllm:kv_cache_usage_perc', formerMetrics: ['vllm:gpu_cache_usage_perc'], scale: 1, byModel: true },
-      queueLength: { metric: 'vllm:num_requests_waiting', byModel: true },
-      promptTokens: { metric: 'vllm:prompt_tokens_total', byModel: true },
-      generationTokens: { metric: 'vllm:generation_tokens_total', byModel: true },
+      kvCacheUsage: { metric: 'vllm:kv_cache_usage_perc', formerMetrics: ['vllm:gpu_cache_usage_perc'], scale: 1, byModel: true, atStart: true },
+      queueLength: { metric: 'vllm:num_requests_waiting', byModel: true, atStart: true },
+      promptTokens: { metric: 'vllm:prompt_tokens_total', byModel: true, atStart: true },
+      generationTokens: { metric: 'vllm:generation_tokens_total', byModel: true, atStart: true },
     });
   }
 

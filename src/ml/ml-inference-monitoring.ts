@@ -5,6 +5,7 @@ import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from './_placement-settings';
 import { scrapeEndpoint } from './_runtime-spec';
+import { addInferenceBlindSpots } from './alerts/_blind-spot-alerts';
 import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
 import { GpuMetrics } from './gpu-metrics';
 import { InferenceAlerts } from './inference-alerts';
@@ -230,6 +231,13 @@ export class MlInferenceMonitoring extends Construct {
       });
       addInferencePanels(this.dashboard, this.signals, this._settings);
     }
+    // Last: the missing-series alert checks what the alerts and panels above read.
+    this.alertNames.push(...addInferenceBlindSpots(where, group, this.signals, st, {
+      alertLabels: place.alertLabels,
+      identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },
+      runbookBaseUrl: place.runbookBaseUrl,
+      annotations: dashboardAnnotations(place, uid),
+    }, spec.name));
   }
 
   /** The raw metric families the service's alerts, panels and responses read so far, sorted. */
@@ -256,8 +264,10 @@ export class MlInferenceMonitoring extends Construct {
     }
     const q = this.sliQueries('availability', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
-    return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
+    const sli = Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
       `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies]);
+    sli._targets = q.sel('up');
+    return sli;
   }
 
   /**
@@ -279,7 +289,9 @@ export class MlInferenceMonitoring extends Construct {
     const q = this.sliQueries('latency', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-latency-${formatNumber(seconds * 1000)}ms`;
     const matchers = [{ name: SERVICE_LABEL, op: '=' as const, value: this.serviceName }, q.namespaceMatcher, ...(spec.latency.matchers ?? [])];
-    return Sli._histogram(where, name, spec.latency.base, le, matchers, q.base);
+    const sli = Sli._histogram(where, name, spec.latency.base, le, matchers, q.base);
+    sli._targets = q.sel('up');
+    return sli;
   }
 
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {

@@ -125,8 +125,10 @@ export class Sli {
     const leText = formatNumber(le);
     const leRegex = Number.isInteger(le) ? `${leText}(\\.0)?` : leText.replace(/\./g, '\\.');
     const bucket = selector(`${base}_bucket`, [...matchers, { name: 'le', op: '=~', value: leRegex }]);
-    return new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
+    const sli = new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
       [`${base}_bucket`, `${base}_count`]);
+    sli._bucket = { count, bucket, le: leText, histogram: base };
+    return sli;
   }
 
   /** The SLI's name: the `sli` label of its recorded series. */
@@ -138,6 +140,18 @@ export class Sli {
   public readonly _key: string;
   /** The raw metric families the SLI reads. @internal */
   public readonly _families: string[];
+  /**
+   * For a latency SLI: the histogram's count and the bucket the threshold reads (a missing bucket makes
+   * every request count as slow).
+   * @internal
+   */
+  public _bucket?: { readonly count: string; readonly bucket: string; readonly le: string; readonly histogram: string };
+  /**
+   * The scrape targets whose series the SLI reads (`up` of a monitored service), when known: its events
+   * stopping while they are gone is the SLI's blind spot, not the service being idle.
+   * @internal
+   */
+  public _targets?: string;
   private readonly partRate: (window: string) => string;
   private readonly totalRate: (window: string) => string;
   private readonly partIsGood: boolean;

@@ -50,6 +50,23 @@ export interface SloTiers {
   readonly ticketSlow?: SloTierOptions;
 }
 
+/** The alerts on an SLO's blind spots. */
+export interface SloMonitoringAlerts {
+  /**
+   * `SloEventsStopped`: the SLI's events stopped (its series are gone) after flowing within the last day,
+   * while, for an SLI of a monitored service, none of the service's targets is up: the budget then freezes
+   * and no tier can fire. An SLI that was never busy, or is idle with its counters present, stays silent.
+   * @default - enabled: for 5m
+   */
+  readonly eventsStopped?: AlertTuning;
+  /**
+   * `SloSliBucketMissing`: a latency SLI's histogram is there, but not the bucket its threshold reads, so
+   * every request counts as slow.
+   * @default - enabled for latency SLIs: for 10m
+   */
+  readonly sliBucketMissing?: AlertTuning;
+}
+
 /** Props of `SloAlert`. */
 export interface SloAlertProps extends MonitoringPlacementProps {
   /** What counts as a bad event and as an event. */
@@ -77,6 +94,12 @@ export interface SloAlertProps extends MonitoringPlacementProps {
    * @default 0 (no guard; an idle service still never alerts)
    */
   readonly minEvents?: number;
+  /**
+   * The alerts on the SLI's blind spots (label `ml_signal="monitoring"`, routed to the platform). They
+   * belong to the SLI and are written once with its recording rules: the first SLO on an SLI sets them.
+   * @default - both enabled
+   */
+  readonly monitoringAlerts?: SloMonitoringAlerts;
   /**
    * How often the SLI and alert rules are evaluated.
    * @default Duration.seconds(30)
@@ -161,7 +184,15 @@ export class SloAlert extends Construct {
     const tenant = rulesNamespace !== undefined ? `${rulesNamespace}-` : '';
     const uid = shortUid(`slo-${tenant}${this.sloName}`);
 
-    const recording = SliRecording.of(this, sli, place.rulesNamespace, place.selectorLabels, interval, where);
+    // Every alert carries the tenant it belongs to: an SLI aggregated by namespace gives its series' own;
+    // one that is not gives none, so its alerts carry the SLO's namespace (routes by namespace, and an
+    // adopted stack's per-namespace AlertmanagerConfigs, then see them).
+    const tenantLabel: { [k: string]: string } = !sli.aggregateBy.includes('namespace') && rulesNamespace !== undefined
+      ? { namespace: rulesNamespace } : {};
+    const recording = SliRecording.of(this, sli, place.rulesNamespace, place.selectorLabels, interval, where, {
+      alerts: props.monitoringAlerts ?? {},
+      common: { alertLabels: place.alertLabels, identityLabels: { sli: sli.name, ...tenantLabel }, runbookBaseUrl: place.runbookBaseUrl },
+    });
     placeRules(place, recording.rules);
     this.sliRules = recording.rules;
     this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
@@ -178,11 +209,6 @@ export class SloAlert extends Construct {
     const slo = new SloSignals(this.sloName, s, group, slowGroup, budgetText, windowText,
       { sli: sli.name, objective: props.objective.toString(), window: windowText, error_budget: budgetText }, sli.aggregateBy);
 
-    // Every alert carries the tenant it belongs to: an SLI aggregated by namespace gives its series' own;
-    // one that is not gives none, so its alerts carry the SLO's namespace (routes by namespace, and an
-    // adopted stack's per-namespace AlertmanagerConfigs, then see them).
-    const tenantLabel: { [k: string]: string } = !sli.aggregateBy.includes('namespace') && rulesNamespace !== undefined
-      ? { namespace: rulesNamespace } : {};
     this.burnRateFactors = {};
     this.alertNames = [];
     const annotations = dashboardAnnotations(place, uid);
@@ -191,6 +217,13 @@ export class SloAlert extends Construct {
         name: 'SloErrorBudgetBurn', severity: t.page ? Severity.CRITICAL : Severity.WARNING,
       });
       const factor = Number(formatNumber(t.budgetShare * windowMs / toMillis(t.long, where, 'tier')));
+      if (factor * budget >= 1) {
+        // The tier fires above an error ratio of factor × budget: at 100 % or more, never.
+        throw invalidProp(where, 'objective', props.objective.toString(),
+          `an objective of more than ${formatNumber(Math.ceil((1 - 1 / factor) * 1e6) / 1e4)}%: the ${t.tier} tier fires when the error ratio exceeds ` +
+          `${formatNumber(factor)}× the error budget, ${formatNumber(factor * budget * 100)}% of all events, which can never happen; ` +
+          `raise the objective or disable tiers.${t.key}`);
+      }
       this.burnRateFactors[t.tier] = factor;
       const threshold = formatNumber(factor * budget);
       const long = promDuration(t.long, where, 'tier');

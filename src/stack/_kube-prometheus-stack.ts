@@ -3,7 +3,10 @@ import { STACK_KIND } from './_placement';
 import { IMonitoringStack } from './i-monitoring-stack';
 import type { KubePrometheusStackOptions } from './monitoring-stack';
 import { AlertmanagerConfigMatcherStrategy } from './stack-options';
+import { addWatchdog } from './_stack-alerts';
 import { AlertRouting, RoutingOutput } from '../alerting/alert-routing';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
+import { PrometheusRules } from '../rules/prometheus-rules';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validateObjectName, validateUrl } from '../common/_names';
@@ -52,6 +55,12 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
       namespace: this.namespace,
       labels: this.selectorLabels,
     });
+    // The release has a Watchdog, but its AlertmanagerConfig routes cannot see it (no namespace label) and the
+    // chart routes it nowhere: with a dead man's switch, a heartbeat of our own that the routing sends there.
+    if (o.alerting?.deadMansSwitch !== undefined) {
+      const rules = new PrometheusRules(this, 'Heartbeat', { name: `${this.alerting.resource.name}-heartbeat`, namespace: this.namespace, labels: this.selectorLabels });
+      addWatchdog(rules.addGroup('ml-monitoring.heartbeat'), this.namespace, DEFAULT_RUNBOOK_BASE_URL);
+    }
   }
 
   public addDashboard(dashboard: GrafanaDashboard): void {

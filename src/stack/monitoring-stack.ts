@@ -10,6 +10,7 @@ import { addNetworkPolicies } from './_network-policies';
 import { addOperator } from './_operator';
 import { STACK_KIND } from './_placement';
 import { addPrometheus } from './_prometheus';
+import { addStackAlerts, StackComponent } from './_stack-alerts';
 import { IMonitoringStack } from './i-monitoring-stack';
 import {
   AlertmanagerConfigMatcherStrategy, AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions,
@@ -18,8 +19,10 @@ import {
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
+import { LabelMatcher } from '../common/_promql';
 import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 
 /** The operator release whose CRDs the stack's objects are written against. */
 export const OPERATOR_CRDS_URL = 'https://github.com/prometheus-operator/prometheus-operator/releases/download/v0.93.0/stripped-down-crds.yaml';
@@ -273,6 +276,23 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     if (ksm) addKubeStateMetrics(ctx, props.kubeStateMetrics ?? {});
     if (kubeletService) addKubeletScrape(ctx, kubeletService);
     if (nodeExporter) addNodeExporter(ctx, props.nodeExporter ?? {});
+    // The stack's alerts on itself: the heartbeat for the dead man's switch and the pipeline's health.
+    const job = (name: string): LabelMatcher[] => [{ name: 'job', op: '=', value: name }, { name: 'namespace', op: '=', value: this.namespace }];
+    const components: StackComponent[] = [
+      { name: 'prometheus', matchers: job(`${this.name}-prometheus`) },
+      { name: 'alertmanager', matchers: job(`${this.name}-alertmanager`) },
+      ...(ksm ? [{ name: 'kube-state-metrics', matchers: job(`${this.name}-kube-state-metrics`) }] : []),
+      ...(nodeExporter ? [{ name: 'node-exporter', matchers: job(`${this.name}-node-exporter`) }] : []),
+      ...(kubeletService ? [{ name: 'kubelet', matchers: [{ name: 'job', op: '=' as const, value: 'kubelet' }, { name: 'service', op: '=' as const, value: kubeletService.split('/')[1] }] }] : []),
+    ];
+    const health = addStackAlerts(this, this.name, this.namespace, this.selectorLabels, {
+      prometheus: components[0].matchers,
+      alertmanager: components[1].matchers,
+      components,
+      runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
+    });
+    this._trustRules(health.resource);
+
     if (props.networkPolicies ?? false) {
       addNetworkPolicies(ctx, {
         grafana: grafanaEnabled,

@@ -165,8 +165,10 @@ describe('AlertRouting as an AlertmanagerConfig (adopted kube-prometheus-stack)'
     const amc = oneOfKind(docs, 'AlertmanagerConfig');
     expect(amc.metadata).toEqual({ name: 'ml-monitoring', namespace: 'tenant-a', labels: { release: 'kube-prometheus-stack' } });
     expect(amc.spec.route.receiver).toBe('tenant-a-slack');
-    expect(amc.spec.route.routes).toHaveLength(6);
-    expect(amc.spec.route.routes[0]).toEqual({ receiver: 'oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], muteTimeIntervals: ['weekends'] });
+    // The monitoring's own alerts first (the Watchdog, then ml_signal="monitoring" to the default receiver), then the six added.
+    expect(amc.spec.route.routes).toHaveLength(8);
+    expect(amc.spec.route.routes[1]).toEqual({ receiver: 'tenant-a-slack', matchers: [{ name: 'ml_signal', value: 'monitoring', matchType: '=' }] });
+    expect(amc.spec.route.routes[2]).toEqual({ receiver: 'oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], muteTimeIntervals: ['weekends'] });
     const rec = (n: string) => amc.spec.receivers.find((x: any) => x.name === n);
     expect(rec('tenant-a-slack').slackConfigs[0].apiURL).toEqual({ name: 'slack', key: 'webhook-url' });
     expect(rec('retrain').webhookConfigs[0].httpConfig.authorization.credentials).toEqual({ name: 'retrain', key: 'token' });

@@ -21,7 +21,7 @@ describe('MlInferenceMonitoring', () => {
     const rule = oneOfKind(docs, 'PrometheusRule');
     expect(rule.metadata).toMatchObject({ name: 'inference-inference', namespace: 'tenant-a', labels: { release: 'kps' } });
     expect(m.alertNames).toEqual(['ModelLatencyHigh', 'ModelErrorRatioHigh', 'ModelPodRestarting', 'ModelPodNotReady', 'ModelCpuHigh',
-      'ModelMemoryHigh', 'ModelTargetDown', 'ModelMetricsAbsent', 'ModelTrafficDrop']);
+      'ModelMemoryHigh', 'ModelTargetDown', 'ModelMetricsAbsent', 'ModelTrafficDrop', 'ModelMetricsMissing', 'ModelLatencyHistogramTooCoarse']);
     // Every alert carries its routing labels and the three annotations.
     for (const r of (rule.spec.groups[0].rules as any[]).filter(x => x.alert)) {
       expect(r.labels).toMatchObject({ ml_service: 'inference', severity: expect.any(String) });

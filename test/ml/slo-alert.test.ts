@@ -13,9 +13,9 @@ describe('SloAlert 99.9 % / 30 d', () => {
   const { alert, docs, rules } = slo();
   const run = (tests: any[]) => expectRulesTestPass(rules, tests, '30s', { ignoreAnnotations: true });
 
-  test('every object validates and loads; 12 rules with all four tiers and the budget series', () => {
+  test('every object validates and loads; 12 rules with all four tiers and the budget series (and the SLI\'s events-stopped alert)', () => {
     proveAll(docs);
-    expect(alert.ruleCount).toBe(12);
+    expect(alert.ruleCount).toBe(13);
     expect(alert.burnRateFactors).toEqual({ 'page-fast': 14.4, 'page-slow': 6, 'ticket-fast': 3, 'ticket-slow': 1 });
   });
 

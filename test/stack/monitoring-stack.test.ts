@@ -398,7 +398,7 @@ describe('MonitoringStack.fromKubePrometheusStack (adopted)', () => {
     const amc = byKind(docs, 'AlertmanagerConfig');
     // One in the release's namespace and, for the operator's default OnNamespace strategy, one per tenant.
     expect(amc.map(d => [d.metadata.namespace, d.metadata.name, d.metadata.labels])).toEqual(['monitoring', 'tenant-a', 'tenant-b'].map(ns => [ns, 'ml-monitoring', { release: 'kps' }]));
-    expect(amc[0].spec.receivers.map((r: any) => r.name)).toEqual(['null', 'oncall', 'ml-team']);
+    expect(amc[0].spec.receivers.map((r: any) => r.name)).toEqual(['null', 'watchdog-discard', 'oncall', 'ml-team']);
   });
 
   test('the release\'s Prometheus (chart defaults) selects every object made through the stack and nothing made outside it', () => {

@@ -12,7 +12,7 @@ import { InferenceAlerts } from '../inference-alerts';
 import { InferenceSignals } from '../signals/_inference-signals';
 import { Series } from '../signals/_series';
 
-type Key = keyof InferenceAlerts;
+type Key = Exclude<keyof InferenceAlerts, 'metricsMissing' | 'histogramTooCoarse'>;
 
 /** Every inference alert's settings, defaults applied and validated once. @internal */
 export interface InferenceSettings {
@@ -32,6 +32,8 @@ export interface InferenceSettings {
   readonly queue: ResolvedAlert & { readonly maxQueued: number };
   readonly gpuUtilization: ResolvedAlert & { readonly maxRatio: number };
   readonly gpuMemory: ResolvedAlert & { readonly maxRatio: number };
+  readonly metricsMissing: ResolvedAlert & { readonly idleAllowance: string };
+  readonly histogramTooCoarse: ResolvedAlert;
 }
 
 const W = Severity.WARNING;
@@ -96,6 +98,12 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
     queue: { ...tune('queue', 'ModelQueueBackingUp', Duration.minutes(5)), maxQueued },
     gpuUtilization: { ...tune('gpuUtilization', 'ModelGpuSaturated', Duration.minutes(15)), maxRatio: ratioValue(where, 'alerts.gpuUtilization.maxRatio', a.gpuUtilization?.maxRatio ?? Ratio.percent(95)) },
     gpuMemory: { ...tune('gpuMemory', 'ModelGpuMemoryNearFull', Duration.minutes(10)), maxRatio: ratioValue(where, 'alerts.gpuMemory.maxRatio', a.gpuMemory?.maxRatio ?? Ratio.percent(90)) },
+    metricsMissing: {
+      ...resolveAlert(where, 'alerts.metricsMissing', a.metricsMissing, { name: 'ModelMetricsMissing', pendingFor: Duration.minutes(10), severity: W }),
+      idleAllowance: promDuration(a.metricsMissing?.idleAllowance ?? Duration.hours(6), where, 'alerts.metricsMissing.idleAllowance'),
+    },
+    histogramTooCoarse: resolveAlert(where, 'alerts.histogramTooCoarse', a.histogramTooCoarse,
+      { name: 'ModelLatencyHistogramTooCoarse', pendingFor: Duration.minutes(15), severity: W }),
   };
 }
 

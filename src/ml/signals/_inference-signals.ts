@@ -4,9 +4,26 @@ import { formatNumber } from '../../common/_number';
 import { LabelMatcher, selector } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
 import { InferenceQueries, quantileName, SERVICE_LABEL } from '../_inference-queries';
-import { GaugeSignal } from '../_runtime-spec';
+import { GaugeSignal, HistogramSignal } from '../_runtime-spec';
 
 const POD_LABELS = ['namespace', SERVICE_LABEL, 'pod'];
+
+/** Who writes a family the service's alerts and panels read. @internal */
+export type ReadSource = 'runtime' | 'kube-state-metrics' | 'cAdvisor';
+
+/**
+ * A family the service's alerts or panels read, as the missing-series alert checks it: present on every
+ * scraped pod of the service, at once (`atStart`) or once the pod has served requests.
+ * @internal
+ */
+export interface FamilyRead {
+  /** The series names, the current one first: any one of them present is enough (a runtime's rename). */
+  readonly names: ReadonlyArray<string>;
+  /** The family as the alert names it: a histogram by its base name, former names after `or`. */
+  readonly family: string;
+  readonly source: ReadSource;
+  readonly atStart: boolean;
+}
 
 /**
  * The signal catalog of one monitored inference service. Every recorded series of the service is
@@ -21,6 +38,34 @@ export class InferenceSignals extends SignalCatalog {
   constructor(public readonly q: InferenceQueries, group: RuleGroup, staticLabels: { [key: string]: string },
     private readonly dcgm?: { readonly namespaceLabel: string; readonly podLabel: string }) {
     super({ group, identity: q.identity, staticLabels });
+  }
+
+  private readonly familyReads = new Map<string, FamilyRead>();
+
+  /** Notes a family that an alert or panel reads, for the missing-series alert. */
+  private reads(names: ReadonlyArray<string>, source: ReadSource, atStart: boolean | undefined, family = names.join(' or ')): void {
+    if (!this.familyReads.has(family)) this.familyReads.set(family, { names, family, source, atStart: atStart ?? false });
+  }
+
+  /** The families the alerts and panels read so far, in the order first read. */
+  public get familiesRead(): FamilyRead[] {
+    return [...this.familyReads.values()];
+  }
+
+  /** The request counter's family (what tells that a pod has served requests). */
+  public get requestFamily(): FamilyRead {
+    const r = this.q.spec.requests;
+    return { names: [r.metric], family: r.metric, source: 'runtime', atStart: r.atStart ?? false };
+  }
+
+  private readsHistogram(h: HistogramSignal, suffix: string): void {
+    const bases = [h.base, ...(h.formerBases ?? [])];
+    this.reads(bases.map(b => `${b}${suffix}`), 'runtime', h.atStart, bases.join(' or '));
+  }
+
+  private readsGauge(g: GaugeSignal): void {
+    const names = [g.metric, ...(g.formerMetrics ?? [])];
+    this.reads(names.map(n => g.histogramMean ? `${n}_count` : n), 'runtime', g.atStart, names.join(' or '));
   }
 
   /** Whether GPU utilisation is known: from DCGM, or from the runtime's own gauge. */
@@ -65,6 +110,7 @@ export class InferenceSignals extends SignalCatalog {
   /** All requests per second, per namespace, service and (where the runtime labels it) model. */
   public requestRate(): Series {
     const q = this.q;
+    this.reads([q.spec.requests.metric], 'runtime', q.spec.requests.atStart);
     return this.signal('requests', `ml_service:requests:rate${q.window}`, q.requestLabels, q.requestFamilies, () => q.requestRate());
   }
 
@@ -99,6 +145,7 @@ export class InferenceSignals extends SignalCatalog {
     const h = q.spec.latency;
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
     checkQuantile(quantile);
+    this.readsHistogram(h, '_bucket');
     return this.signal(`latency:${quantile}`, `ml_service:request_duration_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
       q.histogramFamilies(h), () => q.quantile(h, quantile));
   }
@@ -113,6 +160,9 @@ export class InferenceSignals extends SignalCatalog {
     const q = this.q;
     const expr = q.averageLatency();
     if (expr === undefined) throw new Error(`internal: the ${q.spec.name} runtime has no latency signal`);
+    const avg = q.spec.averageLatency;
+    if (q.spec.latency) this.readsHistogram(q.spec.latency, '_count');
+    else if (avg) [avg.sum, avg.count].forEach(c => this.reads([c.metric], 'runtime', c.atStart));
     return this.signal('averageLatency', `ml_service:request_duration_seconds:avg_${q.window}`, q.latencyLabels, q.averageLatencyFamilies, () => expr);
   }
 
@@ -122,6 +172,7 @@ export class InferenceSignals extends SignalCatalog {
     const h = q.spec.timeToFirstToken;
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no time-to-first-token histogram`);
     checkQuantile(quantile);
+    this.readsHistogram(h, '_bucket');
     return this.signal(`ttft:${quantile}`, `ml_service:time_to_first_token_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
       q.histogramFamilies(h), () => q.quantile(h, quantile));
   }
@@ -132,6 +183,7 @@ export class InferenceSignals extends SignalCatalog {
     const h = q.spec.interTokenLatency;
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no inter-token latency histogram`);
     checkQuantile(quantile);
+    this.readsHistogram(h, '_bucket');
     return this.signal(`itl:${quantile}`, `ml_service:inter_token_latency_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
       q.histogramFamilies(h), () => q.quantile(h, quantile));
   }
@@ -148,6 +200,7 @@ export class InferenceSignals extends SignalCatalog {
 
   /** CPU cores used per pod. */
   public podCpu(): Series {
+    this.reads(['container_cpu_usage_seconds_total'], 'cAdvisor', true);
     return this.signal('podCpu', `ml_service_pod:cpu_usage:rate${this.q.window}`, POD_LABELS, ['container_cpu_usage_seconds_total', 'up'],
       () => this.onPods(this.q.podCpu()), this.podLabel);
   }
@@ -160,6 +213,7 @@ export class InferenceSignals extends SignalCatalog {
 
   /** Working-set bytes per pod. */
   public podMemory(): Series {
+    this.reads(['container_memory_working_set_bytes'], 'cAdvisor', true);
     return this.signal('podMemory', 'ml_service_pod:memory_working_set_bytes:sum', POD_LABELS, ['container_memory_working_set_bytes', 'up'],
       () => this.onPods(this.q.podMemory()), this.podLabel);
   }
@@ -174,6 +228,7 @@ export class InferenceSignals extends SignalCatalog {
   public queueLength(): Series {
     const q = this.q;
     const g = this.gauge('queueLength');
+    this.readsGauge(g);
     return this.signal('queue', 'ml_service:queue_length:sum', q.labels(g.byModel), q.gaugeFamilies(g), () => q.gaugeSum(g));
   }
 
@@ -191,6 +246,7 @@ export class InferenceSignals extends SignalCatalog {
     const q = this.q;
     const c = kind === 'prompt' ? q.spec.promptTokens : q.spec.generationTokens;
     if (!c) throw new Error(`internal: the ${q.spec.name} runtime exports no ${kind} token counter`);
+    this.reads([c.metric], 'runtime', c.atStart);
     return this.signal(`tokens:${kind}`, `ml_service:${kind}_tokens:rate${q.window}`, q.labels(c.byModel), [c.metric], () => q.rate(c, q.labels(c.byModel)));
   }
 
@@ -200,6 +256,7 @@ export class InferenceSignals extends SignalCatalog {
       return this.onServiceGpus(m => `${selector('DCGM_FI_DEV_GPU_UTIL', m)} / 100`, ['DCGM_FI_DEV_GPU_UTIL'], extra);
     }
     const g = this.gauge(kind);
+    this.readsGauge(g);
     this.readsRaw(...this.q.gaugeFamilies(g));
     const sel = this.q.gaugeSeries(g, extra);
     const compound = (g.formerMetrics?.length ?? 0) > 0 || g.histogramMean === true;
@@ -215,6 +272,8 @@ export class InferenceSignals extends SignalCatalog {
     }
     const used = this.gauge('gpuMemoryUsed');
     const total = this.gauge('gpuMemoryTotal');
+    this.readsGauge(used);
+    this.readsGauge(total);
     this.readsRaw(used.metric, total.metric);
     return `${this.q.sel(used.metric, [...(used.matchers ?? []), ...extra])} / ${this.q.sel(total.metric, [...(total.matchers ?? []), ...extra])}`;
   }
@@ -225,18 +284,21 @@ export class InferenceSignals extends SignalCatalog {
    */
   public podRestarts(window: string, filter = '', extra: ReadonlyArray<LabelMatcher> = []): string {
     this.readsRaw('kube_pod_container_status_restarts_total');
+    this.reads(['kube_pod_container_status_restarts_total'], 'kube-state-metrics', true);
     return this.onPods(`${this.q.podRestarts(window, extra)}${filter ? ` ${filter}` : ''}`);
   }
 
   /** Not-ready conditions per pod on the service's pods; `filter` as for `podRestarts`. */
   public podNotReady(filter = ''): string {
     this.readsRaw('kube_pod_status_ready');
+    this.reads(['kube_pod_status_ready'], 'kube-state-metrics', true);
     return this.onPods(`${this.q.podNotReady()}${filter ? ` ${filter}` : ''}`);
   }
 
   /** Running pods of the service; `extra` narrows further (a Grafana variable). */
   public podsRunning(extra: ReadonlyArray<LabelMatcher> = []): string {
     this.readsRaw('kube_pod_status_phase');
+    this.reads(['kube_pod_status_phase'], 'kube-state-metrics', true);
     return this.onPods(this.q.podsRunning(extra));
   }
 
