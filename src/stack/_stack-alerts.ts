@@ -56,7 +56,7 @@ export function addStackAlerts(scope: Construct, name: string, namespace: string
     'An evaluation of {{ $labels.rule_group }} took longer than its interval, so Prometheus {{ $labels.pod }} skipped {{ $value | printf "%.0f" }} ' +
     'evaluations in 5 minutes, for 15 minutes: its alerts fire late and its recorded series have gaps. Give Prometheus more CPU, or lighten the group.');
   alert('MonitoringNotificationsFailing',
-    `sum by (pod, integration, receiver_name) (increase(${am('alertmanager_notifications_failed_total')}[5m])) > 0`,
+    `sum by (pod, integration, reason, receiver_name) (increase(${am('alertmanager_notifications_failed_total')}[5m])) > 0`,
     Duration.minutes(5), Severity.WARNING,
     'Alertmanager cannot deliver to {{ $labels.integration }} {{ $labels.receiver_name }}',
     'Alertmanager {{ $labels.pod }} gave up on {{ $value | printf "%.0f" }} notifications to the {{ $labels.integration }} integration ' +

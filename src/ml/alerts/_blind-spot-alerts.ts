@@ -29,7 +29,7 @@ function anyOf(names: ReadonlyArray<string>, matchers: ReadonlyArray<LabelMatche
  * One term of the missing-series alert: the service's scraped pods on which `read` is absent although it
  * should be there, labelled with the family and who writes it.
  */
-function missingTerm(s: InferenceSignals, read: FamilyRead, idleAllowance: string): string {
+function missingTerm(s: InferenceSignals, read: FamilyRead, idleAllowance: string): string | undefined {
   const up = `${s.q.sel('up')} == 1`;
   const onPods = (names: ReadonlyArray<string>, m: ReadonlyArray<LabelMatcher>) => `group by (namespace, pod) (${anyOf(names, m)})`;
   let expr: string;
@@ -42,7 +42,10 @@ function missingTerm(s: InferenceSignals, read: FamilyRead, idleAllowance: strin
   } else {
     const requests = s.requestFamily;
     if (read.names[0] === requests.names[0]) {
-      // Written on the first request: missing once the pod has been scraped for the idle allowance without one.
+      // Written on the first request. Where families written from start are read too, they tell a wrong preset
+      // at once, and an idle pod without the counter is just idle; otherwise the counter is missing once the
+      // pod has been scraped for the idle allowance without one.
+      if (s.familiesRead.some(r => r.source === 'runtime' && r.atStart)) return undefined;
       expr = `${up} and ${ON_POD} (${s.q.sel('up')} offset ${idleAllowance}) unless ${ON_POD} ${onPods(read.names, s.q.identity)}`;
     } else {
       // Written on first use: missing once the pod has served requests.
@@ -89,10 +92,10 @@ export function addInferenceBlindSpots(where: string, group: RuleGroup, s: Infer
   preset: string): string[] {
   const names: string[] = [];
   const mm = st.metricsMissing;
-  const reads = s.familiesRead;
-  if (mm.enabled && reads.length > 0) {
+  const terms = s.familiesRead.map(r => missingTerm(s, r, mm.idleAllowance)).filter((t): t is string => t !== undefined);
+  if (mm.enabled && terms.length > 0) {
     const name = emitAlert(where, 'alerts.metricsMissing', group, mm, {
-      expr: `group by (namespace, ml_service, pod, metric_family, metric_source) (\n  ${reads.map(r => missingTerm(s, r, mm.idleAllowance)).join('\n  or\n  ')}\n)`,
+      expr: `group by (namespace, ml_service, pod, metric_family, metric_source) (\n  ${terms.join('\n  or\n  ')}\n)`,
       summary: `${s.service} pod {{ $labels.namespace }}/{{ $labels.pod }} exports no {{ $labels.metric_family }}`,
       description: `The ${preset} preset of ${s.service} reads {{ $labels.metric_family }} (written by {{ $labels.metric_source }}), which this scraped pod ` +
         `has not had${heldFor(mm)}: the alerts and panels that read it are blind. Check that the runtime preset matches the server and its version ` +
@@ -135,9 +138,14 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
   const sli = s.sli;
   const stopped = resolveAlert(where, 'monitoringAlerts.eventsStopped', alerts.eventsStopped,
     { name: 'SloEventsStopped', pendingFor: Duration.minutes(5), severity: Severity.WARNING });
-  // Flowing within the last day (read from the 5m tiles: 288 points), gone now.
-  let expr = `group by (sli) (max_over_time(${s.totalTiles().range('1d')}) > 0)\nunless on (sli)\ngroup by (sli) (${s.total().select()})`;
-  if (sli._targets !== undefined) expr += `\nunless on ()\ngroup(${sli._targets} == 1)`;
+  // Flowing within the last day (read from the 5m tiles: 288 points), gone now; per series of the SLI, so a
+  // tenant's stopped events carry its namespace.
+  const by = ['sli', ...sli.aggregateBy].join(', ');
+  let expr = `group by (${by}) (max_over_time(${s.totalTiles().range('1d')}) > 0)\nunless on (${by})\ngroup by (${by}) (${s.total().select()})`;
+  if (sli._targets !== undefined) {
+    const scope = sli.aggregateBy.includes('namespace') ? 'namespace' : '';
+    expr += `\nunless on (${scope})\ngroup by (${scope}) (${sli._targets} == 1)`;
+  }
   const a = emitAlert(where, 'monitoringAlerts.eventsStopped', group, stopped, {
     expr,
     summary: `The events of SLI ${sli.name} stopped`,
@@ -151,9 +159,9 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
   if (b !== undefined) {
     const missing = resolveAlert(where, 'monitoringAlerts.sliBucketMissing', alerts.sliBucketMissing,
       { name: 'SloSliBucketMissing', pendingFor: Duration.minutes(10), severity: Severity.WARNING });
-    const by = sli.aggregateBy.join(', ');
+    const agg = sli.aggregateBy.join(', ');
     const name = emitAlert(where, 'monitoringAlerts.sliBucketMissing', group, missing, {
-      expr: `group by (${by}) (${b.count})\nunless on (${by})\ngroup by (${by}) (${b.bucket})`,
+      expr: `group by (${agg}) (${b.count})\nunless on (${agg})\ngroup by (${agg}) (${b.bucket})`,
       summary: `SLI ${sli.name}: ${b.histogram} has no bucket le="${b.le}"`,
       description: `${b.histogram} is exported, but not its bucket at the SLI's threshold (le="${b.le}")${heldFor(missing)}: every request counts as slow ` +
         'and the SLO burns its whole budget. Configure that bucket bound in the server, or choose a threshold among the buckets it has.',
