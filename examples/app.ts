@@ -55,7 +55,21 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
     grafana: { adminPassword: SecretKey.of('grafana-admin', 'password'), nodePort: 30300, externalUrl: 'https://grafana.example.com' },
     alerting: {
       defaultReceiver: DEFAULT_RECEIVER,
-      ...(options.fast ? { groupWait: Duration.seconds(1), groupInterval: Duration.seconds(2), repeatInterval: Duration.minutes(10) } : {}),
+      // The alerts about the monitoring itself (missing series, coarse histograms, stopped SLIs, the stack's
+      // health) go to the platform team, never to a tenant's channel.
+      monitoringReceiver: DEFAULT_RECEIVER,
+      // The always-firing Watchdog pings a heartbeat service outside the cluster, which pages when it stops.
+      deadMansSwitch: Receiver.webhook('heartbeat', options.receiverBaseUrl
+        ? { url: `${options.receiverBaseUrl}/heartbeat` }
+        : { urlSecret: SecretKey.of('healthchecks', 'ping-url') }),
+      ...(options.fast
+        ? {
+          groupWait: Duration.seconds(1),
+          groupInterval: Duration.seconds(2),
+          repeatInterval: Duration.minutes(10),
+          heartbeatInterval: Duration.seconds(2),
+        }
+        : {}),
     },
     networkPolicies: true,
   });

@@ -8,10 +8,10 @@ import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
+import { MONITORING_SIGNAL, WATCHDOG_ALERT } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { Severity } from '../common/severity';
-import { MONITORING_SIGNAL, WATCHDOG_ALERT } from '../common/_monitoring';
 
 /** What `AlertRouting` emits. */
 export enum RoutingOutput {

@@ -1,7 +1,7 @@
-import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { Construct } from 'constructs';
 import { MonitoringPlacementProps } from './monitoring-props';
 import { invalidProp } from '../common/_errors';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';

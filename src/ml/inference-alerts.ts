@@ -127,8 +127,9 @@ export interface QueueAlertOptions extends AlertTuning {
  * The missing-series alert (`ModelMetricsMissing`, label `ml_signal="monitoring"`): a metric family that
  * an enabled alert or panel reads is absent from a pod that Prometheus scrapes. Families the runtime writes
  * from start are checked at once; those it writes on first use, once the pod has served requests; the
- * request counter itself, when the runtime writes it only on the first request, once the pod has been
- * scraped for `idleAllowance` without one (it cannot be told from an idle service sooner).
+ * request counter itself, when the runtime writes it only on the first request and no family written from
+ * start is read (those would already tell a wrong preset), once the pod has been scraped for
+ * `idleAllowance` without one (it cannot be told from an idle service sooner).
  */
 export interface MetricsMissingAlertOptions extends AlertTuning {
   /**

@@ -1,16 +1,16 @@
 import { Construct } from 'constructs';
 import { STACK_KIND } from './_placement';
+import { addWatchdog } from './_stack-alerts';
 import { IMonitoringStack } from './i-monitoring-stack';
 import type { KubePrometheusStackOptions } from './monitoring-stack';
 import { AlertmanagerConfigMatcherStrategy } from './stack-options';
-import { addWatchdog } from './_stack-alerts';
 import { AlertRouting, RoutingOutput } from '../alerting/alert-routing';
-import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
-import { PrometheusRules } from '../rules/prometheus-rules';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validateObjectName, validateUrl } from '../common/_names';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { PrometheusRules } from '../rules/prometheus-rules';
 
 /** A kube-prometheus-stack installed by Helm, adopted: see `MonitoringStack.fromKubePrometheusStack`. */
 export class AdoptedKubePrometheusStack extends Construct implements IMonitoringStack {

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MONITORING_LABELS, WATCHDOG_ALERT } from '../common/_monitoring';
 import { LabelMatcher, selector } from '../common/_promql';
 import { Severity } from '../common/severity';
-import { MONITORING_LABELS, WATCHDOG_ALERT } from '../common/_monitoring';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { RuleGroup } from '../rules/rule-group';
 
@@ -33,7 +33,8 @@ export interface StackAlertTargets {
 }
 
 /** The PrometheusRule of an owned stack's self-alerts (the Watchdog and the pipeline's health). @internal */
-export function addStackAlerts(scope: Construct, name: string, namespace: string, labels: { [k: string]: string }, t: StackAlertTargets): PrometheusRules {
+export function addStackAlerts(scope: Construct, name: string, namespace: string, labels: { [k: string]: string },
+  t: StackAlertTargets): PrometheusRules {
   const rules = new PrometheusRules(scope, 'HealthRules', { name: `${name}-stack-health`, namespace, labels });
   const group = rules.addGroup(`ml-monitoring.stack.${name}`);
   addWatchdog(group, namespace, t.runbookBaseUrl);

@@ -19,10 +19,10 @@ import {
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
-import { LabelMatcher } from '../common/_promql';
-import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
-import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
+import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
+import { LabelMatcher } from '../common/_promql';
+import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 
 /** The operator release whose CRDs the stack's objects are written against. */
 export const OPERATOR_CRDS_URL = 'https://github.com/prometheus-operator/prometheus-operator/releases/download/v0.93.0/stripped-down-crds.yaml';

@@ -162,11 +162,19 @@ beforeAll(async () => {
   expect(monitors.map(d => d.metadata.namespace)).toEqual(TENANTS);
   const promPort = await freePort();
   env.promUrl = `http://127.0.0.1:${promPort}`;
+  // The stack's own monitors of its Prometheus and Alertmanager, pointed at these two processes: the stack's
+  // health alerts read their series under the jobs the operator gives them.
+  const own = byKind(env.docs, 'ServiceMonitor').filter(d => d.metadata.namespace === 'monitoring' && /-(prometheus|alertmanager)$/.test(d.metadata.name));
+  expect(own.map(d => d.metadata.name).sort()).toEqual(['ml-monitoring-alertmanager', 'ml-monitoring-prometheus']);
+  // Scraped every second here (their monitors keep Prometheus' 30 s default), so the test need not wait.
+  const ownTargets = own.map(sm => ({
+    ...scrapeConfig(sm, `127.0.0.1:${sm.metadata.name.endsWith('prometheus') ? promPort : env.amPort}`), scrape_interval: '1s', scrape_timeout: '1s',
+  }));
   fs.writeFileSync(path.join(env.dir, 'prometheus.yaml'), YAML.stringify({
     global: { scrape_interval: '1s', evaluation_interval: '1s', external_labels: { cluster: 'e2e' } },
     rule_files: ruleFiles,
     alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: [`127.0.0.1:${env.amPort}`] }] }] },
-    scrape_configs: monitors.map(sm => scrapeConfig(sm, env.services[sm.metadata.namespace!].replace('http://', ''))),
+    scrape_configs: [...monitors.map(sm => scrapeConfig(sm, env.services[sm.metadata.namespace!].replace('http://', ''))), ...ownTargets],
   }));
   await startProcess('prometheus', prometheusBin, [
     `--config.file=${path.join(env.dir, 'prometheus.yaml')}`, `--storage.tsdb.path=${path.join(env.dir, 'prom-data')}`,
@@ -189,7 +197,7 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
   beforeAll(() => { traffic = trafficLoop(TENANTS.map(t => env.services[t]), 4); });
   afterAll(async () => { await traffic.stop(); });
 
-  test('healthy traffic: both tenants are scraped with the service identity, and no alert fires', async () => {
+  test('healthy traffic: both tenants are scraped with the service identity; no service alert fires, only the monitoring\'s own', async () => {
     await waitFor('both targets up with ml_service', 30_000, async () => {
       const r = await (await fetch(`${env.promUrl}/api/v1/query?query=${encodeURIComponent('up{ml_service="ml-inference"} == 1')}`)).json() as any;
       return r.data.result.length === 2 ? true : undefined;
@@ -197,8 +205,25 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     // Long enough for every rate window (10 s) and alert `for` (at most 20 s) of the fast example.
     await sleep(25_000);
     const alerts = await promAlerts();
-    expect(alerts.map(a => `${a.labels.alertname} ${a.state}`)).toEqual([]);
+    // Only the monitoring's own: the Watchdog always fires, and the stack components this test does not run
+    // (kube-state-metrics, the kubelets) have no scrape target, which the stack's health alert notices.
+    expect(alerts.map(a => `${a.labels.alertname} ${a.state} ${a.labels.job ?? ''}`.trim()).sort()).toEqual([
+      'MonitoringComponentDown pending kubelet',
+      'MonitoringComponentDown pending ml-monitoring-kube-state-metrics',
+      'Watchdog firing',
+    ]);
+    expect(alerts.every(a => a.labels.ml_signal === 'monitoring')).toBe(true);
     expect(traffic.sent()).toBeGreaterThan(100);
+  });
+
+  test('the Watchdog reaches the dead man\'s switch continuously (every 2 s heartbeat interval of the fast example)', async () => {
+    const since = Date.now();
+    await delivered('the Watchdog to the heartbeat receiver', since, d => d.path === '/heartbeat' && d.body.alerts.some((a: any) => a.labels.alertname === 'Watchdog'), 30_000);
+    await sleep(10_000);
+    const beats = env.recorder.deliveries.filter(d => d.at >= since && d.path === '/heartbeat');
+    expect(beats.length).toBeGreaterThanOrEqual(3);
+    expect(beats.every(d => d.body.alerts.every((a: any) => a.labels.alertname === 'Watchdog' && a.labels.ml_signal === 'monitoring'))).toBe(true);
+    report.delivered.push('Watchdog');
   });
 
   test('latency: ModelLatencyHigh (warning) goes pending then firing, reaches Alertmanager, is routed to the tenant\'s Slack (muted at weekends), resolves', async () => {

@@ -90,7 +90,7 @@ describe('example app', () => {
     expect(dashboards.length).toBe(7); // inference, 4 SLOs, 2 model-quality
     for (const d of dashboards) expect(mounted).toContain(d.metadata.name);
     expect(docs.find(d => d.kind === 'Service' && d.metadata.name === 'ml-monitoring-prometheus')!.spec.ports[0].nodePort).toBe(30090);
-    expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'pagerduty', 'slack', 'smtp', 'teams']);
+    expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'healthchecks', 'pagerduty', 'slack', 'smtp', 'teams']);
   });
 
   test('the second example adopts a kube-prometheus-stack: release labels, sidecar labels, an AlertmanagerConfig', () => {

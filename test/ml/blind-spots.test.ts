@@ -115,7 +115,8 @@ describe('ModelMetricsMissing: a family the alerts and panels read is absent fro
       interval: '1m',
       input_series: [...served('fastapi', 'model-0', 30), ...ksm],
       alert_rule_test: [{
-        eval_time: '15m', alertname: 'ModelMetricsMissing',
+        eval_time: '15m',
+        alertname: 'ModelMetricsMissing',
         exp_alerts: ['kube_pod_container_status_restarts_total', 'kube_pod_status_ready', 'kube_pod_status_phase'].map(f => missing(f, 'kube-state-metrics')),
       }],
     }], '30s', { ignoreAnnotations: true });
@@ -158,7 +159,8 @@ describe('ModelLatencyHistogramTooCoarse: a histogram that cannot show the quant
         { eval_time: '20m', alertname: 'ModelLatencyHigh', exp_alerts: [] },
       ],
       promql_expr_test: [{
-        expr: 'ALERTS{alertname="ModelLatencyHistogramTooCoarse"}', eval_time: '20m',
+        expr: 'ALERTS{alertname="ModelLatencyHistogramTooCoarse"}',
+        eval_time: '20m',
         exp_samples: [{ labels: 'ALERTS{alertname="ModelLatencyHistogramTooCoarse",alertstate="firing",histogram="http_request_duration_seconds",ml_service="model",ml_signal="monitoring",namespace="tenant-a",severity="warning"}', value: 1 }],
       }],
     };
@@ -177,7 +179,9 @@ describe('SLI blind spots', () => {
   function slo(sli: (m: MlInferenceMonitoring) => Sli): Doc[] {
     const chart = testChart();
     const m = new MlInferenceMonitoring(chart, SVC, {
-      selectorLabels: TEST_SELECTOR, namespace: NS, selector: { app: SVC },
+      selectorLabels: TEST_SELECTOR,
+      namespace: NS,
+      selector: { app: SVC },
       runtime: InferenceRuntime.custom({ name: 'my-fastapi', requestsCounter: 'predict_requests_total', errorLabelMatchers: { status: '5..' }, latencyHistogram: { name: 'http_request_duration_seconds' } }),
     });
     new SloAlert(chart, 'api', { selectorLabels: TEST_SELECTOR, sli: sli(m), objective: Objective.percent(99) });
@@ -187,7 +191,8 @@ describe('SLI blind spots', () => {
   test('SloSliBucketMissing: a 250 ms latency SLI on FastAPI\'s 0.1/0.5/1 s histogram counts every request slow; 500 ms is fine', () => {
     const where = (ms: number) => Sli.latency({ name: `lat-${ms}`, histogram: 'http_request_duration_seconds', threshold: Duration.millis(ms), aggregateBy: ['namespace'] });
     expectRulesTestPass(slo(() => where(250)), [{
-      interval: '1m', input_series: lowrHistogram(0.05, 600, 30),
+      interval: '1m',
+      input_series: lowrHistogram(0.05, 600, 30),
       alert_rule_test: [{ eval_time: '20m', alertname: 'SloSliBucketMissing', exp_alerts: [{ exp_labels: { namespace: NS, sli: 'lat-250', ml_signal: 'monitoring', severity: 'warning' } }] }],
     }], '30s', { ignoreAnnotations: true });
     expectRulesTestPass(slo(() => where(500)), [{

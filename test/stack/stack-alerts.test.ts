@@ -94,7 +94,9 @@ describe('the owned stack\'s alerts on itself', () => {
         { eval_time: '20m', alertname: 'MonitoringConfigReloadFailed', exp_alerts: [{ exp_labels: { ...own, severity: 'critical', job: 'ml-monitoring-prometheus', pod: 'prometheus-ml-monitoring-0', instance: 'prometheus-ml-monitoring-0:9090', service: 'ml-monitoring-prometheus', endpoint: 'web' } }] },
         { eval_time: '20m', alertname: 'MonitoringAlertmanagerNotConnected', exp_alerts: [{ exp_labels: { ...own, severity: 'warning', job: 'ml-monitoring-prometheus', pod: 'prometheus-ml-monitoring-0', instance: 'prometheus-ml-monitoring-0:9090', service: 'ml-monitoring-prometheus', endpoint: 'web' } }] },
         {
-          eval_time: '20m', alertname: 'MonitoringComponentDown', exp_alerts: [
+          eval_time: '20m',
+          alertname: 'MonitoringComponentDown',
+          exp_alerts: [
             { exp_labels: { ...own, severity: 'warning', job: 'ml-monitoring-kube-state-metrics', pod: 'ml-monitoring-kube-state-metrics-5d9c', instance: 'ml-monitoring-kube-state-metrics-5d9c:9090', service: 'ml-monitoring-kube-state-metrics', endpoint: 'web' } },
             // No kubelet target at all: absent() keeps the matchers' labels.
             { exp_labels: { ...own, severity: 'warning', job: 'kubelet', service: 'monitoring-ml-monitoring-kubelet' } },

@@ -35,12 +35,12 @@ export interface FamilyRead {
  * @internal
  */
 export class InferenceSignals extends SignalCatalog {
+  private readonly familyReads = new Map<string, FamilyRead>();
+
   constructor(public readonly q: InferenceQueries, group: RuleGroup, staticLabels: { [key: string]: string },
     private readonly dcgm?: { readonly namespaceLabel: string; readonly podLabel: string }) {
     super({ group, identity: q.identity, staticLabels });
   }
-
-  private readonly familyReads = new Map<string, FamilyRead>();
 
   /** Notes a family that an alert or panel reads, for the missing-series alert. */
   private reads(names: ReadonlyArray<string>, source: ReadSource, atStart: boolean | undefined, family = names.join(' or ')): void {
