@@ -72,6 +72,7 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
         : {}),
     },
     networkPolicies: true,
+    ...(options.fast ? { healthAlerts: { notificationsFailing: { pendingFor: Duration.seconds(2) } } } : {}),
   });
   addMlMonitoring(chart, stack, options);
   return app;

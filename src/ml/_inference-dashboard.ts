@@ -68,23 +68,17 @@ export function addInferencePanels(d: GrafanaDashboard, s: InferenceSignals, st:
     const alertQ = st.latency.quantile;
     const first = [...new Set([0.5, alertQ])].sort();
     const second = [...new Set(PANEL_QUANTILES.filter(x => !first.includes(x)))];
+    const quantiles = (qs: number[]) => qs.map(quant => {
+      const series = s.latencyQuantile(quant);
+      return { expr: series.select(narrow(series.labels)), legend: `${quantileName(quant)} ${legend(series.labels)}` };
+    });
     d.addPanel(Panel.timeseries({
       title: `Latency ${first.map(quantileName).join(' and ')}`,
       unit: PanelUnit.SECONDS,
       thresholds: red(st.latency.enabled, st.latency.maxSeconds),
-      queries: first.map(quant => {
-        const series = s.latencyQuantile(quant);
-        return { expr: series.select(narrow(series.labels)), legend: `${quantileName(quant)} ${legend(series.labels)}` };
-      }),
+      queries: quantiles(first),
     }));
-    d.addPanel(Panel.timeseries({
-      title: `Latency ${second.map(quantileName).join(' and ')}`,
-      unit: PanelUnit.SECONDS,
-      queries: second.map(quant => {
-        const series = s.latencyQuantile(quant);
-        return { expr: series.select(narrow(series.labels)), legend: `${quantileName(quant)} ${legend(series.labels)}` };
-      }),
-    }));
+    d.addPanel(Panel.timeseries({ title: `Latency ${second.map(quantileName).join(' and ')}`, unit: PanelUnit.SECONDS, queries: quantiles(second) }));
   } else if (s.hasAverageLatency) {
     const avg = s.averageLatency();
     d.addPanel(Panel.timeseries({

@@ -127,10 +127,12 @@ export class InferenceQueries {
   /**
    * `sum by (labels) (rate(<base><suffix>[w]))` of a histogram, over its current name or, where that is
    * absent, its former names (never both: a runtime that writes both names during a deprecation would
-   * otherwise count every observation twice).
+   * otherwise count every observation twice); `extra` narrows further (an `le`).
    */
-  private histogramRate(h: HistogramSignal, suffix: string, labels: ReadonlyArray<string>, window: string): string {
-    const one = (base: string) => this.rate({ metric: `${base}${suffix}`, matchers: h.matchers, byModel: h.byModel }, labels, window);
+  public histogramRate(h: HistogramSignal, suffix: string, labels: ReadonlyArray<string>, window: string,
+    extra: ReadonlyArray<LabelMatcher> = []): string {
+    const one = (base: string) =>
+      this.rate({ metric: `${base}${suffix}`, matchers: [...(h.matchers ?? []), ...extra], byModel: h.byModel }, labels, window);
     const bases = [h.base, ...(h.formerBases ?? [])];
     return bases.length === 1 ? one(h.base) : bases.map(b => `(${one(b)})`).join(' or ');
   }

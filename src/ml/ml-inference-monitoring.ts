@@ -5,8 +5,9 @@ import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from './_placement-settings';
 import { scrapeEndpoint } from './_runtime-spec';
+import { AlertCommon } from './alerts/_alert-settings';
 import { addInferenceBlindSpots } from './alerts/_blind-spot-alerts';
-import { addInferenceAlerts, InferenceSettings, resolveInferenceSettings } from './alerts/_inference-alerts';
+import { addInferenceAlerts, InferenceSettings, quantileAlerts, resolveInferenceSettings } from './alerts/_inference-alerts';
 import { GpuMetrics } from './gpu-metrics';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
@@ -178,12 +179,8 @@ export class MlInferenceMonitoring extends Construct {
     this._settings = resolveInferenceSettings(where, props.alerts, spec.latency !== undefined, minRequestRate);
     const st = this._settings;
     // Every enabled quantile alert's threshold must be one its histogram can exceed.
-    for (const [histogram, alert, prop] of [
-      [spec.latency, st.latency, 'alerts.latency.maxLatency'],
-      [spec.timeToFirstToken, st.timeToFirstToken, 'alerts.timeToFirstToken.maxTimeToFirstToken'],
-      [spec.interTokenLatency, st.interTokenLatency, 'alerts.interTokenLatency.maxInterTokenLatency'],
-    ] as const) {
-      if (histogram && alert.enabled) checkQuantileThreshold(where, prop, histogram, alert.maxSeconds, spec.name);
+    for (const q of quantileAlerts(spec, st)) {
+      checkQuantileThreshold(where, q.thresholdProp, q.histogram, q.alert.maxSeconds, spec.name);
     }
     // The tenant (the rules' namespace) is part of the dashboard's identity: dashboards of every tenant share
     // the stack's Grafana and namespace, and one service name may run in several tenants.
@@ -202,12 +199,13 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(where, 'gpu', 'GpuMetrics.fromRuntime()', `GpuMetrics.dcgm(): the ${spec.name} runtime exports no GPU gauges`);
     }
     this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels, props.gpu?._dcgm);
-    this.alertNames = addInferenceAlerts(where, group, this.signals, this._settings, {
+    const common: AlertCommon = {
       alertLabels: place.alertLabels,
       identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },
       runbookBaseUrl: place.runbookBaseUrl,
       annotations: dashboardAnnotations(place, uid),
-    });
+    };
+    this.alertNames = addInferenceAlerts(where, group, this.signals, this._settings, common);
 
     // While a target is down, its service's latency and error alerts say nothing new: the construct that
     // owns these alerts (and knows the names it emitted them under) contributes the inhibition.
@@ -232,12 +230,7 @@ export class MlInferenceMonitoring extends Construct {
       addInferencePanels(this.dashboard, this.signals, this._settings);
     }
     // Last: the missing-series alert checks what the alerts and panels above read.
-    this.alertNames.push(...addInferenceBlindSpots(where, group, this.signals, st, {
-      alertLabels: place.alertLabels,
-      identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },
-      runbookBaseUrl: place.runbookBaseUrl,
-      annotations: dashboardAnnotations(place, uid),
-    }, spec.name));
+    this.alertNames.push(...addInferenceBlindSpots(where, group, this.signals, st, common, spec.name));
   }
 
   /** The raw metric families the service's alerts, panels and responses read so far, sorted. */
@@ -264,10 +257,8 @@ export class MlInferenceMonitoring extends Construct {
     }
     const q = this.sliQueries('availability', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
-    const sli = Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
-      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies]);
-    sli._targets = q.sel('up');
-    return sli;
+    return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
+      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies], q.sel('up'));
   }
 
   /**
@@ -289,9 +280,7 @@ export class MlInferenceMonitoring extends Construct {
     const q = this.sliQueries('latency', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-latency-${formatNumber(seconds * 1000)}ms`;
     const matchers = [{ name: SERVICE_LABEL, op: '=' as const, value: this.serviceName }, q.namespaceMatcher, ...(spec.latency.matchers ?? [])];
-    const sli = Sli._histogram(where, name, spec.latency.base, le, matchers, q.base);
-    sli._targets = q.sel('up');
-    return sli;
+    return Sli._histogram(where, name, spec.latency.base, le, matchers, q.base, q.sel('up'));
   }
 
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {

@@ -67,6 +67,14 @@ export interface LatencySliOptions {
 
 const UNIT_SECONDS: { [unit: string]: number } = { seconds: 1, milliseconds: 0.001, microseconds: 0.000001 };
 
+/** What an SLI knows beyond its rates. */
+interface SliExtra {
+  /** The rates are already sums (a monitored service's recorded expressions). */
+  readonly rawSums?: boolean;
+  readonly bucket?: Sli['_bucket'];
+  readonly targets?: string;
+}
+
 /**
  * A service-level indicator: how bad events and all events are counted. Recorded once per app, however
  * many SLOs use it.
@@ -113,22 +121,20 @@ export class Sli {
 
   /** An SLI from ready expressions (used by MlInferenceMonitoring's availability()). @internal */
   public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string,
-    total: (w: string) => string, key: string, families: string[]): Sli {
-    return new Sli(where, name, aggregateBy, bad, total, false, key, families, true);
+    total: (w: string) => string, key: string, families: string[], targets?: string): Sli {
+    return new Sli(where, name, aggregateBy, bad, total, false, key, families, { rawSums: true, targets });
   }
 
   /** @internal */
   public static _histogram(where: string, name: string, base: string, le: number, matchers: LabelMatcher[],
-    aggregateBy: string[] | undefined): Sli {
+    aggregateBy: string[] | undefined, targets?: string): Sli {
     const count = selector(`${base}_count`, matchers);
     // Prometheus 3 writes integral bucket bounds as "1.0", Prometheus 2 as "1": match both.
     const leText = formatNumber(le);
     const leRegex = Number.isInteger(le) ? `${leText}(\\.0)?` : leText.replace(/\./g, '\\.');
     const bucket = selector(`${base}_bucket`, [...matchers, { name: 'le', op: '=~', value: leRegex }]);
-    const sli = new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
-      [`${base}_bucket`, `${base}_count`]);
-    sli._bucket = { count, bucket, le: leText, histogram: base };
-    return sli;
+    return new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
+      [`${base}_bucket`, `${base}_count`], { bucket: { count, bucket, le: leText, histogram: base }, targets });
   }
 
   /** The SLI's name: the `sli` label of its recorded series. */
@@ -145,13 +151,13 @@ export class Sli {
    * every request count as slow).
    * @internal
    */
-  public _bucket?: { readonly count: string; readonly bucket: string; readonly le: string; readonly histogram: string };
+  public readonly _bucket?: { readonly count: string; readonly bucket: string; readonly le: string; readonly histogram: string };
   /**
    * The scrape targets whose series the SLI reads (`up` of a monitored service), when known: its events
    * stopping while they are gone is the SLI's blind spot, not the service being idle.
    * @internal
    */
-  public _targets?: string;
+  public readonly _targets?: string;
   private readonly partRate: (window: string) => string;
   private readonly totalRate: (window: string) => string;
   private readonly partIsGood: boolean;
@@ -159,7 +165,7 @@ export class Sli {
   private readonly rawSums: boolean;
 
   private constructor(where: string, name: string, aggregateBy: string[] | undefined, part: (w: string) => string,
-    total: (w: string) => string, partIsGood: boolean, key: string, families: string[], rawSums = false) {
+    total: (w: string) => string, partIsGood: boolean, key: string, families: string[], extra: SliExtra = {}) {
     if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(name) || name.length > 63) {
       throw invalidProp(where, 'name', name, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "checkout-availability"');
     }
@@ -173,7 +179,9 @@ export class Sli {
     this.partRate = part;
     this.totalRate = total;
     this.partIsGood = partIsGood;
-    this.rawSums = rawSums;
+    this.rawSums = extra.rawSums ?? false;
+    this._bucket = extra.bucket;
+    this._targets = extra.targets;
     this._key = `${key};by=${this.aggregateBy.join(',')}`;
     this._families = [...new Set(families)].sort();
   }

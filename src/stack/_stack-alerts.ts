@@ -1,8 +1,11 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { StackHealthAlerts } from './stack-options';
+import { invalidProp } from '../common/_errors';
 import { MONITORING_LABELS, WATCHDOG_ALERT } from '../common/_monitoring';
 import { LabelMatcher, selector } from '../common/_promql';
 import { Severity } from '../common/severity';
+import { AlertDefaults, AlertText, emitAlert, heldFor, resolveAlert } from '../ml/alerts/_alert-settings';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { RuleGroup } from '../rules/rule-group';
 
@@ -32,54 +35,97 @@ export interface StackAlertTargets {
   readonly runbookBaseUrl: string;
 }
 
+/** One health alert of the stack: its tuning key, defaults and what it says (`held`: " for 15 minutes", as configured). */
+interface StackAlertDefinition {
+  readonly key: keyof StackHealthAlerts;
+  readonly defaults: AlertDefaults;
+  readonly text: (t: StackAlertTargets, held: string) => AlertText;
+}
+
+const p = (t: StackAlertTargets, metric: string) => selector(metric, t.prometheus);
+const am = (t: StackAlertTargets, metric: string) => selector(metric, t.alertmanager);
+/** Counted per Prometheus replica and rule group over 5 minutes: the two rule-group counters. */
+const perGroup = (t: StackAlertTargets, counter: string) => `sum by (pod, rule_group) (increase(${p(t, counter)}[5m])) > 0`;
+
+/** The stack's health alerts, in the order they are written. */
+const STACK_ALERTS: ReadonlyArray<StackAlertDefinition> = [
+  {
+    key: 'ruleEvaluationFailures',
+    defaults: { name: 'MonitoringRuleEvaluationFailures', pendingFor: Duration.minutes(15), severity: Severity.CRITICAL },
+    text: (t, held) => ({
+      expr: perGroup(t, 'prometheus_rule_evaluation_failures_total'),
+      summary: 'Rules of {{ $labels.rule_group }} fail to evaluate',
+      description: `Prometheus {{ $labels.pod }} failed {{ $value | printf "%.0f" }} rule evaluations of {{ $labels.rule_group }} in 5 minutes${held}: ` +
+        'their alerts cannot fire and their recorded series have gaps. The Prometheus log names the rule and the error (often many-to-many matching or a timeout).',
+    }),
+  },
+  {
+    key: 'ruleEvaluationsMissed',
+    defaults: { name: 'MonitoringRuleEvaluationsMissed', pendingFor: Duration.minutes(15), severity: Severity.WARNING },
+    text: (t, held) => ({
+      expr: perGroup(t, 'prometheus_rule_group_iterations_missed_total'),
+      summary: 'Prometheus misses evaluations of {{ $labels.rule_group }}',
+      description: 'An evaluation of {{ $labels.rule_group }} took longer than its interval, so Prometheus {{ $labels.pod }} skipped {{ $value | printf "%.0f" }} ' +
+        `evaluations in 5 minutes${held}: its alerts fire late and its recorded series have gaps. Give Prometheus more CPU, or lighten the group.`,
+    }),
+  },
+  {
+    key: 'notificationsFailing',
+    defaults: { name: 'MonitoringNotificationsFailing', pendingFor: Duration.minutes(5), severity: Severity.WARNING },
+    text: (t, held) => ({
+      // Alertmanager labels failures by integration and reason; by receiver only with its receiver-name-in-metrics feature.
+      expr: `sum by (pod, integration, reason, receiver_name) (increase(${am(t, 'alertmanager_notifications_failed_total')}[5m])) > 0`,
+      summary: 'Alertmanager cannot deliver to {{ $labels.integration }} {{ $labels.receiver_name }}',
+      description: 'Alertmanager {{ $labels.pod }} gave up on {{ $value | printf "%.0f" }} notifications to the {{ $labels.integration }} integration ' +
+        `{{ with $labels.receiver_name }}of receiver {{ . }} {{ end }}in 5 minutes${held}: alerts routed there reach no one. ` +
+        'Its log gives the receiver\'s answer (a revoked webhook URL or key, a rate limit, an unreachable endpoint).',
+    }),
+  },
+  {
+    key: 'configReloadFailed',
+    defaults: { name: 'MonitoringConfigReloadFailed', pendingFor: Duration.minutes(10), severity: Severity.CRITICAL },
+    text: (t, held) => ({
+      expr: `max_over_time(${p(t, 'prometheus_config_last_reload_successful')}[5m]) == 0\nor\nmax_over_time(${am(t, 'alertmanager_config_last_reload_successful')}[5m]) == 0`,
+      summary: 'The configuration of {{ $labels.pod }} failed to load',
+      description: `The last configuration reload of {{ $labels.pod }} failed${held}: it keeps running the previous configuration, and nothing changed since then ` +
+        '(rules, scrape targets, routes, receivers) is in force. The pod\'s log, or the config-reloader\'s, gives the error.',
+    }),
+  },
+  {
+    key: 'alertmanagerNotConnected',
+    defaults: { name: 'MonitoringAlertmanagerNotConnected', pendingFor: Duration.minutes(10), severity: Severity.WARNING },
+    text: (t, held) => ({
+      expr: `max_over_time(${p(t, 'prometheus_notifications_alertmanagers_discovered')}[5m]) < 1`,
+      summary: 'Prometheus {{ $labels.pod }} is connected to no Alertmanager',
+      description: `Prometheus {{ $labels.pod }} has discovered no Alertmanager${held}: its alerts reach no one. Check the Alertmanager pods and the Prometheus's alerting endpoints.`,
+    }),
+  },
+  {
+    key: 'componentDown',
+    defaults: { name: 'MonitoringComponentDown', pendingFor: Duration.minutes(10), severity: Severity.WARNING },
+    text: (t, held) => ({
+      // A target that fails, or none at all (absent() keeps the matchers' labels, naming the component).
+      expr: [...t.components.map(c => `${selector('up', c.matchers)} == 0`), ...t.components.map(c => `absent(${selector('up', c.matchers)})`)].join('\nor\n'),
+      summary: 'Prometheus cannot scrape the stack component {{ with $labels.job }}{{ . }}{{ end }} {{ $labels.pod }}',
+      description: `A component of the monitoring stack has not been scraped${held} (down, or no target at all): the alerts that read it are blind ` +
+        '(kube-state-metrics: pod restarts, readiness and limits; kubelet: CPU and memory; Alertmanager: notifications).',
+    }),
+  },
+];
+
 /** The PrometheusRule of an owned stack's self-alerts (the Watchdog and the pipeline's health). @internal */
 export function addStackAlerts(scope: Construct, name: string, namespace: string, labels: { [k: string]: string },
-  t: StackAlertTargets): PrometheusRules {
+  t: StackAlertTargets, tuning: StackHealthAlerts = {}): PrometheusRules {
+  const where = scope.node.path;
+  if (typeof tuning !== 'object' || tuning === null) throw invalidProp(where, 'healthAlerts', tuning, 'a StackHealthAlerts object, e.g. { componentDown: { enabled: false } }');
   const rules = new PrometheusRules(scope, 'HealthRules', { name: `${name}-stack-health`, namespace, labels });
   const group = rules.addGroup(`ml-monitoring.stack.${name}`);
   addWatchdog(group, namespace, t.runbookBaseUrl);
-  const own = { ...MONITORING_LABELS, namespace };
-  const alert = (alertName: string, expr: string, pendingFor: Duration, severity: Severity, summary: string, description: string) =>
-    group.addAlertingRule({ alert: alertName, expr, pendingFor, severity, summary, description, labels: own, runbookUrl: `${t.runbookBaseUrl}#${alertName.toLowerCase()}` });
-  const p = (metric: string, extra: LabelMatcher[] = []) => selector(metric, [...t.prometheus, ...extra]);
-  const am = (metric: string) => selector(metric, t.alertmanager);
-
-  alert('MonitoringRuleEvaluationFailures',
-    `sum by (pod, rule_group) (increase(${p('prometheus_rule_evaluation_failures_total')}[5m])) > 0`,
-    Duration.minutes(15), Severity.CRITICAL,
-    'Rules of {{ $labels.rule_group }} fail to evaluate',
-    'Prometheus {{ $labels.pod }} failed {{ $value | printf "%.0f" }} rule evaluations of {{ $labels.rule_group }} in 5 minutes, for 15 minutes: ' +
-    'their alerts cannot fire and their recorded series have gaps. The Prometheus log names the rule and the error (often many-to-many matching or a timeout).');
-  alert('MonitoringRuleEvaluationsMissed',
-    `sum by (pod, rule_group) (increase(${p('prometheus_rule_group_iterations_missed_total')}[5m])) > 0`,
-    Duration.minutes(15), Severity.WARNING,
-    'Prometheus misses evaluations of {{ $labels.rule_group }}',
-    'An evaluation of {{ $labels.rule_group }} took longer than its interval, so Prometheus {{ $labels.pod }} skipped {{ $value | printf "%.0f" }} ' +
-    'evaluations in 5 minutes, for 15 minutes: its alerts fire late and its recorded series have gaps. Give Prometheus more CPU, or lighten the group.');
-  alert('MonitoringNotificationsFailing',
-    `sum by (pod, integration, reason, receiver_name) (increase(${am('alertmanager_notifications_failed_total')}[5m])) > 0`,
-    Duration.minutes(5), Severity.WARNING,
-    'Alertmanager cannot deliver to {{ $labels.integration }} {{ $labels.receiver_name }}',
-    'Alertmanager {{ $labels.pod }} gave up on {{ $value | printf "%.0f" }} notifications to the {{ $labels.integration }} integration ' +
-    '{{ with $labels.receiver_name }}of receiver {{ . }} {{ end }}in 5 minutes, for 5 minutes: alerts routed there reach no one. ' +
-    'Its log gives the receiver\'s answer (a revoked webhook URL or key, a rate limit, an unreachable endpoint).');
-  alert('MonitoringConfigReloadFailed',
-    `max_over_time(${p('prometheus_config_last_reload_successful')}[5m]) == 0\nor\nmax_over_time(${am('alertmanager_config_last_reload_successful')}[5m]) == 0`,
-    Duration.minutes(10), Severity.CRITICAL,
-    'The configuration of {{ $labels.pod }} failed to load',
-    'The last configuration reload of {{ $labels.pod }} failed, for 10 minutes: it keeps running the previous configuration, and nothing changed since then ' +
-    '(rules, scrape targets, routes, receivers) is in force. The pod\'s log, or the config-reloader\'s, gives the error.');
-  alert('MonitoringAlertmanagerNotConnected',
-    `max_over_time(${p('prometheus_notifications_alertmanagers_discovered')}[5m]) < 1`,
-    Duration.minutes(10), Severity.WARNING,
-    'Prometheus {{ $labels.pod }} is connected to no Alertmanager',
-    'Prometheus {{ $labels.pod }} has discovered no Alertmanager for 10 minutes: its alerts reach no one. Check the Alertmanager pods and the Prometheus\'s alerting endpoints.');
-  const up = t.components.map(c => `${selector('up', c.matchers)} == 0`).join('\nor\n');
-  const absent = t.components.map(c => `absent(${selector('up', c.matchers)})`).join('\nor\n');
-  alert('MonitoringComponentDown', `${up}\nor\n${absent}`, Duration.minutes(10), Severity.WARNING,
-    'Prometheus cannot scrape the stack component {{ with $labels.job }}{{ . }}{{ end }} {{ $labels.pod }}',
-    'A component of the monitoring stack has not been scraped for 10 minutes (down, or no target at all): the alerts that read it are blind ' +
-    '(kube-state-metrics: pod restarts, readiness and limits; kubelet: CPU and memory; Alertmanager: notifications).');
+  const common = { alertLabels: {}, identityLabels: { ...MONITORING_LABELS, namespace }, runbookBaseUrl: t.runbookBaseUrl };
+  for (const def of STACK_ALERTS) {
+    const a = resolveAlert(where, `healthAlerts.${def.key}`, tuning[def.key], def.defaults);
+    emitAlert(where, `healthAlerts.${def.key}`, group, a, def.text(t, heldFor(a)), common);
+  }
   return rules;
 }
 

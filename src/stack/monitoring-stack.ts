@@ -14,7 +14,7 @@ import { addStackAlerts, StackComponent } from './_stack-alerts';
 import { IMonitoringStack } from './i-monitoring-stack';
 import {
   AlertmanagerConfigMatcherStrategy, AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions,
-  PrometheusOptions,
+  PrometheusOptions, StackHealthAlerts,
 } from './stack-options';
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
@@ -98,6 +98,12 @@ export interface MonitoringStackProps {
    * @default false
    */
   readonly networkPolicies?: boolean;
+  /**
+   * The stack's alerts on its own health (failing or missed rule evaluations, failed notifications,
+   * failed reloads, no Alertmanager, components down), each tunable or disabled.
+   * @default - all enabled with their defaults
+   */
+  readonly healthAlerts?: StackHealthAlerts;
   /**
    * Include the operator's CRDs (cdk8s `Include` of `crdsUrl`). They must be applied before the objects
    * that use them: put the stack in a chart of its own after a chart with the CRDs, or apply the CRDs
@@ -290,7 +296,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       alertmanager: components[1].matchers,
       components,
       runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
-    });
+    }, props.healthAlerts);
     this._trustRules(health.resource);
 
     if (props.networkPolicies ?? false) {

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
 import { SecretKey } from '../common/secret-key';
+import { AlertTuning } from '../ml/alert-tuning';
 
 /** Persistent storage through a volume claim template. */
 export interface StorageOptions {
@@ -277,4 +278,42 @@ export enum AlertmanagerConfigMatcherStrategy {
   ON_NAMESPACE_EXCEPT_FOR_ALERTMANAGER_NAMESPACE = 'OnNamespaceExceptForAlertmanagerNamespace',
   /** No namespace matcher is added: one object in the release's namespace routes every alert. */
   NONE = 'None',
+}
+
+/**
+ * The owned stack's alerts on its own health (label `ml_signal="monitoring"`, in the PrometheusRule
+ * `<name>-stack-health`), each tunable (name, pending period, severity, labels) or disabled. The
+ * `Watchdog` heartbeat is always written.
+ */
+export interface StackHealthAlerts {
+  /**
+   * `MonitoringRuleEvaluationFailures`: a rule group's evaluations fail.
+   * @default - enabled: critical, for 15m
+   */
+  readonly ruleEvaluationFailures?: AlertTuning;
+  /**
+   * `MonitoringRuleEvaluationsMissed`: a rule group's evaluations are skipped (slower than its interval).
+   * @default - enabled: warning, for 15m
+   */
+  readonly ruleEvaluationsMissed?: AlertTuning;
+  /**
+   * `MonitoringNotificationsFailing`: Alertmanager gives up on notifications to an integration.
+   * @default - enabled: warning, for 5m
+   */
+  readonly notificationsFailing?: AlertTuning;
+  /**
+   * `MonitoringConfigReloadFailed`: Prometheus or Alertmanager rejected its new configuration.
+   * @default - enabled: critical, for 10m
+   */
+  readonly configReloadFailed?: AlertTuning;
+  /**
+   * `MonitoringAlertmanagerNotConnected`: Prometheus has discovered no Alertmanager.
+   * @default - enabled: warning, for 10m
+   */
+  readonly alertmanagerNotConnected?: AlertTuning;
+  /**
+   * `MonitoringComponentDown`: a scraped component of the stack is down or has no target.
+   * @default - enabled: warning, for 10m
+   */
+  readonly componentDown?: AlertTuning;
 }

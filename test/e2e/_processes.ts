@@ -76,22 +76,30 @@ export interface Delivery {
   readonly body: any;
 }
 
-/** An HTTP server on loopback that records every notification Alertmanager delivers. */
-export async function startRecorder(): Promise<{ url: string; deliveries: Delivery[]; close: () => Promise<void> }> {
+/**
+ * An HTTP server on loopback that records every notification Alertmanager delivers, and answers HTTP 500
+ * on the paths in `refused` (a receiver that refuses, as a revoked webhook does).
+ */
+export async function startRecorder(): Promise<{ url: string; deliveries: Delivery[]; refused: Set<string>; close: () => Promise<void> }> {
   const deliveries: Delivery[] = [];
+  const refused = new Set<string>();
   const server = http.createServer((req, res) => {
     let data = '';
     req.on('data', c => (data += c));
     req.on('end', () => {
       let body: any = data;
       try { body = JSON.parse(data); } catch { /* keep the text */ }
+      if (refused.has(req.url ?? '')) {
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end('refused');
+        return;
+      }
       deliveries.push({ at: Date.now(), path: req.url ?? '', authorization: req.headers.authorization, body });
       res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success"}');
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as net.AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, deliveries, close: () => new Promise(r => server.close(() => r())) };
+  return { url: `http://127.0.0.1:${port}`, deliveries, refused, close: () => new Promise(r => server.close(() => r())) };
 }
 
 /** A bounded request loop against the services: `workers` concurrent callers until stopped. */

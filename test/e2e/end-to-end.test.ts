@@ -337,6 +337,17 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     await waitGone(want);
   });
 
+  test('a receiver that refuses (HTTP 500 from the heartbeat endpoint) raises MonitoringNotificationsFailing for the webhook integration', async () => {
+    env.recorder.refused.add('/heartbeat');
+    try {
+      const firing = await waitForState({ alertname: 'MonitoringNotificationsFailing', integration: 'webhook' }, 'firing', 90_000);
+      expect(firing.labels).toMatchObject({ ml_signal: 'monitoring', namespace: 'monitoring', pod: 'ml-monitoring-alertmanager-0', severity: 'warning' });
+      report.firing.push('MonitoringNotificationsFailing');
+    } finally {
+      env.recorder.refused.delete('/heartbeat');
+    }
+  });
+
   test('every dashboard panel\'s query runs against Prometheus; those over series the example exposes return data', async () => {
     const names = new Set<string>(((await (await fetch(`${env.promUrl}/api/v1/label/__name__/values`)).json()) as any).data);
     // Series recorded by groups evaluated every few minutes (SLO budget tiles) may not exist yet in a

@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { MonitoringStack, Receiver, SecretKey } from '../../src';
 import { KUBE_PROMETHEUS_STACK_BASE, operatorConfig } from '../util/operator-alertmanager';
 import { expectRulesTestPass, routesTest } from '../util/promtool';
@@ -104,6 +105,34 @@ describe('the owned stack\'s alerts on itself', () => {
         },
       ],
     }], '30s', { ignoreAnnotations: true });
+  });
+});
+
+describe('tuning the stack\'s health alerts', () => {
+  test('a shorter pending period fires sooner and its description says so; a disabled alert is not written; a bad tuning names the prop', () => {
+    const chart = testChart();
+    new MonitoringStack(chart, 'stack', {
+      grafana: { enabled: false },
+      healthAlerts: { notificationsFailing: { pendingFor: Duration.minutes(1) }, componentDown: { enabled: false } },
+    });
+    const docs = byKind(synthChart(chart), 'PrometheusRule').filter(d => d.metadata.name === 'ml-monitoring-stack-health');
+    const rules = docs[0].spec.groups[0].rules;
+    expect(rules.map((r: any) => r.alert)).not.toContain('MonitoringComponentDown');
+    const failing = rules.find((r: any) => r.alert === 'MonitoringNotificationsFailing');
+    expect(failing.for).toBe('1m');
+    expect(failing.annotations.description).toContain('in 5 minutes for 1 minute:');
+    expect(rules.find((r: any) => r.alert === 'MonitoringRuleEvaluationFailures').annotations.description).toContain('for 15 minutes');
+    expectRulesTestPass(docs, [{
+      interval: '1m',
+      input_series: healthy(10, { [`alertmanager_notifications_failed_total{${AM},integration="slack",reason="other"}`]: '0+3x10' }),
+      alert_rule_test: [{
+        eval_time: '3m',
+        alertname: 'MonitoringNotificationsFailing',
+        exp_alerts: [{ exp_labels: { ...own, severity: 'warning', pod: 'alertmanager-ml-monitoring-0', integration: 'slack', reason: 'other' } }],
+      }],
+    }], '30s', { ignoreAnnotations: true });
+    expect(() => new MonitoringStack(testChart(), 'bad', { grafana: { enabled: false }, healthAlerts: { componentDown: { alertName: 'not a name' } } }))
+      .toThrow(/healthAlerts\.componentDown\.alertName/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertCommon, emitAlert, heldFor, resolveAlert } from './_alert-settings';
-import { InferenceSettings } from './_inference-alerts';
+import { InferenceSettings, quantileAlerts } from './_inference-alerts';
 import { MONITORING_LABELS } from '../../common/_monitoring';
 import { formatNumber } from '../../common/_number';
 import { LabelMatcher, selector } from '../../common/_promql';
@@ -62,8 +62,9 @@ function missingTerm(s: InferenceSignals, read: FamilyRead, idleAllowance: strin
 function highestFiniteBound(s: InferenceSignals, h: HistogramSignal): string {
   const names = [h.base, ...(h.formerBases ?? [])].map(b => `${b}_bucket`);
   const by = [...s.q.labels(h.byModel), 'le'].join(', ');
-  const inf = anyOf(names, [...s.q.identity, { name: 'le', op: '=', value: '+Inf' }]);
-  const all = anyOf(names, s.q.identity);
+  const matchers = [...s.q.identity, ...(h.matchers ?? [])];
+  const inf = anyOf(names, [...matchers, { name: 'le', op: '=', value: '+Inf' }]);
+  const all = anyOf(names, matchers);
   const scaled = h.unitSeconds === 1 ? '' : ` * ${formatNumber(h.unitSeconds)}`;
   // Aggregated before the arithmetic: a runtime writing the old and the new name gives one series per bucket.
   return `histogram_quantile(0.5, max by (${by}) (${inf}) * 0 + 1 or max by (${by}) (${all}) * 0)${scaled}`;
@@ -71,16 +72,12 @@ function highestFiniteBound(s: InferenceSignals, h: HistogramSignal): string {
 
 /**
  * Over `window`, the share of observations at or below the highest finite bucket is below `quantile`:
- * the quantile sat in +Inf and `histogram_quantile` reported the bucket bound instead. Read from the
- * current name, or where it is absent the former ones (never both: that would count twice).
+ * the quantile sat in +Inf and `histogram_quantile` reported the bucket bound instead.
  */
 function quantileInInf(s: InferenceSignals, h: HistogramSignal, quantile: number, window: string): string {
-  const l = s.q.labels(h.byModel).join(', ');
-  const rates = (le: LabelMatcher, by: string) => [h.base, ...(h.formerBases ?? [])]
-    .map(b => `sum by (${by}) (rate(${selector(`${b}_bucket`, [...s.q.identity, le])}[${window}]))`)
-    .join(' or ');
-  const finite = `max by (${l}) (${rates({ name: 'le', op: '!=', value: '+Inf' }, `${l}, le`)})`;
-  const all = `(${rates({ name: 'le', op: '=', value: '+Inf' }, l)})`;
+  const l = s.q.labels(h.byModel);
+  const finite = `max by (${l.join(', ')}) (${s.q.histogramRate(h, '_bucket', [...l, 'le'], window, [{ name: 'le', op: '!=', value: '+Inf' }])})`;
+  const all = `(${s.q.histogramRate(h, '_bucket', l, window, [{ name: 'le', op: '=', value: '+Inf' }])})`;
   return `${finite} / ${all} < ${formatNumber(quantile)}`;
 }
 
@@ -104,14 +101,7 @@ export function addInferenceBlindSpots(where: string, group: RuleGroup, s: Infer
     if (name) names.push(name);
   }
   const tc = st.histogramTooCoarse;
-  const spec = s.q.spec;
-  const quantileAlerts: Array<[HistogramSignal | undefined, { enabled: boolean; name: string; maxSeconds: number; quantile: number }, string]> = [
-    [spec.latency, st.latency, 'request latency'],
-    [spec.timeToFirstToken, st.timeToFirstToken, 'time to first token'],
-    [spec.interTokenLatency, st.interTokenLatency, 'inter-token latency'],
-  ];
-  for (const [h, alert, what] of quantileAlerts) {
-    if (!tc.enabled || !h || !alert.enabled) continue;
+  for (const { histogram: h, alert, what } of tc.enabled ? quantileAlerts(s.q.spec, st) : []) {
     const top = highestFiniteBound(s, h);
     const l = s.q.labels(h.byModel).join(', ');
     const p = quantileName(alert.quantile);

@@ -8,6 +8,7 @@ import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
 import { quantileName, SERVICE_LABEL } from '../_inference-queries';
+import { HistogramSignal, RuntimeSpec } from '../_runtime-spec';
 import { InferenceAlerts } from '../inference-alerts';
 import { InferenceSignals } from '../signals/_inference-signals';
 import { Series } from '../signals/_series';
@@ -105,6 +106,27 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
     histogramTooCoarse: resolveAlert(where, 'alerts.histogramTooCoarse', a.histogramTooCoarse,
       { name: 'ModelLatencyHistogramTooCoarse', pendingFor: Duration.minutes(15), severity: W }),
   };
+}
+
+/** A quantile alert on one of the runtime's histograms: what the threshold checks and the blind-spot alerts read. @internal */
+export interface QuantileAlert {
+  readonly histogram: HistogramSignal;
+  readonly alert: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
+  /** The prop of the alert's threshold, for errors. */
+  readonly thresholdProp: string;
+  /** What the quantile measures, for messages. */
+  readonly what: string;
+}
+
+/** The enabled quantile alerts whose histogram the runtime has (latency, time to first token, inter-token latency). @internal */
+export function quantileAlerts(spec: RuntimeSpec, st: InferenceSettings): QuantileAlert[] {
+  const all: Array<[HistogramSignal | undefined, QuantileAlert['alert'], string, string]> = [
+    [spec.latency, st.latency, 'alerts.latency.maxLatency', 'request latency'],
+    [spec.timeToFirstToken, st.timeToFirstToken, 'alerts.timeToFirstToken.maxTimeToFirstToken', 'time to first token'],
+    [spec.interTokenLatency, st.interTokenLatency, 'alerts.interTokenLatency.maxInterTokenLatency', 'inter-token latency'],
+  ];
+  return all.filter(([h, a]) => h !== undefined && a.enabled)
+    .map(([histogram, alert, thresholdProp, what]) => ({ histogram: histogram!, alert, thresholdProp, what }));
 }
 
 interface Ctx {

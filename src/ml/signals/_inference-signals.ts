@@ -42,8 +42,9 @@ export class InferenceSignals extends SignalCatalog {
     super({ group, identity: q.identity, staticLabels });
   }
 
-  /** Notes a family that an alert or panel reads, for the missing-series alert. */
+  /** Notes a family that an alert or panel reads: in `families`, and for the missing-series alert. */
   private reads(names: ReadonlyArray<string>, source: ReadSource, atStart: boolean | undefined, family = names.join(' or ')): void {
+    this.readsRaw(...names);
     if (!this.familyReads.has(family)) this.familyReads.set(family, { names, family, source, atStart: atStart ?? false });
   }
 
@@ -64,6 +65,7 @@ export class InferenceSignals extends SignalCatalog {
   }
 
   private readsGauge(g: GaugeSignal): void {
+    this.readsRaw(...this.q.gaugeFamilies(g));
     const names = [g.metric, ...(g.formerMetrics ?? [])];
     this.reads(names.map(n => g.histogramMean ? `${n}_count` : n), 'runtime', g.atStart, names.join(' or '));
   }
@@ -257,7 +259,6 @@ export class InferenceSignals extends SignalCatalog {
     }
     const g = this.gauge(kind);
     this.readsGauge(g);
-    this.readsRaw(...this.q.gaugeFamilies(g));
     const sel = this.q.gaugeSeries(g, extra);
     const compound = (g.formerMetrics?.length ?? 0) > 0 || g.histogramMean === true;
     const value = compound ? `(${sel})` : sel;
@@ -274,7 +275,6 @@ export class InferenceSignals extends SignalCatalog {
     const total = this.gauge('gpuMemoryTotal');
     this.readsGauge(used);
     this.readsGauge(total);
-    this.readsRaw(used.metric, total.metric);
     return `${this.q.sel(used.metric, [...(used.matchers ?? []), ...extra])} / ${this.q.sel(total.metric, [...(total.matchers ?? []), ...extra])}`;
   }
 
@@ -283,21 +283,18 @@ export class InferenceSignals extends SignalCatalog {
    * comparison applied before the join, e.g. `> 3`; `extra` narrows further (a Grafana variable).
    */
   public podRestarts(window: string, filter = '', extra: ReadonlyArray<LabelMatcher> = []): string {
-    this.readsRaw('kube_pod_container_status_restarts_total');
     this.reads(['kube_pod_container_status_restarts_total'], 'kube-state-metrics', true);
     return this.onPods(`${this.q.podRestarts(window, extra)}${filter ? ` ${filter}` : ''}`);
   }
 
   /** Not-ready conditions per pod on the service's pods; `filter` as for `podRestarts`. */
   public podNotReady(filter = ''): string {
-    this.readsRaw('kube_pod_status_ready');
     this.reads(['kube_pod_status_ready'], 'kube-state-metrics', true);
     return this.onPods(`${this.q.podNotReady()}${filter ? ` ${filter}` : ''}`);
   }
 
   /** Running pods of the service; `extra` narrows further (a Grafana variable). */
   public podsRunning(extra: ReadonlyArray<LabelMatcher> = []): string {
-    this.readsRaw('kube_pod_status_phase');
     this.reads(['kube_pod_status_phase'], 'kube-state-metrics', true);
     return this.onPods(this.q.podsRunning(extra));
   }
