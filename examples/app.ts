@@ -56,8 +56,8 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
     alerting: {
       defaultReceiver: DEFAULT_RECEIVER,
       // The alerts about the monitoring itself (missing series, coarse histograms, stopped SLIs, the stack's
-      // health) go to the platform team, never to a tenant's channel.
-      monitoringReceiver: DEFAULT_RECEIVER,
+      // health) go to the platform team's channel, never to a tenant's.
+      monitoringReceiver: Receiver.slack('ml-platform-slack', { channel: '#ml-platform-monitoring', apiUrl: SecretKey.of('slack', 'platform-webhook-url') }),
       // The always-firing Watchdog pings a heartbeat service outside the cluster, which pages when it stops.
       deadMansSwitch: Receiver.webhook('heartbeat', options.receiverBaseUrl
         ? { url: `${options.receiverBaseUrl}/heartbeat` }

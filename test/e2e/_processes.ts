@@ -77,7 +77,8 @@ export interface Delivery {
 }
 
 /**
- * An HTTP server on loopback that records every notification Alertmanager delivers, and answers HTTP 500
+ * An HTTP server on loopback that records every notification Alertmanager delivers, answers each as the
+ * service it stands for does, and answers HTTP 500
  * on the paths in `refused` (a receiver that refuses, as a revoked webhook does).
  */
 export async function startRecorder(): Promise<{ url: string; deliveries: Delivery[]; refused: Set<string>; close: () => Promise<void> }> {
@@ -94,7 +95,11 @@ export async function startRecorder(): Promise<{ url: string; deliveries: Delive
         return;
       }
       deliveries.push({ at: Date.now(), path: req.url ?? '', authorization: req.headers.authorization, body });
-      res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success"}');
+      // Answered as the real services answer: a Slack incoming webhook with the text "ok" (Alertmanager counts
+      // any other answer as a failed notification), PagerDuty's Events API v2 with 202 and its JSON status.
+      if ((req.url ?? '').startsWith('/slack/')) res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
+      else if (req.url === '/pagerduty') res.writeHead(202, { 'Content-Type': 'application/json' }).end('{"status":"success","message":"Event processed"}');
+      else res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"status":"success"}');
     });
   });
   await new Promise<void>(r => server.listen(0, '127.0.0.1', () => r()));

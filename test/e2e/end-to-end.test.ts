@@ -6,9 +6,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Chart, Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { Delivery, Proc, httpOk, sleep, startProcess, startRecorder, stopAll, trafficLoop, waitFor } from './_processes';
 import { buildExampleApp } from '../../examples/app';
+import { InferenceRuntime, MlInferenceMonitoring, MonitoringStack } from '../../src';
 import { expandGrafanaVariables } from '../../src/dashboards/_render';
 import { freePort } from '../util/net';
 import { Doc, byKind, synthApp } from '../util/synth';
@@ -17,6 +19,9 @@ import { requireTool } from '../util/tools';
 jest.setTimeout(300_000);
 
 const TENANTS = ['tenant-a', 'tenant-b'];
+// One more service, monitored with a deliberately wrong preset: the example's FastAPI server watched as vLLM.
+const WRONG = { namespace: 'tenant-c', service: 'chat-llm' };
+const SCRAPED = [...TENANTS, WRONG.namespace];
 const ROUTING_KEY = 'e2e-routing-key';
 const WEBHOOK_TOKEN = 'e2e-webhook-token';
 const AM_DIR = '/etc/alertmanager'; // where the operator mounts the config's templates and the receivers' Secrets
@@ -113,12 +118,25 @@ beforeAll(async () => {
   env.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
   env.recorder = await startRecorder();
 
-  // 1. The example app, fast mode, receivers pointed at the recorder.
-  env.docs = synthApp(buildExampleApp({ outdir: path.join(env.dir, 'out') }, { fast: true, receiverBaseUrl: env.recorder.url }));
+  // 1. The example app, fast mode, receivers pointed at the recorder; plus the wrong-preset service.
+  const app = buildExampleApp({ outdir: path.join(env.dir, 'out') }, { fast: true, receiverBaseUrl: env.recorder.url });
+  const chart = app.node.findChild('ml-monitoring') as Chart;
+  new MlInferenceMonitoring(chart, 'wrong-preset', {
+    runtime: InferenceRuntime.vllm(),
+    namespaces: [WRONG.namespace],
+    serviceName: WRONG.service,
+    selector: { app: WRONG.service },
+    stack: chart.node.findChild('stack') as MonitoringStack,
+    scrape: { interval: Duration.seconds(1) },
+    rateWindow: Duration.seconds(10),
+    dashboard: { enabled: false },
+    alerts: { metricsMissing: { pendingFor: Duration.seconds(5) } },
+  });
+  env.docs = synthApp(app);
 
-  // 2. The example inference service, one process per tenant.
+  // 2. The example inference service, one process per scraped namespace.
   env.services = {};
-  for (const tenant of TENANTS) {
+  for (const tenant of SCRAPED) {
     const p = await startProcess(`service ${tenant}`, process.execPath,
       ['-r', 'ts-node/register/transpile-only', path.join(__dirname, '../../examples/inference-service/server.ts'), '0'],
       async log => /listening \d+/.test(log));
@@ -137,6 +155,7 @@ beforeAll(async () => {
     'smtp/password': 'e2e-smtp-password',
     'teams/data-science-workflow-url': `${env.recorder.url}/teams/data-science`,
     ...Object.fromEntries(TENANTS.map(t => [`slack/${t}-webhook-url`, `${env.recorder.url}/slack/${t}`])),
+    'slack/platform-webhook-url': `${env.recorder.url}/slack/platform`,
   };
   const files = [...amConfig.matchAll(/_file: (\/etc\/alertmanager\/secrets\/\S+)/g)].map(m => m[1]);
   expect(files.length).toBeGreaterThanOrEqual(5);
@@ -158,8 +177,8 @@ beforeAll(async () => {
     fs.writeFileSync(f, YAML.stringify({ groups: d.spec.groups }));
     return f;
   });
-  const monitors = byKind(env.docs, 'ServiceMonitor').filter(d => TENANTS.includes(d.metadata.namespace!));
-  expect(monitors.map(d => d.metadata.namespace)).toEqual(TENANTS);
+  const monitors = byKind(env.docs, 'ServiceMonitor').filter(d => SCRAPED.includes(d.metadata.namespace!));
+  expect(monitors.map(d => d.metadata.namespace)).toEqual(SCRAPED);
   const promPort = await freePort();
   env.promUrl = `http://127.0.0.1:${promPort}`;
   // The stack's own monitors of its Prometheus and Alertmanager, pointed at these two processes: the stack's
@@ -194,7 +213,7 @@ afterAll(async () => {
 
 describe('end to end: the example app on a real Prometheus and Alertmanager', () => {
   let traffic: ReturnType<typeof trafficLoop>;
-  beforeAll(() => { traffic = trafficLoop(TENANTS.map(t => env.services[t]), 4); });
+  beforeAll(() => { traffic = trafficLoop(SCRAPED.map(t => env.services[t]), 4); });
   afterAll(async () => { await traffic.stop(); });
 
   test('healthy traffic: both tenants are scraped with the service identity; no service alert fires, only the monitoring\'s own', async () => {
@@ -204,16 +223,35 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     });
     // Long enough for every rate window (10 s) and alert `for` (at most 20 s) of the fast example.
     await sleep(25_000);
-    const alerts = await promAlerts();
+    const alerts = (await promAlerts()).filter(a => a.labels.ml_service !== WRONG.service);
     // Only the monitoring's own: the Watchdog always fires, and the stack components this test does not run
     // (kube-state-metrics, the kubelets) have no scrape target, which the stack's health alert notices.
-    expect(alerts.map(a => `${a.labels.alertname} ${a.state} ${a.labels.job ?? ''}`.trim()).sort()).toEqual([
+    expect(alerts.map(a => `${a.labels.alertname} ${a.state} ${a.labels.job ?? ''} ${a.labels.integration ?? ''}`.trim()).sort()).toEqual([
       'MonitoringComponentDown pending kubelet',
       'MonitoringComponentDown pending ml-monitoring-kube-state-metrics',
       'Watchdog firing',
     ]);
     expect(alerts.every(a => a.labels.ml_signal === 'monitoring')).toBe(true);
     expect(traffic.sent()).toBeGreaterThan(100);
+  });
+
+  test('a service monitored with the wrong preset: ModelMetricsMissing names each vLLM family its alerts read, and no other alert fires for it', async () => {
+    const want = { alertname: 'ModelMetricsMissing', ml_service: WRONG.service, namespace: WRONG.namespace };
+    await waitForState(want, 'firing', 30_000);
+    // Every alert of the service has had its rate windows and pending periods (10 s windows, 1 s scrapes).
+    await sleep(15_000);
+    const mine = (await promAlerts()).filter(a => a.labels.ml_service === WRONG.service);
+    expect([...new Set(mine.map(a => `${a.labels.alertname} ${a.state}`))]).toEqual(['ModelMetricsMissing firing']);
+    const families = mine.map(a => a.labels.metric_family).sort();
+    expect(families).toEqual(expect.arrayContaining(['vllm:e2e_request_latency_seconds', 'vllm:num_requests_waiting']));
+    expect(families.every(f => f.startsWith('vllm:'))).toBe(true);
+    expect(mine.every(a => a.labels.metric_source === 'runtime' && a.labels.ml_signal === 'monitoring' && a.labels.pod !== undefined)).toBe(true);
+    // The platform hears about it through the monitoring receiver (its Slack channel), never a tenant's.
+    await inAlertmanager(want);
+    const d = await delivered('ModelMetricsMissing to the platform\'s Slack', 0, x => x.path === '/slack/platform' && JSON.stringify(x.body).includes('ModelMetricsMissing'));
+    expect(JSON.stringify(d.body)).toContain('#ml-platform-monitoring');
+    expect(env.recorder.deliveries.filter(x => x.path.startsWith('/slack/tenant') && JSON.stringify(x.body).includes('ModelMetricsMissing'))).toEqual([]);
+    report.firing.push(`ModelMetricsMissing (${families.length} families)`);
   });
 
   test('the Watchdog reaches the dead man\'s switch continuously (every 2 s heartbeat interval of the fast example)', async () => {

@@ -80,16 +80,28 @@ export interface PromtoolTest {
  * written in the test.
  */
 export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluationInterval = '30s', options: RulesTestOptions = {}): ToolResult {
-  let allGroups = (groups as any[]).flatMap(g => (g && g.kind === 'PrometheusRule' ? g.spec.groups : [g]));
-  if (options.ignoreAnnotations) {
+  // One rule file per PrometheusRule, as the operator mounts them (two objects may each have a group of the
+  // same name); bare groups go together into one file.
+  const files: any[][] = [];
+  const bare: any[] = [];
+  for (const g of groups as any[]) {
+    if (g && g.kind === 'PrometheusRule') files.push(g.spec.groups);
+    else bare.push(g);
+  }
+  if (bare.length > 0) files.push(bare);
+  const strip = (gs: any[]) => (options.ignoreAnnotations
     // promtool compares annotations exactly; tests that are about when and on which labels an alert
     // fires drop them (they never affect firing), and annotation texts are asserted by their own tests.
-    allGroups = allGroups.map(g => ({ ...g, rules: g.rules.map((r: any) => { const { annotations, ...rest } = r; return rest; }) }));
-  }
+    ? gs.map(g => ({ ...g, rules: g.rules.map((r: any) => { const { annotations, ...rest } = r; return rest; }) }))
+    : gs);
   const dir = tmpdir();
   try {
-    fs.writeFileSync(path.join(dir, 'rules.yaml'), YAML.stringify({ groups: allGroups }));
-    fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: ['rules.yaml'], evaluation_interval: evaluationInterval, tests }));
+    const names = files.map((gs, i) => {
+      const name = i === 0 ? 'rules.yaml' : `rules-${i}.yaml`;
+      fs.writeFileSync(path.join(dir, name), YAML.stringify({ groups: strip(gs) }));
+      return name;
+    });
+    fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: names, evaluation_interval: evaluationInterval, tests }));
     return run('promtool', ['test', 'rules', 'test.yaml'], dir, options.timeoutMs);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

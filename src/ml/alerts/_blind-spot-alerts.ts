@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { AlertCommon, emitAlert, heldFor, resolveAlert } from './_alert-settings';
 import { InferenceSettings, quantileAlerts } from './_inference-alerts';
+import { QualityContext } from './_quality-alerts';
+import { promDuration } from '../../common/_duration';
 import { MONITORING_LABELS } from '../../common/_monitoring';
 import { formatNumber } from '../../common/_number';
 import { LabelMatcher, selector } from '../../common/_promql';
@@ -159,4 +161,27 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
     if (name) names.push(name);
   }
   return names;
+}
+
+/**
+ * Writes a model's missing-series alert: each series its enabled quality alerts and panels need (from the
+ * quality catalog, so call it last) absent for `absentFor`, once Prometheus has collected for that long (so it
+ * is silent when the stack starts). Returns the name emitted. @internal
+ */
+export function addQualityBlindSpots(c: QualityContext): string | undefined {
+  const o = c.alerts.metricsMissing ?? {};
+  const a = resolveAlert(c.where, 'alerts.metricsMissing', o, { name: 'ModelQualityMetricsMissing', pendingFor: Duration.minutes(10), severity: Severity.WARNING });
+  const absentFor = promDuration(o.absentFor ?? Duration.days(1), c.where, 'alerts.metricsMissing.absentFor');
+  const needs = c.signals.requiredSeries;
+  if (!a.enabled || needs.length === 0) return undefined;
+  // absent_over_time keeps the equality matchers' labels (namespace, a detector's deployment): the alert says where.
+  const terms = needs.map(n => `label_replace(absent_over_time(${anyOf(n.names, n.matchers)}[${absentFor}]), "metric_family", "${n.names.join(' or ')}", "", "")`);
+  return emitAlert(c.where, 'alerts.metricsMissing', c.group, a, {
+    expr: `(\n  ${terms.join('\n  or\n  ')}\n)\nand on () group(up offset ${absentFor})`,
+    summary: `${c.signals.modelName}: no {{ $labels.metric_family }} in {{ $labels.namespace }} for ${absentFor}`,
+    description: `The quality monitoring of ${c.signals.modelName} reads {{ $labels.metric_family }}, which has not existed in {{ $labels.namespace }} ` +
+      `for ${absentFor}${heldFor(a) ? ` (and ${heldFor(a).trim()} more)` : ''}: the alerts and panels that read it are blind. Check the metric's name ` +
+      'and matchers against what the exporter writes (a detector or exporter upgrade renames metrics), that its target is scraped, and that the model ' +
+      'received data in that time.',
+  }, c.common, MONITORING_LABELS);
 }

@@ -51,12 +51,18 @@ export interface CustomDriftGaugeOptions {
   readonly matchers?: { [label: string]: string };
 }
 
+/** A metric family a detector condition reads, with the matchers it reads it with. @internal */
+export interface DetectorRead {
+  readonly family: string;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+}
+
 /** One alert condition a detector contributes. @internal */
 export interface DetectorCondition {
   readonly key: string;
   readonly expr: string;
-  /** The metric family the condition reads. */
-  readonly family: string;
+  /** The series the condition needs (a family and the matchers it is read with): absent, the condition is blind. */
+  readonly reads: ReadonlyArray<DetectorRead>;
   readonly summary: string;
   readonly description: string;
 }
@@ -79,7 +85,9 @@ export class DriftDetector {
     const m0 = matchersOf(where, options);
     if (options.shareDrifted !== undefined) throw invalidProp(where, 'shareDrifted', options.shareDrifted.toString(), 'no shareDrifted: alibi-detect exports no share of drifted features');
     const pValue = options.pValue !== undefined ? pValueOf(where, options) : undefined;
-    const distance = options.distance !== undefined ? formatNumber(checkNumber(where, 'distance', options.distance)) : undefined;
+    // KS D and the other statistics alibi-detect reports are 0 or more: at or below 0 the alert fires on every batch.
+    const distance = options.distance !== undefined ? formatNumber(checkRange(where, 'distance', options.distance, 0, Infinity,
+      'a distance above 0, e.g. 0.3: the test statistic is never below 0, so a threshold at or below 0 fires on every batch')) : undefined;
     return new DriftDetector('alibi-detect', scope => {
       const m = withScope(m0, scope);
       // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
@@ -92,14 +100,14 @@ export class DriftDetector {
         {
           key: 'flag',
           expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
-          family: 'seldon_metric_drift_is_drift',
+          reads: [{ family: 'seldon_metric_drift_is_drift', matchers: m }],
           summary: 'alibi-detect flags data drift',
           description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
         },
         {
           key: 'pvalue',
           expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
-          family: 'seldon_metric_drift_p_val',
+          reads: [{ family: 'seldon_metric_drift_p_val', matchers: m }, ...(pValue === undefined ? [{ family: 'seldon_metric_drift_threshold', matchers: m }] : [])],
           summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
           description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
         },
@@ -109,7 +117,7 @@ export class DriftDetector {
         conditions.push({
           key: 'distance',
           expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
-          family: 'seldon_metric_drift_distance',
+          reads: [{ family: 'seldon_metric_drift_distance', matchers: m }],
           summary: `Drift distance above ${d}`,
           description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
         });
@@ -130,21 +138,26 @@ export class DriftDetector {
     const m0 = matchersOf(where, options);
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: Evidently\'s per-feature value is not always a p-value (use shareDrifted)');
     if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
-    const share = (options.shareDrifted ?? Ratio.percent(50)).toString();
+    const shareDrifted = options.shareDrifted ?? Ratio.percent(50);
+    if (!(shareDrifted instanceof Ratio)) throw invalidProp(where, 'shareDrifted', shareDrifted, 'a Ratio, e.g. Ratio.percent(50)');
+    if (shareDrifted.fraction >= 1) {
+      throw invalidProp(where, 'shareDrifted', shareDrifted.toString(), 'a share below 100 %: the alert fires above it, and no more than every feature can drift');
+    }
+    const share = shareDrifted.toString();
     return new DriftDetector('evidently', scope => {
       const m = withScope(m0, scope);
       return [
         {
           key: 'flag',
           expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
-          family: 'evidently:data_drift:dataset_drift',
+          reads: [{ family: 'evidently:data_drift:dataset_drift', matchers: m }],
           summary: 'Evidently flags dataset drift',
           description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
         },
         {
           key: 'share',
           expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
-          family: 'evidently:data_drift:share_drifted_features',
+          reads: [{ family: 'evidently:data_drift:share_drifted_features', matchers: m }],
           summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
           description: '{{ $value | humanizePercentage }} of the features drifted.',
         },
@@ -162,7 +175,9 @@ export class DriftDetector {
     const where = 'DriftDetector.mlrun';
     const m0 = matchersOf(where, options);
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: MLRun exports distances, not p-values (use distance)');
-    const distance = formatNumber(checkNumber(where, 'distance', options.distance ?? 0.7));
+    // The Hellinger and total-variation distances are within [0, 1]: at 0 the alert fires always, above 1 never.
+    const distance = formatNumber(checkRange(where, 'distance', options.distance ?? 0.7, 0, 1,
+      'a distance above 0 and at most 1, e.g. 0.7: the Hellinger and total-variation distances lie within [0, 1], so at 0 the alert always fires and above 1 never'));
     return new DriftDetector('mlrun', scope => {
       const m = withScope(m0, scope);
       const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
@@ -170,14 +185,14 @@ export class DriftDetector {
         {
           key: 'flag',
           expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
-          family: 'drift_status',
+          reads: [{ family: 'drift_status', matchers: m }],
           summary: 'MLRun detected drift',
           description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
         },
         {
           key: 'distance',
           expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
-          family: 'drift_metrics',
+          reads: ['hellinger_mean', 'tvd_mean'].map(metric => ({ family: 'drift_metrics', matchers: [...m, { name: 'metric', op: '=' as const, value: metric }] })),
           summary: 'MLRun general drift at or above ' + distance,
           description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
         },
@@ -201,7 +216,7 @@ export class DriftDetector {
         {
           key: 'gauge',
           expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
-          family: options.metric,
+          reads: [{ family: options.metric, matchers: m }],
           summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
           description: `${options.metric} is {{ $value }}.`,
         },
@@ -240,5 +255,11 @@ function pValueOf(where: string, o: DriftDetectorOptions): string {
 
 function checkNumber(where: string, prop: string, n: number): number {
   if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidProp(where, prop, n, 'a finite number');
+  return n;
+}
+
+/** A finite number above `above` and at most `max`, or an Error saying why the alert would be meaningless outside. */
+function checkRange(where: string, prop: string, n: number, above: number, max: number, accepted: string): number {
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= above || n > max) throw invalidProp(where, prop, n, accepted);
   return n;
 }

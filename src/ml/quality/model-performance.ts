@@ -19,6 +19,16 @@ export interface ConfusionCountersOptions {
   readonly matchers?: { [label: string]: string };
 }
 
+/** The confusion counters as read: selectors, their names (tp, fp, tn, fn) and matchers. @internal */
+export interface ConfusionSelectors {
+  readonly tp: string;
+  readonly fp: string;
+  readonly tn: string;
+  readonly fn: string;
+  readonly families: ReadonlyArray<string>;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
+}
+
 /** An accuracy gauge published by an evaluation job. */
 export interface AccuracyGaugeOptions {
   /** The gauge, 0 to 1, e.g. `model_eval_accuracy`. */
@@ -44,8 +54,9 @@ export class ModelPerformance {
     if (new Set(names).size !== 4) throw invalidProp(where, 'truePositives', names, 'four different counters');
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
     return new ModelPerformance(scope => {
-      const [tp, fp, tn, fn] = names.map(n => selector(n, withScope(m, scope)));
-      return { tp, fp, tn, fn };
+      const matchers = withScope(m, scope);
+      const [tp, fp, tn, fn] = names.map(n => selector(n, matchers));
+      return { tp, fp, tn, fn, families: names, matchers };
     }, undefined);
   }
 
@@ -65,13 +76,13 @@ export class ModelPerformance {
     const where = 'ModelPerformance.accuracyGauge';
     validateMetricName(where, 'metric', options.metric);
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
-    return new ModelPerformance(undefined, scope => selector(options.metric, withScope(m, scope)));
+    return new ModelPerformance(undefined, scope => ({ metric: options.metric, matchers: withScope(m, scope) }));
   }
 
-  /** The confusion counters' selectors within `scope` (the model's namespace). @internal */
-  public readonly _counters?: (scope: ReadonlyArray<LabelMatcher>) => { tp: string; fp: string; tn: string; fn: string };
-  /** The accuracy gauge's selector within `scope`. @internal */
-  public readonly _gauge?: (scope: ReadonlyArray<LabelMatcher>) => string;
+  /** The confusion counters' selectors within `scope` (the model's namespace), their names and matchers. @internal */
+  public readonly _counters?: (scope: ReadonlyArray<LabelMatcher>) => ConfusionSelectors;
+  /** The accuracy gauge and its matchers within `scope`. @internal */
+  public readonly _gauge?: (scope: ReadonlyArray<LabelMatcher>) => { metric: string; matchers: ReadonlyArray<LabelMatcher> };
 
   private constructor(counters: ModelPerformance['_counters'], gauge: ModelPerformance['_gauge']) {
     this._counters = counters;

@@ -10,6 +10,7 @@ import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from '../_placement-settings';
+import { addQualityBlindSpots } from '../alerts/_blind-spot-alerts';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
 import { MonitoringPlacementProps } from '../monitoring-props';
 import { QualitySignals } from '../signals/_quality-signals';
@@ -126,6 +127,8 @@ export class ModelQualityMonitoring extends Construct {
     const performance = props.performance ? addPerformance(c, props.performance, props.performanceAlerts ?? {}) : undefined;
     const dataHealth = props.dataHealth ? { options: props.dataHealth, settings: addDataHealth(c, props.dataHealth) } : undefined;
     const versions = props.versions ? addVersions(c, props.versions) : undefined;
+    const missing = addQualityBlindSpots(c);
+    if (missing) this.alertNames.push(missing);
     this.catalog = catalog;
 
     if (place.dashboard.enabled) {

@@ -183,6 +183,22 @@ export interface ModelVersionOptions {
   readonly latencyHistogram?: string;
 }
 
+/**
+ * `ModelQualityMetricsMissing`: a series that an enabled quality alert or panel needs (a detector's gauge,
+ * the histogram or counter a drift is computed from, the feedback counters, an accuracy gauge, the
+ * predictions counter) has not existed in the model's namespace for `absentFor`, while Prometheus has been
+ * collecting for that long. Labelled `ml_signal="monitoring"`; default warning, pending 10 minutes.
+ */
+export interface QualityMetricsMissingOptions extends AlertTuning {
+  /**
+   * How long a needed series must have been absent. Quality signals arrive slowly (a daily evaluation job,
+   * ground truth hours later, labelled counters written on first use after each restart): a shorter window
+   * pages for a model that was merely idle. It must be within Prometheus' retention.
+   * @default Duration.days(1)
+   */
+  readonly absentFor?: Duration;
+}
+
 /** The model-level quality alerts, each tunable or disabled (`AlertTuning`). */
 export interface QualityAlerts {
   /**
@@ -221,4 +237,9 @@ export interface QualityAlerts {
    * @default - enabled with `versions`
    */
   readonly versionsMixed?: AlertTuning;
+  /**
+   * `ModelQualityMetricsMissing`: what the quality alerts and panels need has not existed for a day.
+   * @default - enabled, absent for 1 day, warning, pending 10 minutes
+   */
+  readonly metricsMissing?: QualityMetricsMissingOptions;
 }

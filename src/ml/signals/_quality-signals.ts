@@ -1,7 +1,8 @@
 import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
-import { LabelMatcher, metricNameOf, selector } from '../../common/_promql';
+import { LabelMatcher, selector } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
+import { ConfusionSelectors } from '../quality/model-performance';
 
 /** A histogram's distribution, as `ModelQualityMonitoring` reads it. @internal */
 export interface DistributionSource {
@@ -21,12 +22,17 @@ export interface ClassSource {
 }
 
 /** Confusion counters (true/false positives/negatives) over a window. @internal */
-export interface ConfusionSource {
-  readonly tp: string;
-  readonly fp: string;
-  readonly tn: string;
-  readonly fn: string;
+export interface ConfusionSource extends ConfusionSelectors {
   readonly window: string;
+}
+
+/**
+ * Series an enabled quality alert or panel cannot do without: any of `names` with `matchers`. Families
+ * whose absence is healthy (a counter of missing values, written on the first one) are not needs. @internal
+ */
+export interface QualityNeed {
+  readonly names: ReadonlyArray<string>;
+  readonly matchers: ReadonlyArray<LabelMatcher>;
 }
 
 /** A request counter labelled by model and version. @internal */
@@ -47,6 +53,8 @@ export interface VersionSource {
  * @internal
  */
 export class QualitySignals extends SignalCatalog {
+  private readonly needed = new Map<string, QualityNeed>();
+
   constructor(private readonly model: string, namespace: string, group: RuleGroup) {
     // The namespace is part of the identity: one model name in two tenants is two models.
     super({ group, identity: [{ name: 'model', op: '=', value: model }, { name: 'namespace', op: '=', value: namespace }], staticLabels: { model, namespace } });
@@ -58,6 +66,7 @@ export class QualitySignals extends SignalCatalog {
 
   /** The cumulative fraction of a histogram at every `le` over its window. */
   public cdf(d: DistributionSource): Series {
+    this.needs([`${d.histogram}_bucket`], d.matchers);
     return this.signal(`cdf:${d.name}`, 'ml_quality:distribution_cdf:ratio', ['model', 'distribution', 'le'], [`${d.histogram}_bucket`, `${d.histogram}_count`],
       () => `sum by (le) (increase(${selector(`${d.histogram}_bucket`, d.matchers)}[${d.window}]))\n/ ignoring (le) group_left ()\n` +
         `(sum(increase(${selector(`${d.histogram}_count`, d.matchers)}[${d.window}])) > 0)`,
@@ -78,6 +87,7 @@ export class QualitySignals extends SignalCatalog {
 
   /** The share of each predicted class over the window. */
   public classShare(c: ClassSource): Series {
+    this.needs([c.counter], c.matchers);
     const sel = selector(c.counter, c.matchers);
     return this.signal(`class:${c.name}`, 'ml_quality:class_share:ratio', ['model', 'distribution', c.classLabel], [c.counter],
       () => `sum by (${c.classLabel}) (increase(${sel}[${c.window}]))\n/ ignoring (${c.classLabel}) group_left ()\n(sum(increase(${sel}[${c.window}])) > 0)`,
@@ -87,27 +97,30 @@ export class QualitySignals extends SignalCatalog {
   /** Accuracy from confusion counters. */
   public accuracyFromCounters(c: ConfusionSource): Series {
     const [tp, fp, tn, fn] = this.confusion(c);
-    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [c.tp, c.fp, c.tn, c.fn].map(familyOf),
+    // Any of the four: a perfect classifier never writes its false-positive counter.
+    this.needs(c.families, c.matchers);
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], c.families,
       () => `(${tp} + ${tn})\n/ ((${tp} + ${tn} + ${fp} + ${fn}) > 0)`);
   }
 
   /** Accuracy from a gauge the evaluation job exports. */
-  public accuracyFromGauge(gauge: string): Series {
-    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [familyOf(gauge)], () => `max(${gauge})`);
+  public accuracyFromGauge(g: { metric: string; matchers: ReadonlyArray<LabelMatcher> }): Series {
+    this.needs([g.metric], g.matchers);
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [g.metric], () => `max(${selector(g.metric, g.matchers)})`);
   }
 
   public precision(c: ConfusionSource): Series {
     const [tp, fp] = this.confusion(c);
-    return this.signal('precision', 'ml_quality:precision:ratio', ['model'], [c.tp, c.fp].map(familyOf), () => `${tp} / ((${tp} + ${fp}) > 0)`);
+    return this.signal('precision', 'ml_quality:precision:ratio', ['model'], [c.families[0], c.families[1]], () => `${tp} / ((${tp} + ${fp}) > 0)`);
   }
 
   public recall(c: ConfusionSource): Series {
     const [tp, , , fn] = this.confusion(c);
-    return this.signal('recall', 'ml_quality:recall:ratio', ['model'], [c.tp, c.fn].map(familyOf), () => `${tp} / ((${tp} + ${fn}) > 0)`);
+    return this.signal('recall', 'ml_quality:recall:ratio', ['model'], [c.families[0], c.families[3]], () => `${tp} / ((${tp} + ${fn}) > 0)`);
   }
 
   public f1(c: ConfusionSource): Series {
-    return this.signal('f1', 'ml_quality:f1:ratio', ['model'], [c.tp, c.fp, c.fn].map(familyOf), () => {
+    return this.signal('f1', 'ml_quality:f1:ratio', ['model'], [c.families[0], c.families[1], c.families[3]], () => {
       const p = this.precision(c).select();
       const r = this.recall(c).select();
       return `2 * ${p} * ${r} / ((${p} + ${r}) > 0)`;
@@ -116,7 +129,7 @@ export class QualitySignals extends SignalCatalog {
 
   /** Requests per second by model and version over `window` (alerts: 5m; panels: `$__rate_interval`). */
   public servingByVersion(v: VersionSource, window: string): string {
-    this.readsRaw(v.counter);
+    this.needs([v.counter], v.matchers);
     return `sum by (namespace, ${v.modelLabel}, ${v.versionLabel}) (rate(${selector(v.counter, v.matchers)}[${window}]))`;
   }
 
@@ -126,9 +139,19 @@ export class QualitySignals extends SignalCatalog {
     return `sum${by ? ` by (${by}) ` : ''}(rate(${selector(metric, matchers)}[${window}]${offset ? ` offset ${offset}` : ''}))`;
   }
 
-  /** Notes a raw family read by an expression built elsewhere (a drift detector's condition). */
-  public readsFamily(family: string): void {
-    this.readsRaw(family);
+  /**
+   * Notes series that an enabled alert or panel cannot do without (any of `names`, with `matchers`), for
+   * the missing-series alert; they count as read too.
+   */
+  public needs(names: ReadonlyArray<string>, matchers: ReadonlyArray<LabelMatcher>): void {
+    this.readsRaw(...names);
+    const need = { names: [...names], matchers: [...matchers] };
+    this.needed.set(JSON.stringify(need), need);
+  }
+
+  /** What the model's enabled alerts and panels cannot do without, in the order first noted. */
+  public get requiredSeries(): QualityNeed[] {
+    return [...this.needed.values()];
   }
 
   /** A raw gauge named by the user, noted as read. */
@@ -145,9 +168,4 @@ export class QualitySignals extends SignalCatalog {
   private confusion(c: ConfusionSource): string[] {
     return [c.tp, c.fp, c.tn, c.fn].map(s => `(sum(increase(${s}[${c.window}])) or vector(0))`);
   }
-}
-
-/** The metric name of a vector selector. */
-function familyOf(sel: string): string {
-  return metricNameOf(sel) ?? sel;
 }

@@ -1,48 +1,10 @@
 import { Duration } from 'cdk8s';
-import { DriftDetector, ModelPerformance, ModelQualityMonitoring, ModelQualityMonitoringProps, Ratio } from '../../../src';
-import { Fixture, Sample, seriesText } from '../../util/exposition';
-import { expectRulesTestPass, PromtoolTest } from '../../util/promtool';
-import { proveAll } from '../../util/prove';
-import { oneOfKind, synthChart, testChart, TEST_SELECTOR } from '../../util/synth';
+import { counter, drift, fromFixture, quality, run } from './_quality';
+import { DriftDetector, ModelPerformance, ModelQualityMonitoring, Ratio } from '../../../src';
+import { Sample } from '../../util/exposition';
+import { oneOfKind, testChart, TEST_SELECTOR } from '../../util/synth';
 
 /* promtool proofs for every model-quality alert, on synthesized rules. */
-
-function quality(props: Partial<ModelQualityMonitoringProps>) {
-  const chart = testChart('ml');
-  const q = new ModelQualityMonitoring(chart, 'quality', { modelName: 'fraud', selectorLabels: TEST_SELECTOR, ...props } as ModelQualityMonitoringProps);
-  const docs = synthChart(chart);
-  proveAll(docs);
-  return { q, docs, rules: oneOfKind(docs, 'PrometheusRule') };
-}
-// Input samples one a minute unless a test says otherwise (promtool loads nothing without an interval).
-// Every series is scraped in the model's namespace "ml" (Prometheus' namespace target label) unless it
-// names another, and every quality series and alert carries the model's namespace.
-const run = (doc: any, tests: PromtoolTest[], interval = '1m') =>
-  expectRulesTestPass([doc], tests.map(t => inNamespace({ interval: '1m', ...t }, 'ml')), interval, { ignoreAnnotations: true });
-
-function inNamespace(t: PromtoolTest, ns: string): PromtoolTest {
-  const labelText = (l: string) => (/namespace=/.test(l) ? l : l.includes('{') ? l.replace('{', `{namespace="${ns}",`).replace(',}', '}') : `${l}{namespace="${ns}"}`);
-  return {
-    ...t,
-    input_series: t.input_series.map(x => ({ ...x, series: labelText(x.series) })),
-    alert_rule_test: t.alert_rule_test?.map(a => ({
-      ...a, exp_alerts: a.exp_alerts?.map(e => ({ ...e, exp_labels: { namespace: ns, ...e.exp_labels } })),
-    })),
-    promql_expr_test: t.promql_expr_test?.map(e => ({ ...e, exp_samples: e.exp_samples?.map(x => ({ ...x, labels: labelText(x.labels) })) })),
-  };
-}
-const drift = (extra: { [k: string]: string }) => ({ exp_labels: { model: 'fraud', ml_signal: 'drift', severity: 'warning', ...extra } });
-
-/** Cumulative per-minute counts: [per-minute increase, minutes] segments. */
-function counter(...segments: Array<[number, number]>): string {
-  let cur = 0;
-  const parts = ['0'];
-  for (const [per, n] of segments) {
-    parts.push(`${cur + per}+${per}x${n - 1}`);
-    cur += per * n;
-  }
-  return parts.join(' ');
-}
 
 describe('distribution drift in PromQL (Kolmogorov–Smirnov)', () => {
   const { rules } = quality({ histogramDrift: [{ name: 'fraud-score', histogram: 'fraud_score', window: Duration.minutes(30), baseline: Duration.hours(1) }] });
@@ -248,12 +210,6 @@ describe('drift detectors', () => {
       DriftDetector.customGauge({ name: 'psi', metric: 'feature_psi', threshold: 0.2 })],
   });
   const d0 = (check: string, extra: { [k: string]: string }) => drift({ detector: 'alibi-detect', drift_check: check, ...extra });
-  /** A fixture's series as promtool input, each value replaced where `values` names the series. */
-  const fromFixture = (name: string, values: (sample: Sample) => number | undefined = () => undefined) =>
-    Fixture.load(name).samples.map(smp => ({
-      series: seriesText(smp.name, { ...smp.labels, pod: 'cd-0' }),
-      values: `${values(smp) ?? smp.value}+0x30`,
-    }));
   const feature = (smp: Sample, name: string, index: string) => smp.name === name && smp.labels.index === index;
   // The fixtures as written are healthy by each detector's own judgement (alibi's is_drift 0: feature 1's
   // p-value 0.03 is above the detector's Bonferroni-corrected threshold 0.0167, and KS distances are no
@@ -272,7 +228,7 @@ describe('drift detectors', () => {
   ];
 
   test('every detector condition fires on drifted gauges shaped like the detectors\' output after 15m, none on healthy ones', () => {
-    expect(q.alertNames).toEqual(['ModelDataDrift']);
+    expect(q.alertNames).toEqual(['ModelDataDrift', 'ModelQualityMetricsMissing']);
     const d = (detector: string, check: string, extra: { [k: string]: string }) => drift({ detector, drift_check: check, ...extra });
     run(rules, [{
       input_series: drifted,
@@ -332,7 +288,7 @@ describe('ModelQualityMonitoring construction', () => {
       classDrift: [{ name: 'c', counter: 'p_total' }],
     });
     const alerts = (oneOfKind(docs, 'PrometheusRule').spec.groups[0].rules as any[]).filter(r => r.alert);
-    expect(new Set(alerts.map(a => a.labels.ml_signal))).toEqual(new Set(['drift', 'performance', 'data', 'version']));
+    expect(new Set(alerts.map(a => a.labels.ml_signal))).toEqual(new Set(['drift', 'performance', 'data', 'version', 'monitoring']));
     expect(alerts.every(a => a.labels.model === 'fraud' && a.annotations.runbook_url)).toBe(true);
     const cm = oneOfKind(docs, 'ConfigMap');
     const json = JSON.parse(Object.values(cm.data)[0] as string);
