@@ -102,12 +102,32 @@ project.addTask('example', {
   env: { CDK8S_OUTDIR: 'dist/example' },
 });
 
-// The end-to-end proof alone (it also runs within `npx projen test`): the example app on a real
-// Prometheus and Alertmanager on loopback, with the example inference service (examples/inference-service).
-project.addTask('e2e', {
-  description: 'End-to-end: the example app on a real Prometheus and Alertmanager on loopback (needs root for /etc/alertmanager)',
-  exec: 'jest --coverage=false --forceExit test/e2e',
+// The README's test command (`npx projen test`) runs three jest passes and then eslint (which checks and never
+// rewrites: fixing is `lint:fix`). Each pass writes its own JUnit report (JEST_JUNIT_OUTPUT_DIR chooses the
+// folder, one per engine in .ci/run):
+// - test:unit: everything but the long simulations and the end-to-end proof, on both cores (under 2 minutes);
+// - test:long: the SLO simulations over days of series (promtool), which take minutes by design;
+// - e2e: the example app on a real Prometheus and Alertmanager on loopback, alone, so no other test loads
+//   the machine while it measures delivery times.
+const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts'];
+project.addTask('test:unit', {
+  description: 'Unit and promtool tests, without the long simulations and the end-to-end proof',
+  exec: `jest --ci --maxWorkers=2 --testPathIgnorePatterns '/test/e2e/' ${LONG_TESTS.map(t => `'/${t.replace('.test.ts', '')}'`).join(' ')}`,
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-unit.xml' },
+  receiveArgs: true,
 });
+project.addTask('test:long', {
+  description: 'The long SLO simulations (days of series through promtool)',
+  exec: `jest --ci --coverage=false ${LONG_TESTS.join(' ')}`,
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml' },
+});
+project.addTask('e2e', {
+  description: 'End-to-end: the example app on a real Prometheus and Alertmanager on loopback (root: the Alertmanager runs in its own mount namespace)',
+  exec: 'jest --ci --coverage=false test/e2e',
+  env: { JEST_JUNIT_OUTPUT_NAME: 'junit-e2e.xml' },
+});
+project.testTask.reset();
+for (const t of ['test:unit', 'test:long', 'e2e', 'eslint']) project.testTask.spawn(project.tasks.tryFind(t)!);
 
 // The test task checks the sources and never rewrites them (CI runs it); fixing is its own task.
 project.addTask('lint:fix', {
@@ -119,8 +139,8 @@ project.addTask('lint:fix', {
 // The same proofs on Debian stable's Prometheus 2 (the primary engine is Prometheus 3.5 LTS); .ci/run runs both.
 project.addTask('test:prometheus2', {
   description: 'Run the tests on Debian stable\'s Prometheus 2.x and promtool (PATH) instead of Prometheus 3.5 LTS',
-  exec: 'jest --ci',
-  env: { ML_MONITORING_PROMETHEUS: '2', JEST_JUNIT_OUTPUT_NAME: 'junit-prometheus2.xml' },
+  env: { ML_MONITORING_PROMETHEUS: '2', JEST_JUNIT_OUTPUT_DIR: 'test-reports/prometheus2' },
+  steps: ['test:unit', 'test:long', 'e2e'].map(t => ({ spawn: t })),
 });
 
 // Benchmarks: never part of the tests (shared, noisy machines); ratios taken in one run.

@@ -1,6 +1,9 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as http from 'http';
 import * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
 
 /** Every process the end-to-end test starts, so that none outlives it. */
 const started: ChildProcess[] = [];
@@ -12,27 +15,82 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Starts a program and waits until `ready()` says it serves (or it exits, or 30 s pass). */
+/**
+ * How much slower than an idle machine this one runs now: the 1-minute load average per CPU, at least 1.
+ * Deadlines count time divided by it, so a busy machine gets proportionally longer (a CPU-heavy neighbour at
+ * twice the cores doubles every deadline) and an idle one keeps the nominal deadline.
+ */
+export function loadFactor(): number {
+  return Math.max(1, os.loadavg()[0] / Math.max(1, os.cpus().length));
+}
+
+/** A deadline of `ms` at an idle machine's pace: `expired()` once that much load-scaled time has passed. */
+function deadline(ms: number): { expired: () => boolean; wall: () => number } {
+  const start = Date.now();
+  let last = start;
+  let spent = 0;
+  return {
+    expired: () => {
+      const now = Date.now();
+      spent += (now - last) / loadFactor();
+      last = now;
+      return spent > ms;
+    },
+    wall: () => Date.now() - start,
+  };
+}
+
+/** Starts a program and waits until `ready()` says it serves (or it exits, or 30 s of load-scaled time pass). */
 export async function startProcess(name: string, bin: string, args: string[], ready: (log: string) => Promise<boolean>): Promise<Proc> {
   const proc = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(proc);
   let log = '';
   proc.stdout!.on('data', d => (log += d.toString()));
   proc.stderr!.on('data', d => (log += d.toString()));
-  const deadline = Date.now() + 30_000;
+  const d = deadline(30_000);
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${name} exited (${proc.exitCode}):\n${log.slice(-4000)}`);
     if (await ready(log).catch(() => false)) break;
-    if (Date.now() > deadline) { proc.kill('SIGKILL'); throw new Error(`${name} did not become ready:\n${log.slice(-4000)}`); }
+    if (d.expired()) { proc.kill('SIGKILL'); throw new Error(`${name} did not become ready in ${d.wall() / 1000}s:\n${log.slice(-4000)}`); }
     await sleep(100);
   }
   return { proc, log: () => log, stop: () => stopProcess(proc) };
 }
 
+/**
+ * `bin args` as a command that runs it in a private mount namespace where `target` (a folder the real program
+ * reads, such as the operator's /etc/alertmanager) is a bind mount of `source`, a temporary folder. The
+ * target's parent is first overlaid with a layer on a tmpfs mounted at `scratch`, so creating the mount point
+ * writes nothing to the real file system; everything disappears with the process. Needs root (unshare --mount),
+ * or an Error says so.
+ */
+export function inPrivateMount(target: string, source: string, scratch: string, bin: string, args: string[]): { bin: string; args: string[] } {
+  const probe = spawnSync('unshare', ['--mount', 'true'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    throw new Error(`the end-to-end test runs the Alertmanager in its own mount namespace, where ${target} (as the operator mounts it) is a private ` +
+      `bind mount of a temporary folder: that needs root (unshare --mount failed: ${(probe.error?.message ?? probe.stderr).trim()}); run it as root, as CI does`);
+  }
+  fs.mkdirSync(scratch, { recursive: true });
+  const script = [
+    'set -e',
+    'scratch="$1"; parent="$2"; target="$3"; source="$4"; shift 4',
+    'mount -t tmpfs tmpfs "$scratch"',
+    'mkdir -p "$scratch/upper" "$scratch/work"',
+    'mount -t overlay overlay -o "lowerdir=$parent,upperdir=$scratch/upper,workdir=$scratch/work" "$parent"',
+    'mkdir -p "$target"',
+    'mount --bind "$source" "$target"',
+    'exec "$@"',
+  ].join('\n');
+  return {
+    bin: 'unshare',
+    args: ['--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', scratch, path.dirname(target), target, source, bin, ...args],
+  };
+}
+
 export async function stopProcess(proc: ChildProcess): Promise<void> {
   if (proc.exitCode !== null || proc.signalCode !== null) return;
   proc.kill('SIGTERM');
-  await new Promise(r => { proc.once('exit', r); setTimeout(r, 5000); });
+  await new Promise(r => { proc.once('exit', r); setTimeout(r, 5000).unref(); });
   if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
 }
 
@@ -52,9 +110,12 @@ export async function httpOk(url: string): Promise<boolean> {
   }
 }
 
-/** Waits until `check` returns a value (not undefined), polling; throws with `what` after `ms`. */
+/**
+ * Waits until `check` returns a value (not undefined), polling; throws with `what` once `ms` of load-scaled
+ * time have passed (see `loadFactor`).
+ */
 export async function waitFor<T>(what: string, ms: number, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + ms;
+  const d = deadline(ms);
   let last: unknown;
   for (;;) {
     try {
@@ -63,7 +124,10 @@ export async function waitFor<T>(what: string, ms: number, check: () => Promise<
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000}s waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+    if (d.expired()) {
+      throw new Error(`timed out waiting for ${what} after ${d.wall() / 1000}s (${ms / 1000}s at an idle machine's pace, load factor now ` +
+        `${loadFactor().toFixed(2)})${last ? ` (last error: ${last})` : ''}`);
+    }
     await sleep(250);
   }
 }

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { Delivery, Proc, httpOk, sleep, startProcess, startRecorder, stopAll, trafficLoop, waitFor } from './_processes';
+import { Delivery, Proc, httpOk, inPrivateMount, sleep, startProcess, startRecorder, stopAll, trafficLoop, waitFor } from './_processes';
 import { buildExampleApp } from '../../examples/app';
 import { InferenceRuntime, MlInferenceMonitoring, MonitoringStack } from '../../src';
 import { expandGrafanaVariables } from '../../src/dashboards/_render';
@@ -24,7 +24,9 @@ const WRONG = { namespace: 'tenant-c', service: 'chat-llm' };
 const SCRAPED = [...TENANTS, WRONG.namespace];
 const ROUTING_KEY = 'e2e-routing-key';
 const WEBHOOK_TOKEN = 'e2e-webhook-token';
-const AM_DIR = '/etc/alertmanager'; // where the operator mounts the config's templates and the receivers' Secrets
+// Where the operator mounts the config's templates and the receivers' Secrets: the Alertmanager runs in its own
+// mount namespace, where this is a private bind mount of a temporary folder (nothing is written to the real one).
+const AM_DIR = '/etc/alertmanager';
 
 interface Env {
   dir: string;
@@ -36,7 +38,8 @@ interface Env {
   amPort: number;
   am?: Proc;
   amArgs: string[];
-  createdPaths: string[];
+  /** The temporary folder mounted at AM_DIR for the Alertmanager. */
+  amMounted: string;
 }
 
 const env = {} as Env;
@@ -80,10 +83,16 @@ function weekend(): boolean {
   return [0, 6].includes(new Date().getUTCDay());
 }
 
+/** Writes a file the Alertmanager reads at `file` under AM_DIR: into the temporary folder mounted there. */
 function writeMounted(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, content, { mode: 0o600 });
-  env.createdPaths.push(file);
+  const target = path.join(env.amMounted, path.relative(AM_DIR, file));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  fs.writeFileSync(target, content, { mode: 0o600 });
+}
+
+/** The Alertmanager's command: in its own mount namespace, with AM_DIR mounted from the temporary folder. */
+function alertmanagerCommand(): { bin: string; args: string[] } {
+  return inPrivateMount(AM_DIR, env.amMounted, path.join(env.dir, 'am-scratch'), requireTool('alertmanager'), env.amArgs);
 }
 
 /** The scrape config the operator generates for a ServiceMonitor endpoint, pointed at a loopback target. */
@@ -107,15 +116,10 @@ function scrapeConfig(sm: Doc, target: string): any {
 
 beforeAll(async () => {
   const prometheusBin = requireTool('prometheus');
-  const alertmanagerBin = requireTool('alertmanager');
-  try {
-    fs.mkdirSync(AM_DIR, { recursive: true });
-    fs.accessSync(AM_DIR, fs.constants.W_OK);
-  } catch {
-    throw new Error(`the end-to-end test writes the Alertmanager's mounted files under ${AM_DIR}, as the operator mounts them: run it as root (CI does)`);
-  }
-  env.createdPaths = [];
+  requireTool('alertmanager');
   env.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-'));
+  env.amMounted = path.join(env.dir, 'etc-alertmanager');
+  fs.mkdirSync(env.amMounted);
   env.recorder = await startRecorder();
 
   // 1. The example app, fast mode, receivers pointed at the recorder; plus the wrong-preset service.
@@ -168,7 +172,8 @@ beforeAll(async () => {
   env.amUrl = `http://127.0.0.1:${env.amPort}`;
   env.amArgs = [`--config.file=${path.join(env.dir, 'alertmanager.yaml')}`, `--storage.path=${path.join(env.dir, 'am-data')}`,
     `--web.listen-address=127.0.0.1:${env.amPort}`, '--cluster.listen-address='];
-  env.am = await startProcess('alertmanager', alertmanagerBin, env.amArgs, () => httpOk(`${env.amUrl}/-/ready`));
+  const am = alertmanagerCommand();
+  env.am = await startProcess('alertmanager', am.bin, am.args, () => httpOk(`${env.amUrl}/-/ready`));
 
   // 4. Prometheus: every PrometheusRule's groups as written; the example's ServiceMonitors as the operator
   //    would turn them into scrape configs, pointed at the tenants' processes.
@@ -204,7 +209,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopAll();
   await env.recorder?.close();
-  for (const f of env.createdPaths ?? []) fs.rmSync(f, { force: true });
   if (env.dir) fs.rmSync(env.dir, { recursive: true, force: true });
   // eslint-disable-next-line no-console
   console.log(`end-to-end: ${report.firing.length} alerts proven firing (${report.firing.join(', ')}), ${report.delivered.length} delivered, `
@@ -366,7 +370,8 @@ describe('end to end: the example app on a real Prometheus and Alertmanager', ()
     await waitForState(want, 'firing');
     await sleep(2_000); // Prometheus fails to send while Alertmanager is down
     expect(env.recorder.deliveries.filter(d => d.at >= since && d.path === '/pagerduty' && String(d.body.payload?.summary).includes('tenant-a'))).toEqual([]);
-    env.am = await startProcess('alertmanager (restarted)', requireTool('alertmanager'), env.amArgs, () => httpOk(`${env.amUrl}/-/ready`));
+    const am = alertmanagerCommand();
+    env.am = await startProcess('alertmanager (restarted)', am.bin, am.args, () => httpOk(`${env.amUrl}/-/ready`));
     const page = await delivered('ModelErrorRatioHigh for tenant-a after the restart', since,
       x => x.path === '/pagerduty' && x.body.event_action === 'trigger' && String(x.body.payload?.summary).includes('ModelErrorRatioHigh in tenant-a'));
     expect(page.body.routing_key).toBe(ROUTING_KEY);
