@@ -20,8 +20,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   constructsVersion: '10.3.0',
   jsiiVersion: '~6.0.0',
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  // Not jsii modules, so they ship inside our tarball.
-  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.0', '@lezer/highlight@^1.2.0'],
+  // Not jsii modules, so they ship inside our tarball. re2js: RE2's syntax (Go's regexp, which Prometheus and
+  // Alertmanager use) in plain JavaScript, to judge regexes as they will.
+  bundledDeps: ['@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1.4.0', '@lezer/highlight@^1.2.0', 're2js@^2.10.0'],
   devDeps: [
     'cdk8s-cli@^2.207.0',
     'ajv@^8.17.0',

@@ -11,6 +11,7 @@ import { metadata } from '../common/_metadata';
 import { MONITORING_SIGNAL, WATCHDOG_ALERT } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
+import { validateRe2 } from '../common/_regex';
 import { Severity } from '../common/severity';
 
 /** What `AlertRouting` emits. */
@@ -450,13 +451,7 @@ function renderMatcher(where: string, prop: string, x: AlertMatcher): string {
   const op = x.operator ?? MatchOperator.EQUAL;
   if (!OPERATORS.includes(op)) throw invalidProp(where, `${prop}.operator`, op, 'a MatchOperator');
   if (typeof x.value !== 'string') throw invalidProp(where, `${prop}.value`, x.value, 'a string');
-  if (op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX) {
-    try {
-      new RegExp(`^(?:${x.value})$`);
-    } catch {
-      throw invalidProp(where, `${prop}.value`, x.value, 'a valid regular expression');
-    }
-  }
+  if (op === MatchOperator.REGEX || op === MatchOperator.NOT_REGEX) validateRe2(where, `${prop}.value`, x.value);
   return `${x.label}${op}${JSON.stringify(x.value)}`;
 }
 

@@ -2,6 +2,7 @@ import { CounterSignal, HistogramSignal, RuntimeSpec, scrapeEndpoint } from './_
 import { invalidProp } from '../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';
+import { validateRe2 } from '../common/_regex';
 import { MonitorKind } from '../scrape/scrape-options';
 
 /** The unit of a runtime's latency metric. Everything this library emits is in seconds. */
@@ -561,11 +562,7 @@ export class InferenceRuntime {
     const errorMatchers: LabelMatcher[] = [];
     for (const [label, regex] of Object.entries(options.errorLabelMatchers ?? {})) {
       validatePromLabelName(where, 'errorLabelMatchers key', label);
-      try {
-        new RegExp(regex);
-      } catch {
-        throw invalidProp(where, `errorLabelMatchers["${label}"]`, regex, 'a regular expression');
-      }
+      validateRe2(where, `errorLabelMatchers["${label}"]`, regex);
       errorMatchers.push(m(label, '=~', regex));
     }
     if (options.errorLabelMatchers !== undefined && errorMatchers.length === 0) {

@@ -7,6 +7,7 @@ import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
+import { validateRe2, validateRelabelTarget } from '../common/_regex';
 import { secretKeySelector } from '../common/secret-key';
 
 /** Props of `ScrapeTarget`. */
@@ -153,16 +154,11 @@ function renderEndpoint(where: string, kind: MonitorKind, props: ScrapeTargetPro
 function renderRelabeling(where: string, prop: string, r: Relabeling): { [key: string]: unknown } {
   const action = r.action ?? RelabelAction.REPLACE;
   if (!Object.values(RelabelAction).includes(action)) throw invalidProp(where, `${prop}.action`, action, 'a RelabelAction');
-  if (r.regex !== undefined) {
-    try {
-      new RegExp(r.regex);
-    } catch {
-      throw invalidProp(where, `${prop}.regex`, r.regex, 'a valid regular expression');
-    }
-  }
+  if (r.regex !== undefined) validateRe2(where, `${prop}.regex`, r.regex);
   const needsTarget = [RelabelAction.REPLACE, RelabelAction.HASHMOD, RelabelAction.LOWERCASE, RelabelAction.UPPERCASE,
     RelabelAction.KEEPEQUAL, RelabelAction.DROPEQUAL].includes(action);
   if (needsTarget && !r.targetLabel) throw invalidProp(where, `${prop}.targetLabel`, r.targetLabel, `a target label, which the ${action} action needs`);
+  if (r.targetLabel !== undefined) validateRelabelTarget(where, `${prop}.targetLabel`, r.targetLabel, action === RelabelAction.REPLACE);
   if (action === RelabelAction.HASHMOD && !(Number.isInteger(r.modulus) && r.modulus! > 0)) {
     throw invalidProp(where, `${prop}.modulus`, r.modulus, 'a whole number of 1 or more, which the hashmod action needs');
   }

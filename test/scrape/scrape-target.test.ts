@@ -77,7 +77,7 @@ describe('ScrapeTarget', () => {
     [{ bearerToken: SecretKey.of('a', 'b'), basicAuth: { username: SecretKey.of('a', 'u'), password: SecretKey.of('a', 'p') } }, /either bearerToken or basicAuth/],
     [{ tls: { insecureSkipVerify: true } }, /tls settings together with scheme: ScrapeScheme.HTTPS/],
     [{ relabelings: [{ action: RelabelAction.HASHMOD, targetLabel: 'shard' }] }, /relabelings\[0\].modulus/],
-    [{ relabelings: [{ regex: '(' }] }, /relabelings\[0\].regex "\(": a valid regular expression/],
+    [{ relabelings: [{ regex: '(' }] }, /relabelings\[0\].regex "\(": a regular expression in RE2 syntax/],
     [{ namespace: 'Tenant' }, /invalid namespace "Tenant"/],
   ])('bad input %#: %s', (bad, message) => {
     const chart = testChart();

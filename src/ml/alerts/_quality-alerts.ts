@@ -5,6 +5,7 @@ import { invalidProp } from '../../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
 import { LabelMatcher, validatedEqualityMatchers, withScope } from '../../common/_promql';
+import { validateRe2 } from '../../common/_regex';
 import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
@@ -234,7 +235,7 @@ export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionS
   if (ml === vl) throw invalidProp(where, 'versionLabel', vl, 'a label other than modelLabel');
   const errors = o.errorLabelMatchers === undefined ? undefined : Object.keys(o.errorLabelMatchers).sort().map(k => {
     validatePromLabelName(where, 'errorLabelMatchers key', k);
-    return { name: k, op: '=~' as const, value: o.errorLabelMatchers![k] };
+    return { name: k, op: '=~' as const, value: validateRe2(where, `errorLabelMatchers["${k}"]`, o.errorLabelMatchers![k]) };
   });
   if (o.latencyHistogram !== undefined) validateMetricName(where, 'latencyHistogram', o.latencyHistogram);
   const matchers = scopedMatchers(where, o.matchers, c.scope);
