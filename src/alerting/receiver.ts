@@ -90,6 +90,10 @@ export class Receiver {
   /** Opsgenie. */
   public static opsgenie(name: string, o: OpsgenieReceiverOptions): Receiver {
     const w = where('opsgenie', name);
+    // Opsgenie knows P1 to P5; a template is rendered per notification and left to the user.
+    if (o.priority !== undefined && (typeof o.priority !== 'string' || !(/^P[1-5]$/.test(o.priority) || o.priority.includes('{{')))) {
+      throw invalidProp(w, 'priority', o.priority, 'an Opsgenie priority, P1 (highest) to P5, or a template that renders one');
+    }
     return new Receiver(w, o, {
       name,
       configsKey: 'opsgenie_configs',

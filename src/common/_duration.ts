@@ -9,6 +9,9 @@ export interface PromDurationOptions {
   readonly largestUnit?: 'd' | 'h';
 }
 
+/** The longest duration Go's time.Duration (int64 nanoseconds) holds, in whole milliseconds: about 106751.99 days. */
+const MAX_PROM_DURATION_MS = 9_223_372_036_854; // floor((2^63 - 1) / 10^6)
+
 const UNITS: ReadonlyArray<[string, number]> = [
   ['d', 86_400_000],
   ['h', 3_600_000],
@@ -25,6 +28,9 @@ const UNITS: ReadonlyArray<[string, number]> = [
  */
 export function promDuration(d: Duration, where: string, prop: string, options: PromDurationOptions = {}): string {
   const ms = toMillis(d, where, prop);
+  if (ms > MAX_PROM_DURATION_MS) {
+    throw invalidProp(where, prop, `${ms}ms`, 'a duration of at most 106751 days: Prometheus and Alertmanager hold durations as 64-bit nanoseconds and refuse longer ones');
+  }
   if (ms === 0) {
     if (options.allowZero) return '0s';
     throw invalidProp(where, prop, '0s', 'a duration longer than zero (leave the prop unset to disable it)');

@@ -18,6 +18,7 @@ export class ScalingSignal {
    * Replicas follow the ratio of the latency to the target (metric type Value).
    */
   public static latency(target: Duration, quantile?: number): ScalingSignal {
+    toMillis(target, 'ScalingSignal.latency', 'target');
     return new ScalingSignal('latency', target, quantile ?? 0.95);
   }
 

@@ -94,7 +94,10 @@ export class RuleGroup {
       throw invalidProp(where, 'labels["severity"]', extra.severity, `the severity prop (${severity.name}) instead of a severity label`);
     }
     const annotations: { [key: string]: string } = { summary: options.summary.trim() };
-    if (options.description !== undefined) annotations.description = options.description.trim();
+    if (options.description !== undefined) {
+      if (typeof options.description !== 'string') throw invalidProp(where, 'description', options.description, 'a string: what is wrong, for whom, and what to check');
+      annotations.description = options.description.trim();
+    }
     if (options.runbookUrl !== undefined) annotations.runbook_url = validateUrl(where, 'runbookUrl', options.runbookUrl);
     for (const [k, v] of Object.entries(validatePromLabels(where, 'annotations', options.annotations))) {
       if (k in annotations) throw invalidProp(where, 'annotations', k, 'keys other than summary, description and runbook_url, which have props of their own');

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { promDuration } from '../../src/common/_duration';
+import { checkRules } from '../util/promtool';
 
 describe('promDuration', () => {
   test.each([
@@ -34,5 +35,17 @@ describe('promDuration', () => {
 
   test('a value that is not a Duration is named', () => {
     expect(() => promDuration('5m' as unknown as Duration, 'c', 'for')).toThrow(/invalid for "5m": a cdk8s Duration/);
+  });
+});
+
+describe('the longest duration Prometheus holds (64-bit nanoseconds)', () => {
+  const rule = (forDuration: string) => ({ kind: 'PrometheusRule', spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: 'vector(1)', for: forDuration }] }] } });
+  test('106751d23h47m16s854ms is written and promtool loads it; one millisecond more is an Error, and promtool refuses it too', () => {
+    const longest = promDuration(Duration.millis(9_223_372_036_854), 'test', 'window');
+    expect(longest).toBe('106751d23h47m16s854ms');
+    expect(checkRules(rule(longest) as any).ok).toBe(true);
+    expect(() => promDuration(Duration.millis(9_223_372_036_855), 'test', 'window')).toThrow(/test: invalid window "9223372036855ms": a duration of at most 106751 days/);
+    expect(checkRules(rule('106751d23h47m16s855ms') as any).output).toMatch(/duration out of range/);
+    expect(() => promDuration(Duration.days(200_000), 'test', 'window')).toThrow(/at most 106751 days/);
   });
 });
