@@ -140,7 +140,7 @@ describe('signal catalog', () => {
         .toThrow(new RegExp(`invalid signal quantile ${q}: a quantile between 0 and 1 exclusive`));
     }
     expect(() => new InferenceAutoscaler(chart, 'undef', { inference: m, namespace: 'tenant-a', deployment: 'd', signal: ScalingSignal.latency(undefined as any), maxReplicas: 3, prometheusUrl: 'http://p:9090' }))
-      .toThrow(/undef: invalid signal \(undefined\): ScalingSignal.latency\(target\) with a Duration target/);
+      .toThrow(/ScalingSignal.latency: invalid target \(undefined\): a cdk8s Duration/);
   });
 
   test('descriptions state the configured pending period, and panel thresholds are the alerts\' thresholds', () => {
