@@ -80,15 +80,13 @@ export interface PromtoolTest {
  * written in the test.
  */
 export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluationInterval = '30s', options: RulesTestOptions = {}): ToolResult {
-  // One rule file per PrometheusRule, as the operator mounts them (two objects may each have a group of the
-  // same name); bare groups go together into one file.
-  const files: any[][] = [];
-  const bare: any[] = [];
-  for (const g of groups as any[]) {
-    if (g && g.kind === 'PrometheusRule') files.push(g.spec.groups);
-    else bare.push(g);
-  }
-  if (bare.length > 0) files.push(bare);
+  // One rule file, in the order given, as every proof was written for; only when two PrometheusRule objects
+  // each have a group of the same name (which one file cannot hold), one file per object, as the operator
+  // mounts them. promtool evaluates the groups of one file in order; across files the order is its own.
+  const docs = (groups as any[]).filter(g => g && g.kind === 'PrometheusRule');
+  const all = (groups as any[]).flatMap(g => (g && g.kind === 'PrometheusRule' ? g.spec.groups : [g]));
+  const repeated = new Set(all.map((g: any) => g.name)).size < all.length;
+  const files: any[][] = repeated && docs.length === groups.length ? docs.map(d => d.spec.groups) : [all];
   const strip = (gs: any[]) => (options.ignoreAnnotations
     // promtool compares annotations exactly; tests that are about when and on which labels an alert
     // fires drop them (they never affect firing), and annotation texts are asserted by their own tests.
