@@ -62,6 +62,11 @@ export function validateKubeLabels(where: string, prop: string, labels: { [key: 
   return out;
 }
 
+/** Whether `name` has the form of a Prometheus label name (letters, digits and "_", not starting with a digit). @internal */
+export function isPromLabelName(name: unknown): name is string {
+  return typeof name === 'string' && PROM_LABEL_NAME.test(name);
+}
+
 /** A Prometheus label name usable on series we write (no reserved `__` prefix). @internal */
 export function validatePromLabelName(where: string, prop: string, name: string): string {
   if (typeof name !== 'string' || !PROM_LABEL_NAME.test(name) || name.startsWith('__')) {

@@ -1,5 +1,6 @@
 import { RE2JS } from 're2js';
 import { invalidProp } from './_errors';
+import { isPromLabelName } from './_names';
 
 /*
  * Regular expressions are judged the way the tools that read them judge them: Prometheus (label matchers,
@@ -34,8 +35,7 @@ const RELABEL_TARGET = RE2JS.compile('^(?:(?:[a-zA-Z_]|\\$(?:\\{\\w+\\}|\\w+))+\
  * with `$1`/`${name}` references to the regex's groups. @internal
  */
 export function validateRelabelTarget(where: string, prop: string, value: unknown, templated: boolean): string {
-  const name = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-  if (typeof value === 'string' && name.test(value)) return value;
+  if (isPromLabelName(value)) return value;
   if (templated && typeof value === 'string' && RELABEL_TARGET.matches(value)) return value;
   throw invalidProp(where, prop, value, templated
     ? 'a label name, or a template of label-name characters and $1 / ${name} group references, e.g. "pod" or "${1}_total"'

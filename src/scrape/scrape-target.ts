@@ -6,7 +6,7 @@ import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
-import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
+import { isPromLabelName, validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { validateRe2, validateRelabelTarget } from '../common/_regex';
 import { secretKeySelector } from '../common/secret-key';
 
@@ -163,7 +163,7 @@ function renderRelabeling(where: string, prop: string, r: Relabeling): { [key: s
     throw invalidProp(where, `${prop}.modulus`, r.modulus, 'a whole number of 1 or more, which the hashmod action needs');
   }
   for (const l of r.sourceLabels ?? []) {
-    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(l)) throw invalidProp(where, `${prop}.sourceLabels`, l, 'Prometheus label names');
+    if (!isPromLabelName(l)) throw invalidProp(where, `${prop}.sourceLabels`, l, 'Prometheus label names');
   }
   return {
     action,

@@ -44,6 +44,16 @@ export function ratioValue(where: string, prop: string, r: Ratio): number {
   return Number(r.toString());
 }
 
+/**
+ * A `Ratio` prop strictly between 0 and 1 (or from 0 when `zeroOk`): at the ends the alert it sets would
+ * fire on every evaluation or never, which `why` explains. @internal
+ */
+export function ratioBetween(where: string, prop: string, r: Ratio, why: string, zeroOk = false): number {
+  const v = ratioValue(where, prop, r);
+  if (v >= 1 || (v <= 0 && !zeroOk)) throw invalidProp(where, prop, pct(v), `a ratio ${zeroOk ? 'from 0 %' : 'above 0 %'} and below 100 %: ${why}`);
+  return v;
+}
+
 /** `5%` for 0.05, for summaries and descriptions. @internal */
 export function pct(r: number): string {
   return `${formatNumber(r * 100)}%`;

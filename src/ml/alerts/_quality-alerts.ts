@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AlertCommon, AlertDefaults, emitAlert, heldFor, pct, ratioValue, resolveAlert, ResolvedAlert } from './_alert-settings';
+import { AlertCommon, AlertDefaults, emitAlert, heldFor, pct, ratioBetween, resolveAlert, ResolvedAlert } from './_alert-settings';
 import { promDuration } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName, validatePromLabelName } from '../../common/_names';
@@ -42,16 +42,6 @@ function tuned(c: QualityContext, key: keyof QualityAlerts, d: AlertDefaults): R
   return resolveAlert(c.where, `alerts.${key}`, c.alerts[key], d);
 }
 
-/**
- * A `Ratio` prop strictly between 0 and 1 (or from 0 when `zeroOk`): at the ends the alert it sets would
- * fire on every evaluation or never, which `why` explains.
- */
-function openRatio(where: string, prop: string, r: Ratio, why: string, zeroOk = false): number {
-  const v = ratioValue(where, prop, r);
-  if (v >= 1 || (v <= 0 && !zeroOk)) throw invalidProp(where, prop, pct(v), `a ratio ${zeroOk ? 'from 0 %' : 'above 0 %'} and below 100 %: ${why}`);
-  return v;
-}
-
 function checkName(where: string, prop: string, n: string): string {
   if (typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(n) || n.length > 63) {
     throw invalidProp(where, prop, n, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "fraud-score"');
@@ -66,7 +56,7 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
   for (const d of detectors) {
     if (!(d instanceof DriftDetector)) throw invalidProp(c.where, 'driftDetectors', d, 'DriftDetector values, e.g. DriftDetector.alibiDetect()');
     for (const cond of d._conditions(c.scope)) {
-      if (a.enabled) cond.reads.forEach(r => c.signals.needs([r.family], r.matchers));
+      if (a.enabled) cond.reads.forEach(r => c.signals.needs(r.names, r.matchers));
       emit(c, 'alerts.dataDrift', a, 'drift', cond.expr, cond.summary, `${cond.description}${heldFor(a) ? ` (held${heldFor(a)})` : ''}`,
         { detector: d.name, drift_check: cond.key });
     }
@@ -123,7 +113,7 @@ export function addClassDrift(c: QualityContext, o: ClassDriftOptions): { readon
     window: promDuration(o.window ?? Duration.hours(1), where, 'window'),
   };
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
-  const t = openRatio(where, 'maxShareShift', o.maxShareShift ?? Ratio.percent(10),
+  const t = ratioBetween(where, 'maxShareShift', o.maxShareShift ?? Ratio.percent(10),
     'a class share moves by more than 0 points on almost every evaluation, and never by 100 points or more');
   const shareSeries = c.signals.classShare(src);
   const share = shareSeries.select();
@@ -158,9 +148,9 @@ export function addPerformance(c: QualityContext, p: ModelPerformance, o: Perfor
   } else {
     accuracy = c.signals.accuracyFromGauge(p._gauge!(c.scope));
   }
-  const floor = openRatio(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80),
+  const floor = ratioBetween(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80),
     'accuracy is never below 0 %, and below 100 % whenever one prediction is wrong, so the alert would never fire or always');
-  const drop = openRatio(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10),
+  const drop = ratioBetween(where, 'maxRelativeDrop', o.maxRelativeDrop ?? Ratio.percent(10),
     'accuracy is below its trailing average about half the time, and never falls 100 % below it');
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
   const low = tuned(c, 'accuracyLow', { name: 'ModelAccuracyLow', pendingFor: Duration.minutes(30), severity: Severity.CRITICAL });
@@ -203,7 +193,7 @@ export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHeal
     validateMetricName(where, 'missingValues.total', mv.total);
     const f = validatePromLabelName(where, 'missingValues.featureLabel', mv.featureLabel ?? 'feature');
     featureLabel = f;
-    const t = openRatio(where, 'missingValues.maxMissingRatio', mv.maxMissingRatio ?? Ratio.percent(5),
+    const t = ratioBetween(where, 'missingValues.maxMissingRatio', mv.maxMissingRatio ?? Ratio.percent(5),
       'the alert fires above it, and no more than every input can lack a feature', true);
     const a = tuned(c, 'featureMissingValues', { name: 'ModelFeatureMissingValues', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
     // The total is needed; the counter of missing values is written on the first missing value, so its absence is healthy.

@@ -3,6 +3,8 @@ import { validateMetricName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
 import { LabelMatcher, selector, validatedEqualityMatchers, withScope } from '../../common/_promql';
 import { Ratio } from '../../common/ratio';
+import { ratioBetween } from '../alerts/_alert-settings';
+import { QualityNeed } from '../signals/_quality-signals';
 
 /** Which series of a drift detector to read. */
 export interface DriftDetectorOptions {
@@ -51,18 +53,12 @@ export interface CustomDriftGaugeOptions {
   readonly matchers?: { [label: string]: string };
 }
 
-/** A metric family a detector condition reads, with the matchers it reads it with. @internal */
-export interface DetectorRead {
-  readonly family: string;
-  readonly matchers: ReadonlyArray<LabelMatcher>;
-}
-
 /** One alert condition a detector contributes. @internal */
 export interface DetectorCondition {
   readonly key: string;
   readonly expr: string;
   /** The series the condition needs (a family and the matchers it is read with): absent, the condition is blind. */
-  readonly reads: ReadonlyArray<DetectorRead>;
+  readonly reads: ReadonlyArray<QualityNeed>;
   readonly summary: string;
   readonly description: string;
 }
@@ -100,14 +96,14 @@ export class DriftDetector {
         {
           key: 'flag',
           expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
-          reads: [{ family: 'seldon_metric_drift_is_drift', matchers: m }],
+          reads: [{ names: ['seldon_metric_drift_is_drift'], matchers: m }],
           summary: 'alibi-detect flags data drift',
           description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
         },
         {
           key: 'pvalue',
           expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
-          reads: [{ family: 'seldon_metric_drift_p_val', matchers: m }, ...(pValue === undefined ? [{ family: 'seldon_metric_drift_threshold', matchers: m }] : [])],
+          reads: [{ names: ['seldon_metric_drift_p_val'], matchers: m }, ...(pValue === undefined ? [{ names: ['seldon_metric_drift_threshold'], matchers: m }] : [])],
           summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
           description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
         },
@@ -117,7 +113,7 @@ export class DriftDetector {
         conditions.push({
           key: 'distance',
           expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
-          reads: [{ family: 'seldon_metric_drift_distance', matchers: m }],
+          reads: [{ names: ['seldon_metric_drift_distance'], matchers: m }],
           summary: `Drift distance above ${d}`,
           description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
         });
@@ -138,26 +134,22 @@ export class DriftDetector {
     const m0 = matchersOf(where, options);
     if (options.pValue !== undefined) throw invalidProp(where, 'pValue', options.pValue, 'no pValue: Evidently\'s per-feature value is not always a p-value (use shareDrifted)');
     if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
-    const shareDrifted = options.shareDrifted ?? Ratio.percent(50);
-    if (!(shareDrifted instanceof Ratio)) throw invalidProp(where, 'shareDrifted', shareDrifted, 'a Ratio, e.g. Ratio.percent(50)');
-    if (shareDrifted.fraction >= 1) {
-      throw invalidProp(where, 'shareDrifted', shareDrifted.toString(), 'a share below 100 %: the alert fires above it, and no more than every feature can drift');
-    }
-    const share = shareDrifted.toString();
+    const share = formatNumber(ratioBetween(where, 'shareDrifted', options.shareDrifted ?? Ratio.percent(50),
+      'the alert fires above it, and no more than every feature can drift', true));
     return new DriftDetector('evidently', scope => {
       const m = withScope(m0, scope);
       return [
         {
           key: 'flag',
           expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
-          reads: [{ family: 'evidently:data_drift:dataset_drift', matchers: m }],
+          reads: [{ names: ['evidently:data_drift:dataset_drift'], matchers: m }],
           summary: 'Evidently flags dataset drift',
           description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
         },
         {
           key: 'share',
           expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
-          reads: [{ family: 'evidently:data_drift:share_drifted_features', matchers: m }],
+          reads: [{ names: ['evidently:data_drift:share_drifted_features'], matchers: m }],
           summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
           description: '{{ $value | humanizePercentage }} of the features drifted.',
         },
@@ -185,14 +177,14 @@ export class DriftDetector {
         {
           key: 'flag',
           expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
-          reads: [{ family: 'drift_status', matchers: m }],
+          reads: [{ names: ['drift_status'], matchers: m }],
           summary: 'MLRun detected drift',
           description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
         },
         {
           key: 'distance',
           expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
-          reads: ['hellinger_mean', 'tvd_mean'].map(metric => ({ family: 'drift_metrics', matchers: [...m, { name: 'metric', op: '=' as const, value: metric }] })),
+          reads: ['hellinger_mean', 'tvd_mean'].map(metric => ({ names: ['drift_metrics'], matchers: [...m, { name: 'metric', op: '=' as const, value: metric }] })),
           summary: 'MLRun general drift at or above ' + distance,
           description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
         },
@@ -216,7 +208,7 @@ export class DriftDetector {
         {
           key: 'gauge',
           expr: `${selector(options.metric, m)} ${op} ${formatNumber(options.threshold)}`,
-          reads: [{ family: options.metric, matchers: m }],
+          reads: [{ names: [options.metric], matchers: m }],
           summary: `${options.name} drift score ${op} ${formatNumber(options.threshold)}`,
           description: `${options.metric} is {{ $value }}.`,
         },

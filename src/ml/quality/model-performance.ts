@@ -1,6 +1,7 @@
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName } from '../../common/_names';
-import { LabelMatcher, selector, validatedEqualityMatchers, withScope } from '../../common/_promql';
+import { LabelMatcher, validatedEqualityMatchers, withScope } from '../../common/_promql';
+import { QualityNeed } from '../signals/_quality-signals';
 
 /** Counters of a binary classifier's outcomes against ground truth. */
 export interface ConfusionCountersOptions {
@@ -17,16 +18,6 @@ export interface ConfusionCountersOptions {
    * @default - none
    */
   readonly matchers?: { [label: string]: string };
-}
-
-/** The confusion counters as read: selectors, their names (tp, fp, tn, fn) and matchers. @internal */
-export interface ConfusionSelectors {
-  readonly tp: string;
-  readonly fp: string;
-  readonly tn: string;
-  readonly fn: string;
-  readonly families: ReadonlyArray<string>;
-  readonly matchers: ReadonlyArray<LabelMatcher>;
 }
 
 /** An accuracy gauge published by an evaluation job. */
@@ -53,11 +44,7 @@ export class ModelPerformance {
     names.forEach((n, i) => validateMetricName(where, props[i], n));
     if (new Set(names).size !== 4) throw invalidProp(where, 'truePositives', names, 'four different counters');
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
-    return new ModelPerformance(scope => {
-      const matchers = withScope(m, scope);
-      const [tp, fp, tn, fn] = names.map(n => selector(n, matchers));
-      return { tp, fp, tn, fn, families: names, matchers };
-    }, undefined);
+    return new ModelPerformance(scope => ({ names, matchers: withScope(m, scope) }), undefined);
   }
 
   /** Seldon's feedback metrics server (`seldon_metric_true_positive_total` and siblings). */
@@ -76,13 +63,13 @@ export class ModelPerformance {
     const where = 'ModelPerformance.accuracyGauge';
     validateMetricName(where, 'metric', options.metric);
     const m = validatedEqualityMatchers(where, 'matchers', options.matchers);
-    return new ModelPerformance(undefined, scope => ({ metric: options.metric, matchers: withScope(m, scope) }));
+    return new ModelPerformance(undefined, scope => ({ names: [options.metric], matchers: withScope(m, scope) }));
   }
 
-  /** The confusion counters' selectors within `scope` (the model's namespace), their names and matchers. @internal */
-  public readonly _counters?: (scope: ReadonlyArray<LabelMatcher>) => ConfusionSelectors;
+  /** The confusion counters (true/false positives, true/false negatives) and their matchers within `scope` (the model's namespace). @internal */
+  public readonly _counters?: (scope: ReadonlyArray<LabelMatcher>) => QualityNeed;
   /** The accuracy gauge and its matchers within `scope`. @internal */
-  public readonly _gauge?: (scope: ReadonlyArray<LabelMatcher>) => { metric: string; matchers: ReadonlyArray<LabelMatcher> };
+  public readonly _gauge?: (scope: ReadonlyArray<LabelMatcher>) => QualityNeed;
 
   private constructor(counters: ModelPerformance['_counters'], gauge: ModelPerformance['_gauge']) {
     this._counters = counters;

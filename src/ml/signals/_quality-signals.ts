@@ -2,7 +2,6 @@ import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
 import { LabelMatcher, selector } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
-import { ConfusionSelectors } from '../quality/model-performance';
 
 /** A histogram's distribution, as `ModelQualityMonitoring` reads it. @internal */
 export interface DistributionSource {
@@ -21,18 +20,18 @@ export interface ClassSource {
   readonly window: string;
 }
 
-/** Confusion counters (true/false positives/negatives) over a window. @internal */
-export interface ConfusionSource extends ConfusionSelectors {
-  readonly window: string;
-}
-
 /**
- * Series an enabled quality alert or panel cannot do without: any of `names` with `matchers`. Families
+ * Series a quality alert or panel reads and cannot do without: any of `names`, with `matchers`. Families
  * whose absence is healthy (a counter of missing values, written on the first one) are not needs. @internal
  */
 export interface QualityNeed {
   readonly names: ReadonlyArray<string>;
   readonly matchers: ReadonlyArray<LabelMatcher>;
+}
+
+/** Confusion counters over a window: `names` are the true positives, false positives, true negatives, false negatives. @internal */
+export interface ConfusionSource extends QualityNeed {
+  readonly window: string;
 }
 
 /** A request counter labelled by model and version. @internal */
@@ -97,30 +96,32 @@ export class QualitySignals extends SignalCatalog {
   /** Accuracy from confusion counters. */
   public accuracyFromCounters(c: ConfusionSource): Series {
     const [tp, fp, tn, fn] = this.confusion(c);
-    // Any of the four: a perfect classifier never writes its false-positive counter.
-    this.needs(c.families, c.matchers);
-    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], c.families,
+    // Any of the four: Seldon's metrics server writes only the counter of each feedback's outcome
+    // (components/alibi-detect-server/adserver/cm_models/binary_metrics.py), so a perfect classifier never
+    // writes its false-positive counter.
+    this.needs(c.names, c.matchers);
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], c.names,
       () => `(${tp} + ${tn})\n/ ((${tp} + ${tn} + ${fp} + ${fn}) > 0)`);
   }
 
   /** Accuracy from a gauge the evaluation job exports. */
-  public accuracyFromGauge(g: { metric: string; matchers: ReadonlyArray<LabelMatcher> }): Series {
-    this.needs([g.metric], g.matchers);
-    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], [g.metric], () => `max(${selector(g.metric, g.matchers)})`);
+  public accuracyFromGauge(g: QualityNeed): Series {
+    this.needs(g.names, g.matchers);
+    return this.signal('accuracy', 'ml_quality:accuracy:ratio', ['model'], g.names, () => `max(${selector(g.names[0], g.matchers)})`);
   }
 
   public precision(c: ConfusionSource): Series {
     const [tp, fp] = this.confusion(c);
-    return this.signal('precision', 'ml_quality:precision:ratio', ['model'], [c.families[0], c.families[1]], () => `${tp} / ((${tp} + ${fp}) > 0)`);
+    return this.signal('precision', 'ml_quality:precision:ratio', ['model'], [c.names[0], c.names[1]], () => `${tp} / ((${tp} + ${fp}) > 0)`);
   }
 
   public recall(c: ConfusionSource): Series {
     const [tp, , , fn] = this.confusion(c);
-    return this.signal('recall', 'ml_quality:recall:ratio', ['model'], [c.families[0], c.families[3]], () => `${tp} / ((${tp} + ${fn}) > 0)`);
+    return this.signal('recall', 'ml_quality:recall:ratio', ['model'], [c.names[0], c.names[3]], () => `${tp} / ((${tp} + ${fn}) > 0)`);
   }
 
   public f1(c: ConfusionSource): Series {
-    return this.signal('f1', 'ml_quality:f1:ratio', ['model'], [c.families[0], c.families[1], c.families[3]], () => {
+    return this.signal('f1', 'ml_quality:f1:ratio', ['model'], [c.names[0], c.names[1], c.names[3]], () => {
       const p = this.precision(c).select();
       const r = this.recall(c).select();
       return `2 * ${p} * ${r} / ((${p} + ${r}) > 0)`;
@@ -166,6 +167,6 @@ export class QualitySignals extends SignalCatalog {
   }
 
   private confusion(c: ConfusionSource): string[] {
-    return [c.tp, c.fp, c.tn, c.fn].map(s => `(sum(increase(${s}[${c.window}])) or vector(0))`);
+    return c.names.map(n => `(sum(increase(${selector(n, c.matchers)}[${c.window}])) or vector(0))`);
   }
 }

@@ -106,6 +106,9 @@ describe('the default window is a day: idle models and slow ground truth stay qu
   const DAY = 1440;
   const every5m = (series: string, values: string) => ({ series, values });
 
+  // Seldon's metrics server writes, per feedback, only the counter of its outcome
+  // (SeldonIO/seldon-core components/alibi-detect-server/adserver/cm_models/binary_metrics.py: one
+  // {"key": <outcome>, "type": "COUNTER", "value": 1}), so a perfect classifier never writes false positives.
   test('a perfect classifier writes no false-positive counter; no missing value means no missing-values counter; a day without traffic: silent', () => {
     // Sampled every 5 minutes for 26 hours: predictions for an hour, then a flat counter (idle, still exported).
     run(rules, [{
@@ -176,7 +179,7 @@ describe('the other signals name what they read', () => {
     const chart = testChart('ml');
     const a = new ModelQualityMonitoring(chart, 'a', { modelName: 'fraud', namespace: 'tenant-a', selectorLabels: TEST_SELECTOR, classDrift: [{ name: 'c', counter: 'predictions_total' }], alerts: { metricsMissing: { absentFor: Duration.hours(1) } } });
     const b = new ModelQualityMonitoring(chart, 'b', { modelName: 'fraud', namespace: 'tenant-b', selectorLabels: TEST_SELECTOR, classDrift: [{ name: 'c', counter: 'predictions_total' }], alerts: { metricsMissing: { absentFor: Duration.hours(1) } } });
-    expect([a.alertNames, b.alertNames]).toEqual([[...a.alertNames], [...b.alertNames]]);
+    expect([a.alertNames, b.alertNames].every(n => n.includes(ALERT))).toBe(true);
     const docs = synthChart(chart).filter((d: any) => d.kind === 'PrometheusRule');
     expect(docs).toHaveLength(2);
     expectRulesTestPass(docs, [inNamespace({
@@ -194,7 +197,7 @@ describe('thresholds that make a quality alert fire always, or never, are refuse
     [() => DriftDetector.alibiDetect({ distance: -0.2 }), /invalid distance -0.2/],
     [() => DriftDetector.mlrun({ distance: 0 }), /DriftDetector.mlrun: invalid distance 0: a distance above 0 and at most 1/],
     [() => DriftDetector.mlrun({ distance: 1.5 }), /DriftDetector.mlrun: invalid distance 1.5: .*above 1 never/],
-    [() => DriftDetector.evidently({ shareDrifted: Ratio.percent(100) }), /DriftDetector.evidently: invalid shareDrifted "1": a share below 100 %/],
+    [() => DriftDetector.evidently({ shareDrifted: Ratio.percent(100) }), /DriftDetector.evidently: invalid shareDrifted "100%": a ratio from 0 % and below 100 %/],
     [make({ classDrift: [{ name: 'c', counter: 'p_total', maxShareShift: Ratio.of(0) }] }), /classDrift: invalid maxShareShift "0%": a ratio above 0 % and below 100 %/],
     [make({ classDrift: [{ name: 'c', counter: 'p_total', maxShareShift: Ratio.percent(100) }] }), /invalid maxShareShift "100%"/],
     [make({ performance: ModelPerformance.seldonFeedback(), performanceAlerts: { minAccuracy: Ratio.percent(100) } }), /performance: invalid minAccuracy "100%": .*always/],
