@@ -33,6 +33,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     '@kubernetes-models/keda@0.4.2',
     // Grafana's own dashboard types: used type-only to check the dashboard JSON we render.
     '@grafana/schema@^13.2.0',
+    // Property-based generation of bad input for the fuzz suite (test/fuzz).
+    'fast-check@^4.3.0',
   ],
 
   // There is no cluster here: integration tests that `kubectl apply` cannot run.
@@ -107,10 +109,11 @@ project.addTask('example', {
 // rewrites: fixing is `lint:fix`). Each pass writes its own JUnit report (JEST_JUNIT_OUTPUT_DIR chooses the
 // folder, one per engine in .ci/run):
 // - test:unit: everything but the long simulations and the end-to-end proof, on both cores (under 2 minutes);
-// - test:long: the SLO simulations over days of series (promtool), which take minutes by design;
+// - test:long: the SLO simulations over days of series (promtool), which take minutes by design, and the fuzz
+//   suite (1,200 generated cases through promtool, amtool and the schemas);
 // - e2e: the example app on a real Prometheus and Alertmanager on loopback, alone, so no other test loads
 //   the machine while it measures delivery times.
-const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts'];
+const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/fuzz/fuzz.test.ts'];
 project.addTask('test:unit', {
   description: 'Unit and promtool tests, without the long simulations and the end-to-end proof',
   exec: `jest --ci --maxWorkers=2 --testPathIgnorePatterns '/test/e2e/' ${LONG_TESTS.map(t => `'/${t.replace('.test.ts', '')}'`).join(' ')}`,

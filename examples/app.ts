@@ -71,7 +71,10 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
         }
         : {}),
     },
+    // Only the flows the stack needs; the NodePorts open only to the nodes' and the office's addresses
+    // (a NodePort connection arrives from a node's address), and KEDA's operator may query Prometheus.
     networkPolicies: true,
+    network: { nodePortSources: ['10.0.0.0/16', '192.0.2.0/24'], kedaNamespace: 'keda' },
     ...(options.fast ? { healthAlerts: { notificationsFailing: { pendingFor: Duration.seconds(2) } } } : {}),
   });
   addMlMonitoring(chart, stack, options);

@@ -4,6 +4,7 @@ import {
   TelegramReceiverOptions, WeChatReceiverOptions,
 } from './receiver-options';
 import { invalidProp } from '../common/_errors';
+import { literalText } from '../common/_go-template';
 import { validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
 
@@ -83,12 +84,14 @@ export function weChat(w: string, o: WeChatReceiverOptions): ReceiverParts {
   const ref = secretRef(w, 'apiSecret', o.apiSecret);
   const corpId = nonEmpty(w, 'corpId', o.corpId, 'the WeChat Work corporation id');
   const agentId = nonEmpty(w, 'agentId', o.agentId, 'the WeChat Work application (agent) id');
+  if (o.toUser !== undefined) nonEmpty(w, 'toUser', o.toUser, 'user ids separated by "|", or "@all"');
+  if (o.toParty !== undefined) nonEmpty(w, 'toParty', o.toParty, 'department ids separated by "|"');
   return {
     configsKey: 'wechat_configs',
-    config: { corp_id: corpId, agent_id: agentId, to_user: o.toUser ?? '@all', to_party: o.toParty, message: TEMPLATE.text },
+    config: { corp_id: corpId, agent_id: literalText(agentId), to_user: literalText(o.toUser ?? '@all'), to_party: optionalLiteral(o.toParty), message: TEMPLATE.text },
     secrets: [{ fileField: 'api_secret_file', ref }],
     crdKey: 'wechatConfigs',
-    crdConfig: { corpID: corpId, agentID: agentId, toUser: o.toUser ?? '@all', toParty: o.toParty, message: INLINE.text, apiSecret: sel(ref) },
+    crdConfig: { corpID: corpId, agentID: literalText(agentId), toUser: literalText(o.toUser ?? '@all'), toParty: optionalLiteral(o.toParty), message: INLINE.text, apiSecret: sel(ref) },
   };
 }
 
@@ -126,11 +129,11 @@ export function rocketChat(w: string, o: RocketChatReceiverOptions): ReceiverPar
   if (o.apiUrl !== undefined) validateUrl(w, 'apiUrl', o.apiUrl);
   return {
     configsKey: 'rocketchat_configs',
-    config: { channel: o.channel, api_url: o.apiUrl, title: TEMPLATE.title, text: TEMPLATE.text },
+    config: { channel: literalText(o.channel), api_url: o.apiUrl, title: TEMPLATE.title, text: TEMPLATE.text },
     secrets: [{ fileField: 'token_file', ref: token }, { fileField: 'token_id_file', ref: tokenId }],
     crdKey: 'rocketchatConfigs',
     crdConfig: {
-      channel: o.channel,
+      channel: literalText(o.channel),
       apiURL: o.apiUrl,
       title: INLINE.title,
       text: INLINE.text,
@@ -140,3 +143,7 @@ export function rocketChat(w: string, o: RocketChatReceiverOptions): ReceiverPar
   };
 }
 
+
+function optionalLiteral(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : literalText(text);
+}

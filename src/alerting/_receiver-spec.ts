@@ -56,15 +56,3 @@ export function secretRef(w: string, prop: string, ref: SecretKey): SecretKey {
 export function sel(ref: SecretKey): { name: string; key: string } {
   return secretKeySelector('', '', ref);
 }
-
-/**
- * Webhook URLs whose path is itself the credential (Slack incoming webhooks, Teams connectors, Discord):
- * as a plain `url` they would land in the YAML. @internal
- */
-export function carriesCredential(url: string): boolean {
-  const u = new URL(url);
-  return /(^|\.)hooks\.slack\.com$/.test(u.hostname)
-    || /(^|\.)webhook\.office\.com$/.test(u.hostname)
-    || (/(^|\.)discord(app)?\.com$/.test(u.hostname) && u.pathname.startsWith('/api/webhooks/'))
-    || /[?&](token|key|secret|password|sig|code)=/i.test(u.search);
-}

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderCrdReceiver, renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { isDayOfMonthRange, isLocation, isMonthRange } from './_time-intervals';
 import { Receiver } from './receiver';
 import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
 import { AppRegistry } from '../common/_app-registry';
@@ -12,6 +13,7 @@ import { MONITORING_SIGNAL, WATCHDOG_ALERT } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { definedOnly } from '../common/_object';
 import { validateRe2 } from '../common/_regex';
+import { refuseUnencodableText } from '../common/_text';
 import { Severity } from '../common/severity';
 
 /** What `AlertRouting` emits. */
@@ -161,6 +163,7 @@ export class AlertRouting extends Construct {
     super(scope, id);
     AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     this.props = props;
     this.defaultReceiver = props.defaultReceiver ?? Receiver.none('null');
     this.register(this.defaultReceiver, 'defaultReceiver');
@@ -229,6 +232,7 @@ export class AlertRouting extends Construct {
 
   /** Adds a route, checked in the order added. */
   public addRoute(options: RouteOptions): void {
+    refuseUnencodableText(this.node.path, options);
     const where = `${this.node.path} route ${this.routes.length + 1}`;
     this.register(options.receiver, 'receiver');
     const matchers: AlertMatcher[] = [...(options.matchers ?? [])];
@@ -287,6 +291,7 @@ export class AlertRouting extends Construct {
 
   /** Adds an inhibition rule. */
   public addInhibitRule(options: InhibitRuleOptions): void {
+    refuseUnencodableText(this.node.path, options);
     const where = `${this.node.path} inhibit rule ${this.inhibitRules.length + 1}`;
     if (!options.sourceMatchers?.length || !options.targetMatchers?.length) {
       throw invalidProp(where, 'sourceMatchers', options.sourceMatchers, 'at least one source and one target matcher');
@@ -299,6 +304,7 @@ export class AlertRouting extends Construct {
 
   /** Adds a named time interval (for `muteTimeIntervals` / `activeTimeIntervals` of routes). */
   public addTimeInterval(options: TimeIntervalOptions): void {
+    refuseUnencodableText(this.node.path, options);
     const where = `${this.node.path} time interval "${options.name}"`;
     if (typeof options.name !== 'string' || !/^[a-zA-Z0-9][-a-zA-Z0-9_.]*$/.test(options.name)) {
       throw invalidProp(this.node.path, 'time interval name', options.name, 'letters, digits, "-", "_" and "."');
@@ -307,7 +313,8 @@ export class AlertRouting extends Construct {
     // Alertmanager's week starts on Sunday, and a range must not run backwards.
     const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
     for (const d of options.weekdays ?? []) {
-      const [from, to] = d.split(':');
+      // Alertmanager reads day names in any case.
+      const [from, to] = typeof d === 'string' ? d.toLowerCase().split(':') : [];
       if (!DAYS.includes(from) || (to !== undefined && (!DAYS.includes(to) || DAYS.indexOf(to) < DAYS.indexOf(from)))) {
         throw invalidProp(where, 'weekdays', d, 'a weekday or a forward range within sunday..saturday, e.g. "monday:friday" (weekends: "saturday", "sunday")');
       }
@@ -316,10 +323,17 @@ export class AlertRouting extends Construct {
     for (const t of options.times ?? []) {
       if (!hhmm.test(t.start) || !hhmm.test(t.end) || t.start >= t.end) throw invalidProp(where, 'times', `${t.start}-${t.end}`, 'HH:MM to a later HH:MM, e.g. 09:00 to 17:00');
     }
-    const range = /^-?\d{1,2}(:-?\d{1,2})?$/;
-    for (const d of options.daysOfMonth ?? []) if (!range.test(d)) throw invalidProp(where, 'daysOfMonth', d, 'a day or range such as "1:7"');
-    const month = /^([a-z]+|\d{1,2})(:([a-z]+|\d{1,2}))?$/;
-    for (const mo of options.months ?? []) if (!month.test(mo)) throw invalidProp(where, 'months', mo, 'a month or range such as "december" or "1:3"');
+    for (const d of options.daysOfMonth ?? []) {
+      if (!isDayOfMonthRange(d)) {
+        throw invalidProp(where, 'daysOfMonth', d, 'a day from 1 to 31 (or -31 to -1, counted from the month\'s end) or a forward range such as "1:7" or "-7:-1"');
+      }
+    }
+    for (const mo of options.months ?? []) {
+      if (!isMonthRange(mo)) throw invalidProp(where, 'months', mo, 'a month (january..december or 1..12) or a forward range such as "march:may" or "1:3"');
+    }
+    if (options.location !== undefined && !isLocation(options.location)) {
+      throw invalidProp(where, 'location', options.location, 'an IANA time zone such as "Europe/Berlin", or "UTC" or "Local", as Alertmanager loads it (case matters)');
+    }
     this.timeIntervals.push(options);
   }
 
@@ -352,7 +366,7 @@ export class AlertRouting extends Construct {
       time_intervals: this.timeIntervals.length > 0 ? this.timeIntervals.map(t => ({
         name: t.name,
         time_intervals: [definedOnly({
-          weekdays: t.weekdays,
+          weekdays: t.weekdays?.map(d => d.toLowerCase()),
           times: t.times?.map(x => ({ start_time: x.start, end_time: x.end })),
           days_of_month: t.daysOfMonth,
           months: t.months,
@@ -383,7 +397,7 @@ export class AlertRouting extends Construct {
         return {
           name: t.name,
           timeIntervals: [definedOnly({
-            weekdays: t.weekdays,
+            weekdays: t.weekdays?.map(d => d.toLowerCase()),
             times: t.times?.map(x => ({ startTime: x.start, endTime: x.end })),
             daysOfMonth: t.daysOfMonth?.map(d => { const [a, b] = d.split(':'); return { start: Number(a), end: Number(b ?? a) }; }),
             months: t.months,
@@ -461,4 +475,3 @@ function snakeKeys(o: { [key: string]: unknown }): { [key: string]: unknown } {
   for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k.replace(/[A-Z]/g, c => `_${c.toLowerCase()}`)] = v;
   return out;
 }
-

@@ -1,12 +1,15 @@
+import { isIP } from 'net';
 import * as chat from './_chat-receivers';
-import { INLINE, ReceiverSpec, TEMPLATE, carriesCredential, secretRef, sel } from './_receiver-spec';
+import { INLINE, ReceiverSpec, TEMPLATE, secretRef, sel } from './_receiver-spec';
 import {
   DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
   ReceiverOptions, RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions,
   WebexReceiverOptions, WebhookReceiverOptions, WeChatReceiverOptions,
 } from './receiver-options';
-import { invalidProp } from '../common/_errors';
+import { NOT_REPEATED, invalidProp } from '../common/_errors';
+import { literalText, validateTemplate } from '../common/_go-template';
 import { validateUrl } from '../common/_names';
+import { refuseUnencodableText } from '../common/_text';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 
@@ -23,13 +26,13 @@ export class Receiver {
       name,
       configsKey: 'slack_configs',
       config: {
-        channel: o.channel,
+        channel: literalText(o.channel),
         title: TEMPLATE.title,
         text: TEMPLATE.text,
       },
       secrets: [{ fileField: 'api_url_file', ref: secretRef(w, 'apiUrl', o.apiUrl) }],
       crdKey: 'slackConfigs',
-      crdConfig: { channel: o.channel, title: INLINE.title, text: INLINE.text, apiURL: sel(o.apiUrl) },
+      crdConfig: { channel: literalText(o.channel), title: INLINE.title, text: INLINE.text, apiURL: sel(o.apiUrl) },
     });
   }
 
@@ -39,7 +42,7 @@ export class Receiver {
     const addr = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
     if (typeof o.to !== 'string' || !o.to.split(',').every(a => addr.test(a.trim()))) throw invalidProp(w, 'to', o.to, 'one or more email addresses, comma-separated');
     if (typeof o.fromAddress !== 'string' || !addr.test(o.fromAddress)) throw invalidProp(w, 'fromAddress', o.fromAddress, 'an email address');
-    if (typeof o.smarthost !== 'string' || !/^[^\s:]+:\d{1,5}$/.test(o.smarthost)) throw invalidProp(w, 'smarthost', o.smarthost, 'host:port, e.g. smtp.example.com:587');
+    if (!isSmarthost(o.smarthost)) throw invalidProp(w, 'smarthost', o.smarthost, 'host:port with a port from 1 to 65535, e.g. smtp.example.com:587 or [2001:db8::25]:25');
     if ((o.authUsername === undefined) !== (o.authPassword === undefined)) throw invalidProp(w, 'authPassword', 'only one of authUsername and authPassword', 'both or neither');
     return new Receiver(w, o, {
       name,
@@ -71,7 +74,7 @@ export class Receiver {
   /** PagerDuty. */
   public static pagerDuty(name: string, o: PagerDutyReceiverOptions): Receiver {
     const w = where('pagerDuty', name);
-    if (o.url !== undefined) validateUrl(w, 'url', o.url);
+    if (o.url !== undefined) validateUrl(w, 'url', o.url, 'give the routing key as routingKey (a SecretKey), and a URL without it');
     return new Receiver(w, o, {
       name,
       configsKey: 'pagerduty_configs',
@@ -94,6 +97,7 @@ export class Receiver {
     if (o.priority !== undefined && (typeof o.priority !== 'string' || !(/^P[1-5]$/.test(o.priority) || o.priority.includes('{{')))) {
       throw invalidProp(w, 'priority', o.priority, 'an Opsgenie priority, P1 (highest) to P5, or a template that renders one');
     }
+    if (o.priority !== undefined) validateTemplate(w, 'priority', o.priority, 'Alertmanager');
     return new Receiver(w, o, {
       name,
       configsKey: 'opsgenie_configs',
@@ -110,9 +114,8 @@ export class Receiver {
     if ((o.url === undefined) === (o.urlSecret === undefined)) {
       throw invalidProp(w, 'url', o.url, 'exactly one of url (a plain URL) or urlSecret (a SecretKey, for URLs that carry a token)');
     }
-    if (o.url !== undefined && carriesCredential(validateUrl(w, 'url', o.url))) {
-      throw invalidProp(w, 'url', o.url.replace(/^(https?:\/\/[^/]+).*$/, '$1/***'),
-        'a URL without a credential in it (Slack, Teams and Discord webhook URLs are credentials; so is a token parameter): give it as urlSecret, or the token as bearerToken (SecretKeys)');
+    if (o.url !== undefined) {
+      validateUrl(w, 'url', o.url, 'give the URL as urlSecret, or the token as bearerToken (SecretKeys)');
     }
     if (o.maxAlerts !== undefined && (!Number.isInteger(o.maxAlerts) || o.maxAlerts < 0)) throw invalidProp(w, 'maxAlerts', o.maxAlerts, 'a whole number of 0 or more');
     const urlRef = o.urlSecret !== undefined ? secretRef(w, 'urlSecret', o.urlSecret) : undefined;
@@ -189,10 +192,10 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'victorops_configs',
-      config: { routing_key: o.routingKey, entity_display_name: TEMPLATE.title },
+      config: { routing_key: literalText(o.routingKey), entity_display_name: TEMPLATE.title },
       secrets: [{ fileField: 'api_key_file', ref: secretRef(w, 'apiKey', o.apiKey) }],
       crdKey: 'victoropsConfigs',
-      crdConfig: { routingKey: o.routingKey, entityDisplayName: INLINE.title, apiKey: sel(o.apiKey) },
+      crdConfig: { routingKey: literalText(o.routingKey), entityDisplayName: INLINE.title, apiKey: sel(o.apiKey) },
     });
   }
 
@@ -203,11 +206,11 @@ export class Receiver {
     return new Receiver(w, o, {
       name,
       configsKey: 'webex_configs',
-      config: { room_id: o.roomId, api_url: 'https://webexapis.com/v1/messages', message: TEMPLATE.text },
+      config: { room_id: literalText(o.roomId), api_url: 'https://webexapis.com/v1/messages', message: TEMPLATE.text },
       secrets: [{ fileField: 'http_config.authorization.credentials_file', ref: secretRef(w, 'botToken', o.botToken) }],
       crdKey: 'webexConfigs',
       crdConfig: {
-        roomID: o.roomId,
+        roomID: literalText(o.roomId),
         apiURL: 'https://webexapis.com/v1/messages',
         message: INLINE.text,
         httpConfig: { authorization: { type: 'Bearer', credentials: sel(o.botToken) } },
@@ -227,6 +230,7 @@ export class Receiver {
   public readonly _spec: ReceiverSpec;
 
   private constructor(w: string, o: ReceiverOptions, spec: ReceiverSpec) {
+    refuseUnencodableText(w, o);
     this.name = spec.name;
     this._spec = spec.configsKey === '' ? spec : withCommonSettings(w, o, spec);
   }
@@ -245,7 +249,7 @@ function withCommonSettings(w: string, o: ReceiverOptions, parts: ReceiverSpec):
     crdConfig: { sendResolved: resolved, ...parts.crdConfig },
   };
   if (o.proxyUrl === undefined && !o.proxyFromEnvironment) return spec;
-  if (email) throw invalidProp(w, 'proxyUrl', o.proxyUrl ?? 'proxyFromEnvironment', 'no proxy settings: this receiver makes no HTTP requests');
+  if (email) throw invalidProp(w, o.proxyUrl !== undefined ? 'proxyUrl' : 'proxyFromEnvironment', o.proxyUrl !== undefined ? NOT_REPEATED : true, 'no proxy settings: this receiver makes no HTTP requests');
   if (o.proxyUrl !== undefined && o.proxyFromEnvironment) throw invalidProp(w, 'proxyFromEnvironment', true, 'proxyUrl or proxyFromEnvironment, not both');
   if (o.proxyUrl !== undefined) validateUrl(w, 'proxyUrl', o.proxyUrl);
   const http = o.proxyUrl !== undefined ? { proxy_url: o.proxyUrl } : { proxy_from_environment: true };
@@ -265,3 +269,12 @@ function where(kind: string, name: string): string {
   return `${w}("${name}")`;
 }
 
+
+/** An SMTP smarthost as Alertmanager splits it (net.SplitHostPort): host:port, an IPv6 host in brackets. */
+function isSmarthost(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m = /^(\[[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?\]|[^\s:[\]/@]+):(\d{1,5})$/.exec(value);
+  if (!m) return false;
+  const port = Number(m[3]);
+  return port >= 1 && port <= 65535 && (!m[1].startsWith('[') || isIP(m[1].slice(1, -1).replace(/%.*$/, '')) === 6);
+}

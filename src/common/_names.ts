@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { invalidProp } from './_errors';
+import { redactedUrl, urlCredential } from './_credentials';
+import { NOT_REPEATED, Unrepeated, invalidProp } from './_errors';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -19,9 +20,19 @@ export function validateNamespace(where: string, prop: string, value: string): s
   return value;
 }
 
+/** Whether `value` is a Kubernetes object name (a DNS-1123 subdomain). @internal */
+export function isObjectName(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** Whether `key` may name a key inside a Secret or ConfigMap. @internal */
+export function isDataKey(key: unknown): key is string {
+  return typeof key === 'string' && key.length <= 253 && SECRET_KEY.test(key);
+}
+
 /** A Kubernetes object name (a DNS-1123 subdomain). @internal */
 export function validateObjectName(where: string, prop: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+  if (!isObjectName(value)) {
     throw invalidProp(where, prop, value,
       'a Kubernetes object name: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (DNS-1123 subdomain)');
   }
@@ -113,26 +124,39 @@ export function validateAlertName(where: string, prop: string, name: string): st
 
 /** A key inside a Kubernetes Secret or ConfigMap. @internal */
 export function validateDataKey(where: string, prop: string, key: string): string {
-  if (typeof key !== 'string' || key.length > 253 || !SECRET_KEY.test(key)) {
+  if (!isDataKey(key)) {
     throw invalidProp(where, prop, key, 'a Secret key: at most 253 letters, digits, "-", "_" and "."');
   }
   return key;
 }
 
-/** An absolute http(s) URL. @internal */
-export function validateUrl(where: string, prop: string, value: string): string {
-  let ok = false;
-  try {
-    const u = new URL(value);
-    ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    ok = false;
+/**
+ * An absolute http(s) URL that carries no credential (judged by `urlCredential`). A URL that does not parse
+ * or carries a credential is never repeated in the message. `secretForm` says where a credential goes
+ * instead, for props that have a SecretKey beside them.
+ * @internal
+ */
+export function validateUrl(where: string, prop: string, value: string, secretForm?: string): string {
+  if (typeof value !== 'string') throw invalidProp(where, prop, value === null || typeof value !== 'object' ? value : '(an object)', 'an absolute http:// or https:// URL, as text');
+  if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    throw invalidProp(where, prop, NOT_REPEATED,
+      'a URL without spaces, line breaks or control characters (a value read from a file often ends with a newline: trim it)');
   }
-  if (!ok) throw invalidProp(where, prop, value, 'an absolute http:// or https:// URL');
-  const u = new URL(value);
-  if (u.username !== '' || u.password !== '') {
-    throw invalidProp(where, prop, `${u.protocol}//***@${u.host}${u.pathname}`,
-      'a URL without user:password@ (credentials would be written into the YAML): give them as SecretKey references');
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw invalidProp(where, prop, NOT_REPEATED,
+      'an absolute http:// or https:// URL (this one does not parse; a password with "#", "/" or "@" in it breaks a URL, and belongs in a Secret anyway)');
+  }
+  const credential = urlCredential(value);
+  if (credential !== undefined) {
+    throw invalidProp(where, prop, new Unrepeated(redactedUrl(value)),
+      `a URL that carries no credential, but this one carries ${credential} and would be written into the YAML as it is: `
+      + (secretForm ?? 'this prop takes none; serve the endpoint without one, or authenticate another way'));
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname.length === 0) {
+    throw invalidProp(where, prop, value, 'an absolute http:// or https:// URL');
   }
   return value;
 }

@@ -1,10 +1,14 @@
 import { validatePromLabelName } from './_names';
+import { validateRe2 } from './_regex';
 
 // The package's typings are ESM-only while this library compiles to CommonJS; its CommonJS build is
 // loaded with require(), typed by the few members used here.
 interface SyntaxNodeRef { readonly from: number; readonly type: { readonly isError: boolean } }
 interface PromQLParser {
-  parse(input: string): { iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined }): void };
+  parse(input: string): {
+    readonly topNode: { readonly firstChild: { readonly name: string; readonly from: number; readonly to: number } | null };
+    iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined }): void;
+  };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromQLParser };
@@ -27,6 +31,17 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
     throw new Error(`${where}: invalid PromQL in ${prop}: the expression is empty`);
   }
   const text = expr.trim();
+  // Prometheus compiles every regex matcher with RE2 when it parses the rule: judge them the same way.
+  for (const m of text.matchAll(REGEX_MATCHER)) {
+    const literal = m[2];
+    let value: string;
+    try {
+      value = literal.startsWith('`') ? literal.slice(1, -1) : JSON.parse(literal.startsWith('\'') ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal);
+    } catch {
+      continue; // an escape JSON does not know: the parser below judges the literal
+    }
+    validateRe2(where, `${prop} regex matcher`, value);
+  }
   // Whether an expression parses never depends on the contents of its string literals, so the outcome is
   // cached by the expression's shape with them blanked: the same rule for a thousand services parses once.
   const shape = text.replace(STRING_LITERAL, '""');
@@ -41,6 +56,8 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
   throw new Error(`${where}: invalid PromQL in ${prop}: ${reason}\n${caret(text, errorAt)}`);
 }
 
+/** A regex matcher's operator and its string literal. */
+const REGEX_MATCHER = /(=~|!~)\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`)/g;
 const STRING_LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`[^`]*`/g;
 const VALID_SHAPES = new Set<string>();
 
@@ -110,4 +127,10 @@ export function validatedEqualityMatchers(where: string, prop: string, labels: {
  */
 export function withScope(matchers: ReadonlyArray<LabelMatcher>, scope: ReadonlyArray<LabelMatcher>): LabelMatcher[] {
   return [...matchers, ...scope.filter(s => !matchers.some(m => m.name === s.name))];
+}
+
+/** Whether `text` (already parsed) is one plain vector selector: a metric name and/or matchers, nothing else. @internal */
+export function isVectorSelector(text: string): boolean {
+  const top = parser.parse(text).topNode.firstChild;
+  return top !== null && top.name === 'VectorSelector' && top.from === 0 && top.to === text.length;
 }

@@ -1,5 +1,5 @@
-import { invalidProp } from './_errors';
-import { validateDataKey, validateObjectName } from './_names';
+import { NOT_REPEATED, invalidProp } from './_errors';
+import { isDataKey, isObjectName } from './_names';
 
 /**
  * A reference to one key of a Kubernetes Secret. This is the only way a credential enters this library:
@@ -12,8 +12,14 @@ export class SecretKey {
    * @param key the key inside the Secret's data
    */
   public static of(secretName: string, key: string): SecretKey {
-    validateObjectName('SecretKey.of', 'secretName', secretName);
-    validateDataKey('SecretKey.of', 'key', key);
+    // A credential given here by mistake (the value instead of the Secret's name) must not reach a log.
+    if (!isObjectName(secretName)) {
+      throw invalidProp('SecretKey.of', 'secretName', NOT_REPEATED,
+        'a Secret\'s name: at most 253 lower-case letters, digits, "-" and ".", starting and ending with a letter or digit (DNS-1123 subdomain); the name of the Secret, never the credential itself');
+    }
+    if (!isDataKey(key)) {
+      throw invalidProp('SecretKey.of', 'key', NOT_REPEATED, 'a key inside the Secret: at most 253 letters, digits, "-", "_" and "."');
+    }
     return new SecretKey(secretName, key);
   }
 

@@ -9,6 +9,7 @@ import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
+import { refuseUnencodableText } from '../common/_text';
 
 /** Props of `GrafanaDashboard`. */
 export interface GrafanaDashboardProps {
@@ -88,6 +89,7 @@ export class GrafanaDashboard extends Construct {
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     if (typeof props.title !== 'string' || props.title.trim() === '') throw invalidProp(where, 'title', props.title, 'a non-empty title');
     this.title = props.title;
     this.folder = props.folder;

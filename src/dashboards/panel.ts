@@ -1,4 +1,5 @@
 import { invalidProp } from '../common/_errors';
+import { refuseUnencodableText } from '../common/_text';
 
 /** The unit Grafana shows a panel's values in. */
 export enum PanelUnit {
@@ -133,6 +134,13 @@ export class Panel {
   private static check(where: string, o: PanelOptions): PanelOptions {
     if (typeof o.title !== 'string' || o.title.trim() === '') throw invalidProp(where, 'title', o.title, 'a non-empty title');
     if (!Array.isArray(o.queries) || o.queries.length === 0) throw invalidProp(`${where} "${o.title}"`, 'queries', o.queries, 'at least one query');
+    refuseUnencodableText(`${where} "${o.title}"`, o);
+    o.queries.forEach((q, i) => {
+      if (q === null || typeof q !== 'object' || typeof q.expr !== 'string' || q.expr.trim() === '') {
+        throw invalidProp(`${where} "${o.title}"`, `queries[${i}].expr`, q?.expr, 'a PromQL expression as text (Grafana variables such as $namespace allowed)');
+      }
+      if (q.legend !== undefined && typeof q.legend !== 'string') throw invalidProp(`${where} "${o.title}"`, `queries[${i}].legend`, q.legend, 'a legend format as text, e.g. "{{pod}}"');
+    });
     const w = o.width ?? 12;
     const h = o.height ?? 8;
     if (!Number.isInteger(w) || w < 1 || w > 24) throw invalidProp(`${where} "${o.title}"`, 'width', w, 'a whole number of grid columns from 1 to 24');

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { MonitoringPlacementProps } from './monitoring-props';
 import { invalidProp } from '../common/_errors';
+import { literalText } from '../common/_go-template';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
@@ -61,7 +62,7 @@ export function resolvePlacement(scope: Construct, props: MonitoringPlacementPro
 
 /** The `dashboard_url` annotation of a construct's alerts, when Grafana's URL is known and the dashboard exists. @internal */
 export function dashboardAnnotations(p: PlacementSettings, uid: string): { [key: string]: string } {
-  return p.grafanaUrl && p.dashboard.enabled ? { dashboard_url: `${p.grafanaUrl}/d/${uid}` } : {};
+  return p.grafanaUrl && p.dashboard.enabled ? { dashboard_url: literalText(`${p.grafanaUrl}/d/${uid}`) } : {};
 }
 
 /** Makes the construct's dashboard where the placement says, and hands it to the stack. @internal */

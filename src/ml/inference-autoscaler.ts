@@ -8,6 +8,7 @@ import { invalidProp } from '../common/_errors';
 import { validateNamespace, validateObjectName, validateUrl } from '../common/_names';
 import { formatNumber, validateQuantile } from '../common/_number';
 import { parsePromQL } from '../common/_promql';
+import { refuseUnencodableText } from '../common/_text';
 import { discoverStack } from '../stack/_placement';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 
@@ -94,6 +95,7 @@ export class InferenceAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: InferenceAutoscalerProps) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     if (!(props.inference instanceof MlInferenceMonitoring)) throw invalidProp(where, 'inference', props.inference, 'an MlInferenceMonitoring');
     if (!(props.signal instanceof ScalingSignal)) throw invalidProp(where, 'signal', props.signal, 'a ScalingSignal, e.g. ScalingSignal.latency(Duration.seconds(2))');
     const ns = validateNamespace(where, 'namespace', props.namespace);

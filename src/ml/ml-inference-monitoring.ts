@@ -19,6 +19,7 @@ import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { shortObjectName, validateKubeLabels, validateLabelValue, validateNamespace } from '../common/_names';
 import { formatNumber } from '../common/_number';
+import { refuseUnencodableText } from '../common/_text';
 import { shortUid } from '../dashboards/_uid';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
@@ -120,6 +121,7 @@ export class MlInferenceMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: MlInferenceMonitoringProps) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     if (!(props.runtime instanceof InferenceRuntime)) {
       throw invalidProp(where, 'runtime', props.runtime, 'an InferenceRuntime, e.g. InferenceRuntime.fastApi()');
     }

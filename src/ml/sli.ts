@@ -4,7 +4,7 @@ import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateLabelValue, validateMetricName, validatePromLabelName } from '../common/_names';
 import { formatNumber } from '../common/_number';
-import { LabelMatcher, metricNameOf, parsePromQL, selector } from '../common/_promql';
+import { LabelMatcher, isVectorSelector, metricNameOf, parsePromQL, selector } from '../common/_promql';
 
 const VECTOR_SELECTOR = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$|^\{.*\}$/s;
 
@@ -218,7 +218,7 @@ function familiesOf(...selectors: string[]): string[] {
 
 function checkSelector(where: string, prop: string, sel: string): string {
   const text = parsePromQL(sel, where, prop);
-  if (!VECTOR_SELECTOR.test(text)) {
+  if (!VECTOR_SELECTOR.test(text) || !isVectorSelector(text)) {
     throw invalidProp(where, prop, sel, 'a plain vector selector of a counter, e.g. http_requests_total{job="api",code=~"5.."} (no functions or operators)');
   }
   return text;

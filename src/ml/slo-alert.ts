@@ -12,6 +12,7 @@ import { MatchOperator } from '../alerting/routing-options';
 import { promDuration, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { formatNumber } from '../common/_number';
+import { refuseUnencodableText } from '../common/_text';
 import { Severity } from '../common/severity';
 import { shortUid } from '../dashboards/_uid';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
@@ -150,6 +151,7 @@ export class SloAlert extends Construct {
   constructor(scope: Construct, id: string, props: SloAlertProps) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     if (!(props.sli instanceof Sli)) throw invalidProp(where, 'sli', props.sli, 'an Sli, e.g. inference.availability() or Sli.errorRatio({...})');
     if (!(props.objective instanceof Objective)) throw invalidProp(where, 'objective', props.objective, 'an Objective, e.g. Objective.percent(99.9)');
     const sli = props.sli;

@@ -6,6 +6,7 @@ import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
 import { validateKubeLabels, validateNamespace, validateObjectName } from '../common/_names';
+import { refuseUnencodableText } from '../common/_text';
 import { PrometheusRule, toJson_PrometheusRuleSpec } from '../imports/prometheusrule';
 
 /**
@@ -50,6 +51,7 @@ export class PrometheusRules extends Construct {
     super(scope, id);
     AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     const labels = validateKubeLabels(where, 'labels', props.labels);
     this.prometheusKey = JSON.stringify(Object.entries(labels).sort());
     this.resource = new ApiObject(this, 'Resource', {

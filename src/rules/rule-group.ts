@@ -4,8 +4,10 @@ import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './r
 import { AppRegistry } from '../common/_app-registry';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
+import { literalText, literalValues, validateTemplate } from '../common/_go-template';
 import { validateAlertName, validatePromLabels, validateRecordName, validateUrl } from '../common/_names';
 import { LabelMatcher, parsePromQL } from '../common/_promql';
+import { refuseUnencodableText } from '../common/_text';
 import { Severity } from '../common/severity';
 import { PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule';
 
@@ -78,6 +80,7 @@ export class RuleGroup {
    * Adds an alerting rule. Throws if the name, expression, durations, labels or runbook URL are invalid.
    */
   public addAlertingRule(options: AlertingRuleOptions): void {
+    refuseUnencodableText(this.where, options);
     const where = `${this.where} alert "${options.alert}"`;
     validateAlertName(this.where, 'alert', options.alert);
     const expr = parsePromQL(options.expr, this.where, `alert "${options.alert}" expr`);
@@ -93,22 +96,24 @@ export class RuleGroup {
     if (extra.severity !== undefined && extra.severity !== severity.name) {
       throw invalidProp(where, 'labels["severity"]', extra.severity, `the severity prop (${severity.name}) instead of a severity label`);
     }
-    const annotations: { [key: string]: string } = { summary: options.summary.trim() };
+    // Prometheus expands alert labels and annotations as Go templates: summary, description and extra
+    // annotations are templates (checked as Prometheus parses them), labels and the runbook URL literal text.
+    const annotations: { [key: string]: string } = { summary: validateTemplate(where, 'summary', options.summary.trim(), 'Prometheus') };
     if (options.description !== undefined) {
       if (typeof options.description !== 'string') throw invalidProp(where, 'description', options.description, 'a string: what is wrong, for whom, and what to check');
-      annotations.description = options.description.trim();
+      annotations.description = validateTemplate(where, 'description', options.description.trim(), 'Prometheus');
     }
-    if (options.runbookUrl !== undefined) annotations.runbook_url = validateUrl(where, 'runbookUrl', options.runbookUrl);
+    if (options.runbookUrl !== undefined) annotations.runbook_url = literalText(validateUrl(where, 'runbookUrl', options.runbookUrl));
     for (const [k, v] of Object.entries(validatePromLabels(where, 'annotations', options.annotations))) {
       if (k in annotations) throw invalidProp(where, 'annotations', k, 'keys other than summary, description and runbook_url, which have props of their own');
-      annotations[k] = v;
+      annotations[k] = validateTemplate(where, `annotations["${k}"]`, v, 'Prometheus');
     }
     this.rules.push({
       alert: options.alert,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
       for: options.pendingFor ? promDuration(options.pendingFor, where, 'pendingFor') : undefined,
       keepFiringFor: options.keepFiringFor ? promDuration(options.keepFiringFor, where, 'keepFiringFor') : undefined,
-      labels: { ...sorted(extra), severity: severity.name },
+      labels: { ...literalValues(sorted(extra)), severity: severity.name },
       annotations,
     });
     this.alerts++;
@@ -118,6 +123,7 @@ export class RuleGroup {
    * Adds a recording rule. Throws if the name, expression or labels are invalid.
    */
   public addRecordingRule(options: RecordingRuleOptions): void {
+    refuseUnencodableText(this.where, options);
     validateRecordName(this.where, 'record', options.record);
     const where = `${this.where} record "${options.record}"`;
     const expr = parsePromQL(options.expr, this.where, `record "${options.record}" expr`);

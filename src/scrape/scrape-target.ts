@@ -8,6 +8,7 @@ import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
 import { isPromLabelName, validateKubeLabels, validateNamespace, validateObjectName, validatePromLabelName } from '../common/_names';
 import { validateRe2, validateRelabelTarget } from '../common/_regex';
+import { refuseUnencodableText } from '../common/_text';
 import { secretKeySelector } from '../common/secret-key';
 
 /** Props of `ScrapeTarget`. */
@@ -49,6 +50,7 @@ export class ScrapeTarget extends Construct {
     super(scope, id);
     AppRegistry.of(this); // the app-wide check that no two objects are one
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     this.kind = props.kind ?? MonitorKind.SERVICE_MONITOR;
     if (!Object.values(MonitorKind).includes(this.kind)) throw invalidProp(where, 'kind', this.kind, 'MonitorKind.SERVICE_MONITOR or MonitorKind.POD_MONITOR');
     this.namespace = validateNamespace(where, 'namespace', props.namespace);

@@ -125,13 +125,17 @@ export function imageVersion(image: string): string | undefined {
 export function validateSize(where: string, prop: string, s: Size | undefined): Size | undefined {
   if (s === undefined) return undefined;
   if (!(s instanceof Size)) throw invalidProp(where, prop, s, 'a Size, e.g. Size.gibibytes(50)');
-  let mib: number;
+  let kib: number;
   try {
-    mib = s.toKibibytes({ rounding: SizeRoundingBehavior.NONE }) / 1024;
+    kib = s.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
   } catch {
-    mib = NaN;
+    kib = NaN;
   }
-  if (!(mib > 0)) throw invalidProp(where, prop, s.toString?.() ?? s, 'a size greater than zero, e.g. Size.gibibytes(50)');
+  // Sizes are written in whole mebibytes ("50Mi", "45MiB"): anything else would be rounded, 1 KiB to 0 (no limit).
+  if (!Number.isFinite(kib) || kib < 1024 || kib % 1024 !== 0) {
+    throw invalidProp(where, prop, Number.isFinite(kib) ? `${kib} KiB` : '(not a finite size)',
+      'a whole number of mebibytes, at least 1 MiB, e.g. Size.gibibytes(50) (it is written in Mi; a smaller or fractional size would be rounded, to 0 below 1 MiB)');
+  }
   return s;
 }
 

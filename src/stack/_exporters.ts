@@ -103,7 +103,10 @@ export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): void
   for (const [vol, path] of [['proc', '/proc'], ['sys', '/sys'], ['root', '/']]) {
     c.mount(`/host/${vol}`, kplus.Volume.fromHostPath(ctx.scope, `NodeExporter-${vol}`, vol, { path }), { readOnly: true });
   }
-  ApiObject.of(ds).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+  // cdk8s-plus has no hostPID. The patch applies to the props before the generated KubeDaemonSet turns them
+  // into the manifest, and that conversion keeps only the fields it knows by their camelCase names: a patch
+  // of "hostPID" was silently dropped, "hostPid" becomes hostPID (the stack test reads it in the YAML).
+  ApiObject.of(ds).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true));
   stackService(ctx, 'NodeExporterService', component, name, [{ name: 'http-metrics', port: 9100 }]);
   stackScrape(ctx, 'NodeExporterScrape', component, name, 'http-metrics', { relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }] });
 }

@@ -1,25 +1,79 @@
+import { isIP } from 'net';
 import * as kplus from 'cdk8s-plus-28';
 import { StackContext, componentLabels, podSelector } from './_common';
+import { StackNetworkOptions } from './stack-options';
+import { invalidProp } from '../common/_errors';
+import { validateNamespace } from '../common/_names';
 
 interface Flags {
   readonly grafana: boolean;
   readonly kubeStateMetrics: boolean;
   readonly prometheusNodePort: boolean;
   readonly alertmanagerNodePort: boolean;
+  readonly grafanaNodePort: boolean;
 }
 
-const DNS = { ports: [{ protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(53) }] };
-const API_SERVER = { ports: [443, 6443].map(p => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) })) };
+type Port = kplus.k8s.NetworkPolicyPort;
+type Peer = kplus.k8s.NetworkPolicyPeer;
+
+const port = (protocol: 'TCP' | 'UDP', p: number): Port => ({ protocol, port: kplus.k8s.IntOrString.fromNumber(p) });
+const tcp = (...ports: number[]): Port[] => ports.map(p => port('TCP', p));
+const NAMESPACE_NAME = 'kubernetes.io/metadata.name';
+
+/** A CIDR as the API server accepts it in an ipBlock: an IPv4 or IPv6 address and a prefix length. @internal */
+export function validateCidr(where: string, prop: string, value: string): string {
+  const [address, bits, extra] = typeof value === 'string' ? value.split('/') : [];
+  const family = address !== undefined ? isIP(address) : 0;
+  const max = family === 4 ? 32 : 128;
+  if (family === 0 || extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits) || Number(bits) > max) {
+    throw invalidProp(where, prop, value, 'a CIDR: an IPv4 or IPv6 address and a prefix length, e.g. "10.0.0.0/8" or "fd00::/8"');
+  }
+  return value;
+}
 
 /**
- * NetworkPolicies for the stack's pods: only Grafana reaches Prometheus, only Prometheus reaches
- * Alertmanager and the exporters, Alertmanager replicas reach each other; Prometheus may reach any target
- * and Alertmanager any receiver. A component with a NodePort also accepts traffic on its web port from
- * anywhere, since NodePort traffic arrives from outside the pod network.
+ * NetworkPolicies for the stack's pods that allow exactly the flows its components need, and deny the
+ * rest (each policy selects one component and names both directions):
+ *
+ * | from | to | port |
+ * | --- | --- | --- |
+ * | Grafana | Prometheus, Alertmanager | 9090, 9093 |
+ * | Prometheus (any replica or shard) | Prometheus (self-scrape of each peer) | 9090 |
+ * | Prometheus | Alertmanager (alerts, scrape) | 9093 |
+ * | Prometheus | kube-state-metrics | 8080, 8081 |
+ * | Prometheus | its targets, remote write, the API server | any (egress open) |
+ * | KEDA's namespace | Prometheus | 9090 |
+ * | Alertmanager | Alertmanager (cluster gossip) | 9094 TCP and UDP |
+ * | Alertmanager | receivers | any (egress open) |
+ * | kube-state-metrics, the operator | the API server, DNS | 443, 6443, 53 |
+ * | Grafana's client namespaces | Grafana | 3000 |
+ * | `nodePortSources` | a component with a NodePort | its web port |
+ *
+ * node-exporter runs in the host's network, where NetworkPolicies do not apply.
  */
-export function addNetworkPolicies(ctx: StackContext, f: Flags): void {
-  const from = (component: string) => ({ podSelector: { matchLabels: podSelector(ctx, component) } });
-  const tcp = (...ports: number[]) => ports.map(p => ({ protocol: 'TCP', port: kplus.k8s.IntOrString.fromNumber(p) }));
+export function addNetworkPolicies(ctx: StackContext, where: string, o: StackNetworkOptions, f: Flags): void {
+  const kedaNamespace = validateNamespace(where, 'kedaNamespace', o.kedaNamespace ?? 'keda');
+  const grafanaClients = o.grafanaClientNamespaces?.map((ns, i) => validateNamespace(where, `grafanaClientNamespaces[${i}]`, ns));
+  const sources = (o.nodePortSources ?? []).map((c, i) => validateCidr(where, `nodePortSources[${i}]`, c));
+  const apiServer = o.apiServerCidrs?.map((c, i) => validateCidr(where, `apiServerCidrs[${i}]`, c));
+  if (apiServer !== undefined && apiServer.length === 0) throw invalidProp(where, 'apiServerCidrs', [], 'at least one CIDR, or leave it out for any address');
+  const nodePorts = [f.prometheusNodePort, f.alertmanagerNodePort, f.grafanaNodePort].some(x => x);
+  if (nodePorts && sources.length === 0) {
+    throw invalidProp(where, 'nodePortSources', o.nodePortSources,
+      'the CIDRs allowed through the NodePorts (a component has a nodePort and network policies are on), e.g. ["10.0.0.0/16"] for the nodes and clients; with no sources nothing could reach them');
+  }
+  if (!nodePorts && sources.length > 0) {
+    throw invalidProp(where, 'nodePortSources', o.nodePortSources, 'no sources: no component has a nodePort');
+  }
+
+  const pod = (component: string): Peer => ({ podSelector: { matchLabels: podSelector(ctx, component) } });
+  const namespace = (name: string): Peer => ({ namespaceSelector: { matchLabels: { [NAMESPACE_NAME]: name } } });
+  const external = sources.map(cidr => ({ ipBlock: { cidr } }));
+  const dns: kplus.k8s.NetworkPolicyEgressRule = { ports: [port('UDP', 53), port('TCP', 53)] };
+  const apiServerRule: kplus.k8s.NetworkPolicyEgressRule = {
+    to: apiServer?.map(cidr => ({ ipBlock: { cidr } })),
+    ports: tcp(443, 6443),
+  };
   const policy = (component: string, ingress: kplus.k8s.NetworkPolicyIngressRule[], egress: kplus.k8s.NetworkPolicyEgressRule[]) =>
     new kplus.k8s.KubeNetworkPolicy(ctx.scope, `NetworkPolicy-${component}`, {
       metadata: { name: `${ctx.name}-${component}`, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
@@ -27,24 +81,27 @@ export function addNetworkPolicies(ctx: StackContext, f: Flags): void {
     });
 
   policy('prometheus', [
-    ...(f.grafana ? [{ from: [from('grafana')], ports: tcp(9090) }] : []),
-    ...(f.prometheusNodePort ? [{ ports: tcp(9090) }] : []),
+    { from: [pod('prometheus'), ...(f.grafana ? [pod('grafana')] : []), namespace(kedaNamespace)], ports: tcp(9090) },
+    ...(f.prometheusNodePort ? [{ from: external, ports: tcp(9090) }] : []),
   ], [{}]);
   policy('alertmanager', [
-    { from: [from('prometheus')], ports: tcp(9093) },
-    ...(f.grafana ? [{ from: [from('grafana')], ports: tcp(9093) }] : []),
-    { from: [from('alertmanager')], ports: [...tcp(9094), { protocol: 'UDP', port: kplus.k8s.IntOrString.fromNumber(9094) }] },
-    ...(f.alertmanagerNodePort ? [{ ports: tcp(9093) }] : []),
+    { from: [pod('prometheus'), ...(f.grafana ? [pod('grafana')] : [])], ports: tcp(9093) },
+    { from: [pod('alertmanager')], ports: [port('TCP', 9094), port('UDP', 9094)] },
+    ...(f.alertmanagerNodePort ? [{ from: external, ports: tcp(9093) }] : []),
   ], [{}]);
   if (f.grafana) {
-    policy('grafana', [{ ports: tcp(3000) }], [
-      { to: [from('prometheus')], ports: tcp(9090) },
-      { to: [from('alertmanager')], ports: tcp(9093) },
-      DNS,
+    policy('grafana', [
+      { from: grafanaClients === undefined ? [{ namespaceSelector: {} }] : grafanaClients.map(namespace), ports: tcp(3000) },
+      ...(f.grafanaNodePort ? [{ from: external, ports: tcp(3000) }] : []),
+    ], [
+      { to: [pod('prometheus')], ports: tcp(9090) },
+      { to: [pod('alertmanager')], ports: tcp(9093) },
+      dns,
     ]);
   }
   if (f.kubeStateMetrics) {
-    policy('kube-state-metrics', [{ from: [from('prometheus')], ports: tcp(8080, 8081) }], [API_SERVER, DNS]);
+    policy('kube-state-metrics', [{ from: [pod('prometheus')], ports: tcp(8080, 8081) }], [apiServerRule, dns]);
   }
-  policy('prometheus-operator', [{ from: [from('prometheus')], ports: tcp(8080) }], [API_SERVER, DNS]);
+  // Nothing calls the operator (no admission webhook is deployed, and it is not scraped).
+  policy('prometheus-operator', [], [apiServerRule, dns]);
 }

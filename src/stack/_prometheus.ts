@@ -5,8 +5,9 @@ import {
   stackDisruptionBudget, stackScrape, storage, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
+import { headerCarriesCredential, headerNamesCredential } from '../common/_credentials';
 import { promDuration } from '../common/_duration';
-import { invalidProp } from '../common/_errors';
+import { NOT_REPEATED, invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { validatePromLabels, validateUrl } from '../common/_names';
 import { definedOnly } from '../common/_object';
@@ -100,19 +101,14 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
 
 
 function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [key: string]: unknown } {
-  validateUrl(where, `${prop}.url`, rw.url);
+  validateUrl(where, `${prop}.url`, rw.url, `give the credential as ${prop}.bearerToken or basic auth (SecretKeys), and a URL without it`);
   if ((rw.basicAuthUsername === undefined) !== (rw.basicAuthPassword === undefined)) {
     throw invalidProp(where, `${prop}.basicAuthPassword`, rw.basicAuthPassword?.toString(), 'basicAuthUsername and basicAuthPassword together');
   }
   if (rw.bearerToken && rw.basicAuthUsername) {
     throw invalidProp(where, `${prop}.bearerToken`, rw.bearerToken.toString(), 'one way to authenticate: bearerToken or basic auth, not both');
   }
-  for (const h of Object.keys(rw.headers ?? {})) {
-    if (!/^[A-Za-z0-9-]+$/.test(h)) throw invalidProp(where, `${prop}.headers`, h, 'an HTTP header name: letters, digits and "-"');
-    if (/^(authorization|proxy-authorization|x-api-key|api-key)$/i.test(h)) {
-      throw invalidProp(where, `${prop}.headers`, h, 'a header that carries no credential (its value would be written into the YAML): give bearerToken or basic auth as SecretKeys');
-    }
-  }
+  validateRemoteWriteHeaders(where, `${prop}.headers`, rw.headers);
   return definedOnly({
     url: rw.url,
     name: rw.name,
@@ -134,4 +130,20 @@ function excluded(rules: ReadonlyArray<ApiObject>): Array<{ [key: string]: strin
     refs.set(`${namespace}/${r.name}`, { group: 'monitoring.coreos.com', resource: 'prometheusrules', namespace, name: r.name });
   }
   return refs.size > 0 ? [...refs.keys()].sort().map(k => refs.get(k)!) : undefined;
+}
+
+/** Remote-write headers: plain in the CRD, so any header that carries a credential (by name or value) is refused. */
+function validateRemoteWriteHeaders(where: string, prop: string, headers: { [key: string]: string } | undefined): void {
+  if (headers === undefined) return;
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw invalidProp(where, prop, '(not a map)', 'a map of header names to values');
+  for (const [h, v] of Object.entries(headers)) {
+    if (!/^[A-Za-z0-9-]+$/.test(h)) throw invalidProp(where, `${prop} key`, NOT_REPEATED, 'an HTTP header name: letters, digits and "-"');
+    if (typeof v !== 'string' || /[\u0000-\u001f\u007f]/.test(v)) {
+      throw invalidProp(where, `${prop}["${h}"]`, NOT_REPEATED, 'a header value as text, without line breaks or control characters');
+    }
+    if (headerCarriesCredential(h, v)) {
+      throw invalidProp(where, headerNamesCredential(h) ? `${prop}["${h}"]` : prop, NOT_REPEATED,
+        'a header that carries no credential (the Prometheus CRD writes header values into its YAML as they are): give the credential as bearerToken or basic auth (SecretKeys)');
+    }
+  }
 }

@@ -14,7 +14,7 @@ import { addStackAlerts, StackComponent } from './_stack-alerts';
 import { IMonitoringStack } from './i-monitoring-stack';
 import {
   AlertmanagerConfigMatcherStrategy, AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions,
-  PrometheusOptions, StackHealthAlerts,
+  PrometheusOptions, StackHealthAlerts, StackNetworkOptions,
 } from './stack-options';
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
@@ -22,6 +22,7 @@ import { invalidProp } from '../common/_errors';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';
+import { refuseUnencodableText } from '../common/_text';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 
 /** The operator release whose CRDs the stack's objects are written against. */
@@ -93,11 +94,19 @@ export interface MonitoringStackProps {
    */
   readonly operator?: OperatorOptions;
   /**
-   * Emit NetworkPolicies that allow only Grafana → Prometheus, Prometheus → targets and Alertmanager,
-   * Alertmanager → receivers (and its own peers), and the exporters' and operator's API-server traffic.
+   * Emit NetworkPolicies that allow exactly the flows the stack needs: Grafana → Prometheus and
+   * Alertmanager, Prometheus → its targets, its peers and shards, and Alertmanager; KEDA → Prometheus;
+   * Alertmanager → receivers and its peers; the operator and kube-state-metrics → the API server; every
+   * component → DNS; NodePorts only from `network.nodePortSources`.
    * @default false
    */
   readonly networkPolicies?: boolean;
+  /**
+   * Who else the NetworkPolicies let in: KEDA's namespace, Grafana's clients, NodePort sources, the API
+   * server's addresses. Read only with `networkPolicies: true`.
+   * @default - KEDA in "keda", Grafana from every namespace, no NodePort sources, the API server anywhere
+   */
+  readonly network?: StackNetworkOptions;
   /**
    * The stack's alerts on its own health (failing or missed rule evaluations, failed notifications,
    * failed reloads, no Alertmanager, components down), each tunable or disabled.
@@ -220,6 +229,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   constructor(scope: Construct, id: string, props: MonitoringStackProps = {}) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     this.name = props.name ?? 'ml-monitoring';
     if (typeof this.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name) || this.name.length > 30) {
       throw invalidProp(where, 'name', this.name, 'at most 30 lower-case letters, digits and "-" (a prefix of object names)');
@@ -299,12 +309,21 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     }, props.healthAlerts);
     this._trustRules(health.resource);
 
+    const nodePorts: Array<[string, number | undefined]> = [
+      ['prometheus.nodePort', props.prometheus?.nodePort], ['alertmanager.nodePort', props.alertmanager?.nodePort],
+      ['grafana.nodePort', grafanaEnabled ? grafanaOptions.nodePort : undefined],
+    ];
+    for (const [i, [prop, port]] of nodePorts.entries()) {
+      const first = nodePorts.findIndex(([, p]) => p !== undefined && p === port);
+      if (port !== undefined && first < i) throw invalidProp(where, prop, port, `a NodePort of its own (${nodePorts[first][0]} has it; one port opens one Service)`);
+    }
     if (props.networkPolicies ?? false) {
-      addNetworkPolicies(ctx, {
+      addNetworkPolicies(ctx, `${where} network`, props.network ?? {}, {
         grafana: grafanaEnabled,
         kubeStateMetrics: ksm,
         prometheusNodePort: props.prometheus?.nodePort !== undefined,
         alertmanagerNodePort: props.alertmanager?.nodePort !== undefined,
+        grafanaNodePort: grafanaEnabled && grafanaOptions.nodePort !== undefined,
       });
     }
   }

@@ -317,3 +317,34 @@ export interface StackHealthAlerts {
    */
   readonly componentDown?: AlertTuning;
 }
+
+/**
+ * Who, besides the stack's own components, the NetworkPolicies let in (with `networkPolicies: true`). Every
+ * other flow into the stack is denied.
+ */
+export interface StackNetworkOptions {
+  /**
+   * The namespace KEDA runs in: its operator's Prometheus scaler queries Prometheus for every
+   * `InferenceAutoscaler`.
+   * @default "keda"
+   */
+  readonly kedaNamespace?: string;
+  /**
+   * Namespaces whose pods may open Grafana (an ingress controller's, for example).
+   * @default - every namespace: Grafana is the stack's user interface
+   */
+  readonly grafanaClientNamespaces?: string[];
+  /**
+   * The addresses (CIDRs) allowed through the NodePorts of Prometheus, Alertmanager and Grafana. Required
+   * when any of them has a `nodePort`. With the default `externalTrafficPolicy: Cluster` a NodePort
+   * connection arrives from a node's address, so give the nodes' CIDR as well as the clients'.
+   * @default - none: a NodePort with network policies and no sources is an Error
+   */
+  readonly nodePortSources?: string[];
+  /**
+   * The API server's addresses (CIDRs), the one destination of the operator and kube-state-metrics besides
+   * DNS.
+   * @default - any address on ports 443 and 6443 (the API server's address differs from cluster to cluster)
+   */
+  readonly apiServerCidrs?: string[];
+}

@@ -34,8 +34,8 @@ describe('Severity', () => {
 describe('SecretKey', () => {
   test('renders a selector and validates its parts', () => {
     expect(secretKeySelector('c', 'apiUrl', SecretKey.of('slack', 'webhook-url'))).toEqual({ name: 'slack', key: 'webhook-url' });
-    expect(() => SecretKey.of('Slack', 'k')).toThrow(/^SecretKey.of: invalid secretName "Slack"/);
-    expect(() => SecretKey.of('slack', 'a b')).toThrow(/^SecretKey.of: invalid key "a b"/);
+    expect(() => SecretKey.of('Slack', 'k')).toThrow(/^SecretKey.of: invalid secretName \(not repeated: it could hold a credential\): a Secret's name/);
+    expect(() => SecretKey.of('slack', 'a b')).toThrow(/^SecretKey.of: invalid key \(not repeated: it could hold a credential\): a key inside the Secret/);
     expect(() => secretKeySelector('chart/r', 'apiUrl', 'https://hooks.example/x' as unknown as SecretKey)).toThrow(/chart\/r: invalid apiUrl .*a SecretKey/);
   });
 });

@@ -95,7 +95,7 @@ describe('MlInferenceMonitoring', () => {
       [{ alerts: { podRestarts: { maxRestarts: 2.5 } } }, /invalid alerts.podRestarts.maxRestarts 2.5/],
       [{ alerts: { latency: { maxLatency: Duration.millis(0) } } }, /invalid alerts.latency.maxLatency "0s"/],
       [{ minRequestRate: -1 }, /invalid minRequestRate -1/],
-      [{ runbookBaseUrl: 'runbooks' }, /invalid runbookBaseUrl "runbooks"/],
+      [{ runbookBaseUrl: 'runbooks' }, /invalid runbookBaseUrl \(not repeated: it could hold a credential\): an absolute http/],
       [{ alertLabels: { severity: 'x' } }, /invalid alertLabels "severity"/],
       [{ runtime: 'fastapi' as any }, /invalid runtime "fastapi": an InferenceRuntime/],
       [{ runtime: InferenceRuntime.triton(), model: 'resnet' }, /invalid model "resnet": no model prop: the triton runtime names models in its "model" label/],

@@ -118,7 +118,7 @@ describe('PrometheusRules', () => {
     });
     test('missing summary, bad runbook URL, duplicate annotation', () => {
       expect(() => group.addAlertingRule({ ...base, summary: ' ' })).toThrow(/invalid summary " "/);
-      expect(() => group.addAlertingRule({ ...base, runbookUrl: 'wiki/x' })).toThrow(/invalid runbookUrl "wiki\/x": an absolute http/);
+      expect(() => group.addAlertingRule({ ...base, runbookUrl: 'wiki/x' })).toThrow(/invalid runbookUrl \(not repeated: it could hold a credential\): an absolute http/);
       expect(() => group.addAlertingRule({ ...base, annotations: { summary: 'again' } })).toThrow(/invalid annotations "summary"/);
     });
     test('duplicate and bad group names, bad limit and interval', () => {

@@ -69,5 +69,6 @@ export function fullStack(chart: Chart): MonitoringStack {
     },
     nodeExporter: { enabled: true },
     networkPolicies: true,
+    network: { nodePortSources: ['10.0.0.0/16'] },
   });
 }

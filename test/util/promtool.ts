@@ -136,3 +136,14 @@ export function routesTest(yamlText: string, labels: { [k: string]: string }): s
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** `amtool template render` of one template text with amtool's example data: whether Alertmanager parses and runs it. */
+export function renderAlertmanagerTemplate(text: string): ToolResult {
+  const dir = tmpdir();
+  try {
+    fs.writeFileSync(path.join(dir, 'none.tmpl'), '');
+    return run('amtool', ['template', 'render', '--template.glob=none.tmpl', `--template.text=${text}`], dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

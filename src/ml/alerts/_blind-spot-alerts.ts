@@ -109,13 +109,15 @@ export function addInferenceBlindSpots(where: string, group: RuleGroup, s: Infer
     const p = quantileName(alert.quantile);
     const threshold = formatNumber(alert.maxSeconds);
     const name = emitAlert(where, 'alerts.histogramTooCoarse', group, tc, {
-      expr: `label_replace(\n  ${top} < ${threshold}\n  or\n  ${top} and on (${l}) ${quantileInInf(s, h, alert.quantile, '1h')},\n  "histogram", "${h.base}", "", "")`,
+      // The histogram is a static label, so the alerts of one service's histograms differ in their labels
+      // (promtool's duplicate-rules lint compares static labels only).
+      expr: `${top} < ${threshold}\n  or\n  ${top} and on (${l}) ${quantileInInf(s, h, alert.quantile, '1h')}`,
       summary: `${s.service} ${what} histogram in {{ $labels.namespace }} cannot measure its ${p}`,
       description: `The highest finite bucket of ${h.base} is {{ $value }}s: ${alert.name} reads the ${p} ${what}, which histogram_quantile never reports above ` +
         `that bound. Either the alert's threshold (${threshold}s) is above it, so the alert can never fire, or over the last hour more than ` +
         `${formatNumber((1 - alert.quantile) * 100)}% of the requests were slower than it, so the ${p} shown is a floor${heldFor(tc)}. ` +
         `Configure buckets up to at least ${threshold}s in the server (and give them to the preset as latencyBuckets).`,
-    }, common, MONITORING_LABELS);
+    }, common, { ...MONITORING_LABELS, histogram: h.base });
     if (name && !names.includes(name)) names.push(name);
   }
   return names;

@@ -6,6 +6,7 @@ import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from './quality-options';
 import { invalidProp } from '../../common/_errors';
 import { shortObjectName, validateLabelValue, validateNamespace } from '../../common/_names';
+import { refuseUnencodableText } from '../../common/_text';
 import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
@@ -84,6 +85,7 @@ export class ModelQualityMonitoring extends Construct {
   constructor(scope: Construct, id: string, props: ModelQualityMonitoringProps) {
     super(scope, id);
     const where = this.node.path;
+    refuseUnencodableText(where, props);
     const model = props.modelName;
     if (typeof model !== 'string' || model === '') throw invalidProp(where, 'modelName', model, 'a non-empty model name');
     validateLabelValue(where, 'modelName', model);
