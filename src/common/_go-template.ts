@@ -33,6 +33,8 @@ export function literalValues(values: { [key: string]: string }): { [key: string
 }
 
 const BLOCK_START = new Set(['if', 'range', 'with', 'define', 'block']);
+/** Words in command position that are not functions: Go's other keywords and constants. */
+const KEYWORDS = new Set(['end', 'else', 'template', 'break', 'continue', 'nil', 'true', 'false']);
 
 /** The first problem Go's parser would report in `text`, in words, or undefined. */
 export function templateProblem(text: string, funcs: ReadonlySet<string>): string | undefined {
@@ -99,14 +101,12 @@ export function templateProblem(text: string, funcs: ReadonlySet<string>): strin
     } else if (word === 'else') {
       const top = blocks[blocks.length - 1];
       if (top !== 'if' && top !== 'range' && top !== 'with') return `unexpected {{ else }} at character ${open}`;
-    } else if (word === 'template' || word === 'break' || word === 'continue' || word === 'nil' || word === 'true' || word === 'false') {
-      // keywords and constants
     }
     // Every identifier in command position (an action's first word, after "|" or "(") must be a function the tool defines.
     const commands = action.replace(/"(\\.|[^"\\])*"|`[^`]*`|'(\\.|[^'\\])*'/g, '""').split(/\||\(/);
     for (const command of commands) {
       const fn = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(command)?.[1];
-      if (fn === undefined || BLOCK_START.has(fn) || ['end', 'else', 'template', 'break', 'continue', 'nil', 'true', 'false'].includes(fn)) continue;
+      if (fn === undefined || BLOCK_START.has(fn) || KEYWORDS.has(fn)) continue;
       if (!funcs.has(fn)) return `function "${fn}" not defined`;
     }
   }

@@ -406,10 +406,6 @@ describe('fuzz: generated input through every public construct', () => {
   const count = (kind: Outcome['kind']) => outcomes.filter(o => o.kind === kind).length;
 
   afterAll(() => {
-    if (process.env.FUZZ_SHOW) {
-      for (const o of outcomes.filter(x => x.scenario.startsWith(process.env.FUZZ_SHOW!) && x.kind === 'error').slice(0,
-        15)) console.log(o.message?.split('\n')[0]);
-    }
     const by = new Map<string, number[]>();
     for (const o of outcomes) {
       const row = by.get(o.scenario) ?? [0, 0, 0];
