@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
-import { checkAlertmanagerConfig, checkRules } from './promtool';
+import { evaluationOrder } from './group-order';
+import { checkAlertmanagerConfig, checkRules, expectRulesTestPass } from './promtool';
 import { proveAll } from './prove';
 import { schemaErrors, validateAll } from './schema';
 import { Doc, synthChart } from './synth';
@@ -81,5 +82,29 @@ describe('the proof harness rejects', () => {
     const r = checkAlertmanagerConfig(bad);
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/undefined receiver "nobody"/);
+  });
+});
+
+describe('the proof harness evaluates rule groups in a fixed order', () => {
+  const consumer = { name: 'consumer', rules: [{ record: 'b:copy', expr: 'a:rate' }] };
+  const producer = { name: 'producer', rules: [{ record: 'a:rate', expr: 'sum(x)' }] };
+
+  test('a group that records a series runs before one that reads it at the instant, whatever the file order', () => {
+    expect(evaluationOrder([consumer, producer])).toEqual(['producer', 'consumer']);
+    // At a 5 m test interval Prometheus 3 looks back over (t-5m, t]: the copy exists only when the
+    // producer ran first at t. promtool alone would pick either order at random.
+    expectRulesTestPass([consumer, producer], [{
+      interval: '1m',
+      input_series: [{ series: 'x', values: '1+0x60' }],
+      promql_expr_test: [{ expr: 'b:copy', eval_time: '30m', exp_samples: [{ labels: 'b:copy', value: 1 }] }],
+    }], '5m');
+  });
+
+  test('reads over a range impose no order, and a cycle keeps the order given', () => {
+    const ranged = { name: 'ranged', rules: [{ record: 'c:max', expr: 'max_over_time(a:rate[1h])' }] };
+    expect(evaluationOrder([ranged, producer])).toEqual(['ranged', 'producer']);
+    const loopA = { name: 'loop-a', rules: [{ record: 'p', expr: 'q' }] };
+    const loopB = { name: 'loop-b', rules: [{ record: 'q', expr: 'p' }] };
+    expect(evaluationOrder([loopB, loopA])).toEqual(['loop-b', 'loop-a']);
   });
 });

@@ -4,8 +4,11 @@ const { parser } = require('@prometheus-io/lezer-promql');
 
 /** One label matcher of a vector selector. */
 export interface ReadMatcher { readonly label: string; readonly op: string; readonly value: string }
-/** One vector selector of an expression: the series it reads. */
-export interface Read { readonly metric: string; readonly matchers: ReadMatcher[] }
+/**
+ * One vector selector of an expression: the series it reads, and whether it reads them at the instant
+ * (false inside a range selector or a subquery).
+ */
+export interface Read { readonly metric: string; readonly matchers: ReadMatcher[]; readonly instant: boolean }
 /** An aggregation `by (labels)` over the selectors in its body. */
 export interface Grouping { readonly labels: string[]; readonly reads: Read[] }
 
@@ -39,7 +42,11 @@ export function readsOf(expr: string): { reads: Read[]; groupings: Grouping[] } 
         }
       }
     } while (c.nextSibling());
-    return { metric, matchers };
+    let instant = true;
+    for (let up = sel.parent; up; up = up.parent) {
+      if (up.name === 'MatrixSelector' || up.name === 'SubqueryExpr') instant = false;
+    }
+    return { metric, matchers, instant };
   };
   const selectorsUnder = (node: any): Read[] => {
     const out: Read[] = [];

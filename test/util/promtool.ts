@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { evaluationOrder } from './group-order';
 import { byKind, Doc } from './synth';
 import { requireTool } from './tools';
 
@@ -80,9 +81,8 @@ export interface PromtoolTest {
  * written in the test.
  */
 export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluationInterval = '30s', options: RulesTestOptions = {}): ToolResult {
-  // One rule file, in the order given, as every proof was written for; only when two PrometheusRule objects
-  // each have a group of the same name (which one file cannot hold), one file per object, as the operator
-  // mounts them. promtool evaluates the groups of one file in order; across files the order is its own.
+  // One rule file; only when two PrometheusRule objects each have a group of the same name (which one file
+  // cannot hold), one file per object, as the operator mounts them.
   const docs = (groups as any[]).filter(g => g && g.kind === 'PrometheusRule');
   const all = (groups as any[]).flatMap(g => (g && g.kind === 'PrometheusRule' ? g.spec.groups : [g]));
   const repeated = new Set(all.map((g: any) => g.name)).size < all.length;
@@ -99,7 +99,10 @@ export function testRules(groups: any[] | Doc[], tests: PromtoolTest[], evaluati
       fs.writeFileSync(path.join(dir, name), YAML.stringify({ groups: strip(gs) }));
       return name;
     });
-    fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: names, evaluation_interval: evaluationInterval, tests }));
+    // Producers before the groups that read their series at the instant (see group-order.ts); a name
+    // repeated across files cannot be ordered, and those proofs do not depend on the order.
+    const order = files.length === 1 ? { group_eval_order: evaluationOrder(all) } : {};
+    fs.writeFileSync(path.join(dir, 'test.yaml'), YAML.stringify({ rule_files: names, evaluation_interval: evaluationInterval, ...order, tests }));
     return run('promtool', ['test', 'rules', 'test.yaml'], dir, options.timeoutMs);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
