@@ -1,7 +1,14 @@
+import { RuleTests } from '../src';
 import { buildExampleApp, buildKubePrometheusStackExampleApp } from './app';
 
 // `npx projen example`: the owned stack into dist/example/, the adopted kube-prometheus-stack variant into
-// dist/example-kube-prometheus-stack/.
+// dist/example-kube-prometheus-stack/; beside each app's manifests, in rule-tests/, the promtool tests of
+// its alerts (run them with `promtool test rules dist/example/rule-tests/*.test.yaml`).
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/example';
-buildExampleApp({ outdir }).synth();
-buildKubePrometheusStackExampleApp({ outdir: `${outdir}-kube-prometheus-stack` }).synth();
+for (const app of [buildExampleApp({ outdir }), buildKubePrometheusStackExampleApp({ outdir: `${outdir}-kube-prometheus-stack` })]) {
+  app.synth();
+  const tests = RuleTests.synth(app);
+  console.log(`${app.outdir}/rule-tests: ${tests.testCount} promtool tests in ${tests.files.length / 2} files` +
+    `${tests.notGenerated.length ? `; ${tests.notGenerated.length} alerts without a generated test (named in the files)` : ''}` +
+    `${tests.cannotFire.length ? `; CANNOT FIRE: ${tests.cannotFire.join('; ')}` : ''}`);
+}

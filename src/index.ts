@@ -32,3 +32,4 @@ export * from './alerting/alert-routing';
 export * from './stack/i-monitoring-stack';
 export * from './stack/stack-options';
 export * from './stack/monitoring-stack';
+export * from './testing/rule-tests';

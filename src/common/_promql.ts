@@ -3,11 +3,11 @@ import { validateRe2 } from './_regex';
 
 // The package's typings are ESM-only while this library compiles to CommonJS; its CommonJS build is
 // loaded with require(), typed by the few members used here.
-interface SyntaxNodeRef { readonly from: number; readonly type: { readonly isError: boolean } }
+interface SyntaxNodeRef { readonly name: string; readonly from: number; readonly to: number; readonly type: { readonly isError: boolean } }
 interface PromQLParser {
   parse(input: string): {
     readonly topNode: { readonly firstChild: { readonly name: string; readonly from: number; readonly to: number } | null };
-    iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined }): void;
+    iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined; leave?(node: SyntaxNodeRef): void }): void;
   };
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -54,6 +54,29 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
   }
   const reason = errorAt >= text.length ? 'the expression ends too early' : `unexpected input at column ${errorAt + 1}`;
   throw new Error(`${where}: invalid PromQL in ${prop}: ${reason}\n${caret(text, errorAt)}`);
+}
+
+/**
+ * The metric names an expression reads at the evaluation instant: its vector selectors outside any range
+ * selector or subquery. @internal
+ */
+export function instantReads(expr: string): Set<string> {
+  const reads = new Set<string>();
+  const stack: string[] = [];
+  parser.parse(expr).iterate({
+    enter(n) {
+      if (n.name === 'Identifier' && stack[stack.length - 1] === 'VectorSelector'
+        && !stack.includes('MatrixSelector') && !stack.includes('SubqueryExpr')) {
+        reads.add(expr.slice(n.from, n.to));
+      }
+      stack.push(n.name);
+      return undefined;
+    },
+    leave() {
+      stack.pop();
+    },
+  });
+  return reads;
 }
 
 /** A regex matcher's operator and its string literal. */

@@ -105,6 +105,11 @@ export interface RuntimeSpec {
   readonly queueLength?: GaugeSignal;
   readonly promptTokens?: CounterSignal;
   readonly generationTokens?: CounterSignal;
+  /**
+   * Label values the runtime writes (from its source), tried first when a generated test needs a value that
+   * a regex matcher of the preset accepts (e.g. the instrumentator's grouped `status="5xx"`, not `500`).
+   */
+  readonly exampleLabels?: { readonly [label: string]: ReadonlyArray<string> };
   /** GPU signals exposed by the runtime itself. */
   readonly gpuUtilization?: GaugeSignal;
   readonly gpuMemoryUsed?: GaugeSignal;

@@ -194,6 +194,8 @@ export class InferenceRuntime {
       path: '/metrics',
       requests: { metric: 'http_requests_total', matchers: [notMetrics], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [notMetrics, m('status', '=~', STATUS_5XX)], byModel: false },
+      // The instrumentator groups status codes by default (should_group_status_codes=True in instrumentation.py).
+      exampleLabels: { status: ['2xx', '5xx'] },
       errorsAreExtra: false,
       latency: {
         base: 'http_request_duration_highr_seconds',
@@ -488,6 +490,8 @@ export class InferenceRuntime {
       modelLabel: 'model_name',
       requests: { metric: 'http_requests_total', matchers: [api], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [api, m('status', '=~', STATUS_5XX)], byModel: false },
+      // vLLM's OpenAI server instruments itself with the instrumentator (grouped status codes) on these routes.
+      exampleLabels: { handler: ['/v1/chat/completions', '/v1/completions'], status: ['2xx', '5xx'] },
       errorsAreExtra: false,
       latency: {
         base: 'vllm:e2e_request_latency_seconds',

@@ -25,6 +25,7 @@ import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
 import { ScrapeEndpointOptions } from '../scrape/scrape-options';
 import { ScrapeTarget } from '../scrape/scrape-target';
+import { InferenceSource } from '../testing/_inference-cases';
 
 /** Which part of a monitored service an SLI covers. */
 export interface InferenceSliOptions {
@@ -115,6 +116,8 @@ export class MlInferenceMonitoring extends Construct {
   public readonly alertNames: string[];
 
   private readonly signals: InferenceSignals;
+  private readonly dcgm: boolean;
+  private readonly windowMs: number;
   /** @internal */
   public readonly _settings: InferenceSettings;
 
@@ -201,6 +204,8 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(where, 'gpu', 'GpuMetrics.fromRuntime()', `GpuMetrics.dcgm(): the ${spec.name} runtime exports no GPU gauges`);
     }
     this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels, props.gpu?._dcgm);
+    this.dcgm = props.gpu?._dcgm !== undefined;
+    this.windowMs = toMillis(window, where, 'rateWindow');
     const common: AlertCommon = {
       alertLabels: place.alertLabels,
       identityLabels: { ...staticLabels, [SERVICE_LABEL]: this.serviceName },
@@ -291,5 +296,22 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(`${this.node.path}.${kind}()`, 'namespace', options.namespace, `one of the service's namespaces (${this.namespaces.join(', ')})`);
     }
     return new InferenceQueries(this.runtime._spec, this.serviceName, [options.namespace], this.signals.window);
+  }
+
+  /**
+   * What the generated promtool tests need: the runtime, the resolved settings and the alerts written.
+   * @internal
+   */
+  public _testSource(ruleLabels: (alert: string) => { [k: string]: string } | undefined): InferenceSource {
+    return {
+      spec: this.runtime._spec,
+      settings: this._settings,
+      service: this.serviceName,
+      namespaces: this.namespaces,
+      windowMs: this.windowMs,
+      alertNames: this.alertNames,
+      dcgm: this.dcgm,
+      ruleLabels,
+    };
   }
 }

@@ -1,0 +1,235 @@
+import { SeriesSet } from './_input-series';
+import { DEFAULT_BUCKETS, HEALTHY, PodIdentity, ServiceState, targetLabels, writeService } from './_service-series';
+import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
+import { toMillis } from '../common/_duration';
+import { formatNumber } from '../common/_number';
+import { SERVICE_LABEL } from '../ml/_inference-queries';
+import { HistogramSignal, RuntimeSpec } from '../ml/_runtime-spec';
+import { ResolvedAlert } from '../ml/alerts/_alert-settings';
+import { InferenceSettings } from '../ml/alerts/_inference-alerts';
+
+/*
+ * Tests of the inference alerts of one MlInferenceMonitoring, from its resolved settings: for each alert,
+ * a pod whose signal sits just above the threshold fires once the alert's `for` has passed (and not
+ * before), and a pod just below it stays silent. The series are the runtime's own (see _service-series).
+ */
+
+/** What the generator needs of an MlInferenceMonitoring. @internal */
+export interface InferenceSource {
+  readonly spec: RuntimeSpec;
+  readonly settings: InferenceSettings;
+  readonly service: string;
+  /** The namespaces monitored: the probed pod runs in the first, a healthy pod in each other. */
+  readonly namespaces: ReadonlyArray<string>;
+  /** The rate window, in ms. */
+  readonly windowMs: number;
+  readonly alertNames: ReadonlyArray<string>;
+  /** GPU gauges come from DCGM's exporter rather than the runtime. */
+  readonly dcgm: boolean;
+  /** The static labels of the rule of each alert name, as synthesized. */
+  readonly ruleLabels: (alert: string) => { [k: string]: string } | undefined;
+}
+
+/** A signal just above and just below one alert's threshold, and the labels the alert then carries. */
+interface Probe {
+  readonly above?: Partial<ServiceState>;
+  readonly below?: Partial<ServiceState>;
+  /** Why there is no `below` (the threshold is the lowest value the signal can take). */
+  readonly noBelow?: string;
+  /** Why the alert cannot fire at all. */
+  readonly cannotFire?: string;
+  /** The labels of the alert, from its expression. */
+  readonly labels: { [k: string]: string };
+  /** When the condition is true at the latest, in ms after the start (the signal's windows filled). */
+  readonly settleMs: number;
+  /** More states that must stay silent (the traffic guard), by name. */
+  readonly silent?: { [name: string]: Partial<ServiceState> };
+}
+
+const MINUTE = 60_000;
+
+/** The generated tests of an MlInferenceMonitoring's alerts. @internal */
+export function inferenceCases(src: InferenceSource): GeneratedSuite {
+  const cases: GeneratedCase[] = [];
+  const notGenerated: NotGenerated[] = [];
+  const st = src.settings;
+  const id: PodIdentity = { namespace: src.namespaces[0], service: src.service, pod: `${src.service}-0`, model: 'model-a' };
+  const base: ServiceState = { ...HEALTHY, rps: Math.max(HEALTHY.rps, 2 * st.minRequestRate) };
+  const probes = probesOf(src, id);
+  for (const [alert, probe] of probes) {
+    if (!alert.enabled || !src.alertNames.includes(alert.name)) continue;
+    const ruleLabels = src.ruleLabels(alert.name);
+    if (probe === undefined || typeof probe === 'string' || ruleLabels === undefined) {
+      notGenerated.push({ alert: alert.name, reason: typeof probe === 'string' ? probe : 'the rule is written more than once', cannotFire: false });
+      continue;
+    }
+    if (probe.cannotFire) {
+      notGenerated.push({ alert: alert.name, reason: probe.cannotFire, cannotFire: true });
+      continue;
+    }
+    try {
+      cases.push(...casesOf(src, id, base, alert, probe, { ...probe.labels, ...ruleLabels }));
+    } catch (e) {
+      notGenerated.push({ alert: alert.name, reason: (e as Error).message, cannotFire: false });
+    }
+  }
+  return { cases, notGenerated };
+}
+
+function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, alert: ResolvedAlert, p: Probe,
+  labels: { [k: string]: string }): GeneratedCase[] {
+  const forMs = alert.pendingFor ? toMillis(alert.pendingFor, 'generated tests', 'pendingFor') : 0;
+  // The condition holds from `settle` at the latest; the alert fires one evaluation after `for` has passed.
+  const fireAt = p.settleMs + forMs + MINUTE;
+  const steps = Math.ceil(fireAt / MINUTE) + 1;
+  const series = (s: Partial<ServiceState>) => {
+    const out = new SeriesSet();
+    writeService(out, src.spec, id, { ...base, ...s }, steps);
+    // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
+    src.namespaces.slice(1).forEach(ns => writeService(out, src.spec, { ...id, namespace: ns }, base, steps));
+    return out.series;
+  };
+  const at = (evalMs: number, firing: boolean): ExpectedAlerts =>
+    ({ evalTime: seconds(evalMs), alertname: alert.name, alerts: firing ? [labels] : [] });
+  const out: GeneratedCase[] = [];
+  const expectAbove = [at(fireAt, true)];
+  // Half a minute before `for` has passed since the very start, the alert can only be pending.
+  if (forMs >= 2 * MINUTE) expectAbove.unshift(at(forMs - MINUTE / 2, false));
+  out.push({ name: `${alert.name} fires just above its threshold once held for ${inWordsMs(forMs)}`, inputSeries: series(p.above!), expect: expectAbove });
+  if (p.below) out.push({ name: `${alert.name} stays silent just below its threshold`, inputSeries: series(p.below), expect: [at(fireAt, false)] });
+  for (const [name, s] of Object.entries(p.silent ?? {})) {
+    out.push({ name: `${alert.name} stays silent ${name}`, inputSeries: series(s), expect: [at(fireAt, false)] });
+  }
+  return out;
+}
+
+function inWordsMs(ms: number): string {
+  if (ms === 0) return '0s (no pending period)';
+  return ms % MINUTE === 0 ? `${ms / MINUTE}m` : `${ms / 1000}s`;
+}
+
+/** Above and below an open ratio threshold in (0, 1): halfway to 1 when 1.5× would reach it. */
+function ratioAbove(t: number): number {
+  return Math.min(t * 1.5, (1 + t) / 2);
+}
+
+function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, Probe | string | undefined]> {
+  const { spec, settings: st } = src;
+  const model = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {});
+  const service = (byModel: boolean) => ({ namespace: id.namespace, [SERVICE_LABEL]: id.service, ...model(byModel) });
+  const pod = { namespace: id.namespace, pod: id.pod };
+  const podOfService = { ...pod, [SERVICE_LABEL]: id.service };
+  const rate = 1.5 * MINUTE;
+  const windowed = src.windowMs + MINUTE;
+  const guard = st.minRequestRate > 0 ? { 'below the traffic guard': { rps: st.minRequestRate / 2 } } : undefined;
+  const threshold = (what: string, t: number, above: (v: number) => Partial<ServiceState>, labels: { [k: string]: string }, settleMs = rate,
+    max = 1): Probe => (t >= max
+    ? { labels, settleMs, cannotFire: `its threshold ${formatNumber(t)} is the highest ${what} there can be` }
+    : { labels, settleMs, above: above(max === 1 ? ratioAbove(t) : t * 1.5 + 1), below: t > 0 ? above(t * 2 / 3) : undefined });
+
+  const out: Array<[ResolvedAlert, Probe | string | undefined]> = [];
+  if (spec.latency) {
+    const p = quantileProbe(spec.latency, st.latency, s => ({ latency: s }), service(spec.latency.byModel));
+    out.push([st.latency, { ...p, silent: guardAbove(guard, p.above) }]);
+  } else if (spec.averageLatency) {
+    const avg = spec.averageLatency;
+    const byModel = avg.sum.byModel && avg.count.byModel && (avg.untimed ?? []).every(c => c.byModel);
+    const t = st.latency.maxSeconds;
+    out.push([st.latency, {
+      labels: service(byModel),
+      settleMs: rate,
+      above: { latency: t * 1.5 },
+      below: { latency: t * 2 / 3 },
+      silent: guardAbove(guard, { latency: t * 1.5 }),
+    }]);
+  }
+  if (spec.errors) {
+    const byModel = spec.requests.byModel && spec.errors.byModel;
+    const p = threshold('error ratio', st.errorRatio.max, e => ({ errorRatio: e }), service(byModel));
+    out.push([st.errorRatio, { ...p, silent: guardAbove(guard, p.above) }]);
+  }
+  out.push([st.podRestarts, {
+    labels: pod,
+    settleMs: (minutes(st.podRestarts.window) + 1) * MINUTE,
+    // increase() extrapolates whole restarts to the window's edges: about N + 1.5 in the window is above N.
+    above: { restartsPerMinute: (st.podRestarts.maxRestarts + 1.5) / minutes(st.podRestarts.window) },
+    below: st.podRestarts.maxRestarts > 0 ? { restartsPerMinute: st.podRestarts.maxRestarts / (2 * minutes(st.podRestarts.window)) } : undefined,
+  }]);
+  out.push([st.podNotReady, { labels: pod, settleMs: MINUTE, above: { ready: false }, below: { ready: true } }]);
+  if (st.cpu.maxLimitRatio !== undefined) {
+    out.push([st.cpu, threshold('share of the CPU limit', st.cpu.maxLimitRatio, r => ({ cpuCores: r * HEALTHY.cpuLimitCores }), podOfService, windowed)]);
+  } else {
+    const t = st.cpu.maxCores!;
+    out.push([st.cpu, {
+      labels: podOfService,
+      settleMs: windowed,
+      above: { cpuCores: t * 1.5, cpuLimitCores: t * 4 },
+      below: { cpuCores: t * 2 / 3, cpuLimitCores: t * 4 },
+    }]);
+  }
+  out.push([st.memory, threshold('share of the memory limit', st.memory.maxLimitRatio, r => ({ memoryBytes: Math.round(r * HEALTHY.memoryLimitBytes) }), podOfService, MINUTE)]);
+  out.push([st.targetDown, { labels: targetLabels(id), settleMs: MINUTE, above: { target: 'down' }, below: { target: 'up' } }]);
+  out.push([st.metricsAbsent, { labels: { namespace: id.namespace, [SERVICE_LABEL]: id.service }, settleMs: MINUTE, above: { target: 'absent' }, below: { target: 'up' } }]);
+  out.push([st.trafficDrop, `it compares the request rate with the rate ${st.trafficDrop.baseline} earlier: a test needs that much history at the rules' evaluation interval`]);
+  const ttft = spec.timeToFirstToken;
+  if (ttft) out.push([st.timeToFirstToken, quantileProbe(ttft, st.timeToFirstToken, s => ({ timeToFirstToken: s }), service(ttft.byModel))]);
+  const itl = spec.interTokenLatency;
+  if (itl) out.push([st.interTokenLatency, quantileProbe(itl, st.interTokenLatency, s => ({ interTokenLatency: s }), service(itl.byModel))]);
+  if (spec.kvCacheUsage) {
+    out.push([st.kvCache, threshold('KV cache usage', st.kvCache.maxRatio, r => ({ kvCache: r }), { ...service(spec.kvCacheUsage.byModel), pod: id.pod })]);
+  }
+  if (spec.queueLength) {
+    const g = spec.queueLength;
+    out.push([st.queue, threshold('queue length', st.queue.maxQueued, q => ({ queue: Math.round(q) }), service(g.byModel), g.histogramMean ? windowed : rate, Infinity)]);
+  }
+  if (src.dcgm) {
+    const why = 'its GPU series come from DCGM\'s exporter, whose pod labels the generator does not write';
+    out.push([st.gpuUtilization, why], [st.gpuMemory, why]);
+  } else {
+    const gaugeLabels = (g: { readonly byModel: boolean } | undefined) => ({ ...targetLabels(id), ...model(g?.byModel ?? false) });
+    if (spec.gpuUtilization) out.push([st.gpuUtilization, threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gaugeLabels(spec.gpuUtilization))]);
+    if (spec.gpuMemoryUsed && spec.gpuMemoryTotal) out.push([st.gpuMemory, threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gaugeLabels(spec.gpuMemoryUsed))]);
+  }
+  out.push([st.metricsMissing, 'it fires when a series family the other alerts read is missing from a scraped pod: not generated yet']);
+  out.push([st.histogramTooCoarse, 'it fires on a histogram whose buckets cannot hold the threshold: not generated yet']);
+  return out;
+}
+
+function guardAbove(guard: { [k: string]: Partial<ServiceState> } | undefined, above: Partial<ServiceState> | undefined) {
+  if (!guard || !above) return undefined;
+  return Object.fromEntries(Object.entries(guard).map(([k, v]) => [k, { ...above, ...v }]));
+}
+
+function minutes(promDuration: string): number {
+  const m = /^(\d+)([smhdwy])$/.exec(promDuration);
+  if (!m) throw new Error(`a window of ${promDuration} (the generator reads single-unit durations)`);
+  const unit: { [u: string]: number } = { s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080, y: 525600 };
+  return Number(m[1]) * unit[m[2]];
+}
+
+/**
+ * A quantile alert on a histogram: every request observed in one bucket, whose interpolated quantile is
+ * the first above the threshold (above) and the last below it (below). Prometheus interpolates linearly
+ * inside a bucket and returns the highest finite bound for the +Inf bucket.
+ */
+function quantileProbe(h: HistogramSignal, a: { readonly maxSeconds: number; readonly quantile: number }, set: (s: number) => Partial<ServiceState>,
+  labels: { [k: string]: string }): Probe {
+  const bounds = h.buckets ? h.buckets.map(b => b * h.unitSeconds) : DEFAULT_BUCKETS;
+  const t = a.maxSeconds;
+  // Bucket i holds (lower, bounds[i]]; the last entry is the +Inf bucket, observed at twice the highest bound.
+  const candidates = [...bounds.map((hi, i) => {
+    const lo = i === 0 ? 0 : bounds[i - 1];
+    return { observe: hi, quantile: lo + (hi - lo) * a.quantile };
+  }), { observe: bounds[bounds.length - 1] * 2, quantile: bounds[bounds.length - 1] }]
+    .filter(c => !h.wholeSeconds || Math.floor(c.observe) === c.observe);
+  const above = candidates.find(c => c.quantile > t * (1 + 1e-6));
+  const below = [...candidates].reverse().find(c => c.quantile < t * (1 - 1e-6));
+  if (!above) return { labels, settleMs: 1.5 * MINUTE, cannotFire: `no latency its histogram can record puts the quantile above ${formatNumber(t)}s` };
+  return {
+    labels,
+    settleMs: 1.5 * MINUTE,
+    above: set(above.observe),
+    below: below ? set(below.observe) : undefined,
+    noBelow: below ? undefined : `every bucket of ${h.base} puts the quantile at ${formatNumber(t)}s or above`,
+  };
+}

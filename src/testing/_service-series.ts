@@ -1,0 +1,185 @@
+import { counterValues, gaugeValues, SeriesSet } from './_input-series';
+import { labelsFor } from './_label-values';
+import { LabelMatcher } from '../common/_promql';
+import { SERVICE_LABEL } from '../ml/_inference-queries';
+import { CounterSignal, GaugeSignal, HistogramSignal, RuntimeSpec } from '../ml/_runtime-spec';
+
+/*
+ * The series one pod of a monitored service exposes in a steady state, in its runtime's own names, labels
+ * and units (from the runtime spec, which cites the runtime's source), with the labels Prometheus adds when
+ * it scrapes the pod, and the kube-state-metrics and cAdvisor series of the pod.
+ */
+
+/** A steady state of one pod of the service: every value holds for the whole test. @internal */
+export interface ServiceState {
+  /** Requests per second. */
+  readonly rps: number;
+  /** Share of the requests that fail. */
+  readonly errorRatio: number;
+  /** Latency of every request, in seconds. */
+  readonly latency: number;
+  readonly timeToFirstToken: number;
+  readonly interTokenLatency: number;
+  /** 0..1 */
+  readonly kvCache: number;
+  readonly queue: number;
+  /** 0..1 */
+  readonly gpuUtilization: number;
+  /** 0..1 */
+  readonly gpuMemory: number;
+  /** Container restarts per minute. */
+  readonly restartsPerMinute: number;
+  readonly ready: boolean;
+  readonly cpuCores: number;
+  readonly cpuLimitCores: number;
+  readonly memoryBytes: number;
+  readonly memoryLimitBytes: number;
+  /** Whether Prometheus scrapes the pod successfully, fails to, or has no target for it at all. */
+  readonly target: 'up' | 'down' | 'absent';
+}
+
+/** A healthy pod. @internal */
+export const HEALTHY: ServiceState = {
+  rps: 5,
+  errorRatio: 0,
+  latency: 0,
+  timeToFirstToken: 0,
+  interTokenLatency: 0,
+  kvCache: 0.1,
+  queue: 0,
+  gpuUtilization: 0.1,
+  gpuMemory: 0.1,
+  restartsPerMinute: 0,
+  ready: true,
+  cpuCores: 0.1,
+  cpuLimitCores: 2,
+  memoryBytes: 256 * 2 ** 20,
+  memoryLimitBytes: 4 * 2 ** 30,
+  target: 'up',
+};
+
+/** The identity of the pod the series come from. @internal */
+export interface PodIdentity {
+  readonly namespace: string;
+  readonly service: string;
+  readonly pod: string;
+  /** The value of the runtime's model label on by-model series. */
+  readonly model: string;
+}
+
+interface RequestSeries { readonly metric: string; readonly labels: { [k: string]: string }; readonly perSecond: number }
+
+/** The labels Prometheus adds to the runtime's series of one pod (the monitor's relabelings add `ml_service`). @internal */
+export function targetLabels(id: PodIdentity): { [k: string]: string } {
+  return { namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, instance: `${id.pod}:8080`, job: id.service };
+}
+
+/** Writes the state's series into `out` for `steps` one-minute steps; throws when a label set cannot be found. @internal */
+export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity, s: ServiceState, steps: number): void {
+  const target = targetLabels(id);
+  const step = (perSecond: number) => perSecond * 60;
+  const model = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {});
+  const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>) => {
+    const r = labelsFor(matchers ?? [], refused, spec.exampleLabels);
+    if ('reason' in r) throw new Error(`${what}: ${r.reason}`);
+    return { ...r.labels, ...model(byModel), ...target };
+  };
+
+  if (s.target === 'absent') return;
+  out.add('up', target, gaugeValues(s.target === 'up' ? 1 : 0, steps));
+  if (s.target === 'down') return;
+  writeKubernetes(out, id, s, steps);
+
+  // Requests: the runtime's counters, successes and failures as the runtime splits them.
+  const ok = s.rps * (1 - s.errorRatio);
+  const failed = s.rps * s.errorRatio;
+  const requests: RequestSeries[] = [];
+  const counter = (c: CounterSignal, l: { [k: string]: string }, perSecond: number) => {
+    out.add(c.metric, l, counterValues(step(perSecond), steps));
+    requests.push({ metric: c.metric, labels: l, perSecond });
+  };
+  const req = spec.requests;
+  const err = spec.errors;
+  if (!err) {counter(req, labels('requests', req.matchers, req.byModel), s.rps);} else if (spec.errorsAreExtra) {
+    counter(req, labels('requests', req.matchers, req.byModel), ok);
+    counter(err, labels('errors', err.matchers, err.byModel), failed);
+  } else if (err.metric === req.metric) {
+    counter(req, labels('successful requests', req.matchers, req.byModel, err.matchers), ok);
+    counter(err, labels('failed requests', [...(req.matchers ?? []), ...(err.matchers ?? [])], err.byModel), failed);
+  } else {
+    counter(req, labels('requests', req.matchers, req.byModel), s.rps);
+    counter(err, labels('errors', err.matchers, err.byModel), failed);
+  }
+
+  const histogram = (what: string, h: HistogramSignal, seconds: number) => {
+    const unit = h.unitSeconds;
+    const observed = (h.wholeSeconds ? Math.floor(seconds) : seconds) / unit;
+    const bounds = h.buckets ?? DEFAULT_BUCKETS.map(b => b / unit);
+    const write = (l: { [k: string]: string }, perSecond: number) => {
+      for (const le of [...bounds.map(b => String(b)), '+Inf']) {
+        const inBucket = le === '+Inf' || observed <= Number(le) * (1 + 1e-9);
+        out.add(`${h.base}_bucket`, { ...l, le }, counterValues(step(inBucket ? perSecond : 0), steps));
+      }
+      out.add(`${h.base}_count`, l, counterValues(step(perSecond), steps));
+      out.add(`${h.base}_sum`, l, counterValues(step(perSecond * observed), steps));
+    };
+    // A histogram whose count is the request counter (KServe, Knative) is written on the requests' own series.
+    const shared = requests.filter(r => r.metric === `${h.base}_count`);
+    if (shared.length > 0) shared.forEach(r => write(r.labels, r.perSecond));
+    else write(labels(what, h.matchers, h.byModel), s.rps);
+  };
+  if (spec.latency) histogram('latency histogram', spec.latency, s.latency);
+  if (spec.timeToFirstToken) histogram('time-to-first-token histogram', spec.timeToFirstToken, s.timeToFirstToken);
+  if (spec.interTokenLatency) histogram('inter-token latency histogram', spec.interTokenLatency, s.interTokenLatency);
+
+  const avg = spec.averageLatency;
+  if (avg && !spec.latency) {
+    const rateOf = (c: CounterSignal) => requests.filter(r => r.metric === c.metric).reduce((a, r) => a + r.perSecond, 0);
+    const countLabels = labels('latency count', avg.count.matchers, avg.count.byModel);
+    if (!requests.some(r => r.metric === avg.count.metric)) out.add(avg.count.metric, countLabels, counterValues(step(s.rps), steps));
+    const counted = requests.some(r => r.metric === avg.count.metric) ? rateOf(avg.count) : s.rps;
+    const timed = counted - (avg.untimed ?? []).reduce((a, u) => a + rateOf(u), 0);
+    out.add(avg.sum.metric, labels('latency sum', avg.sum.matchers, avg.sum.byModel), counterValues(step(timed * s.latency / avg.unitSeconds), steps));
+  }
+
+  const gauge = (what: string, g: GaugeSignal | undefined, value: number) => {
+    if (!g) return;
+    const l = labels(what, g.matchers, g.byModel);
+    if (g.histogramMean) {
+      out.add(`${g.metric}_count`, l, counterValues(60, steps));
+      out.add(`${g.metric}_sum`, l, counterValues(60 * value, steps));
+    } else {
+      out.add(g.metric, l, gaugeValues(value, steps));
+    }
+  };
+  gauge('KV cache gauge', spec.kvCacheUsage, s.kvCache * (spec.kvCacheUsage?.scale ?? 1));
+  gauge('queue gauge', spec.queueLength, s.queue);
+  gauge('GPU utilisation gauge', spec.gpuUtilization, s.gpuUtilization * (spec.gpuUtilization?.scale ?? 1));
+  const gpuBytes = 80e9;
+  gauge('GPU memory gauge', spec.gpuMemoryUsed, s.gpuMemory * gpuBytes);
+  gauge('GPU memory total gauge', spec.gpuMemoryTotal, gpuBytes);
+}
+
+/** kube-state-metrics' and cAdvisor's series of the pod (one container, named `model`). */
+function writeKubernetes(out: SeriesSet, id: PodIdentity, s: ServiceState, steps: number): void {
+  const ksm = { namespace: id.namespace, pod: id.pod, job: 'kube-state-metrics', instance: 'kube-state-metrics:8080' };
+  const container = { ...ksm, container: 'model' };
+  const cadvisor = { namespace: id.namespace, pod: id.pod, container: 'model', job: 'kubelet', metrics_path: '/metrics/cadvisor', instance: 'node-0' };
+  out.add('kube_pod_status_phase', { ...ksm, phase: 'Running' }, gaugeValues(1, steps));
+  out.add('kube_pod_status_ready', { ...ksm, condition: 'true' }, gaugeValues(s.ready ? 1 : 0, steps));
+  out.add('kube_pod_status_ready', { ...ksm, condition: 'false' }, gaugeValues(s.ready ? 0 : 1, steps));
+  out.add('kube_pod_container_status_restarts_total', container, restartValues(s.restartsPerMinute, steps));
+  out.add('kube_pod_container_resource_limits', { ...container, resource: 'cpu', unit: 'core' }, gaugeValues(s.cpuLimitCores, steps));
+  out.add('kube_pod_container_resource_limits', { ...container, resource: 'memory', unit: 'byte' }, gaugeValues(s.memoryLimitBytes, steps));
+  out.add('container_cpu_usage_seconds_total', cadvisor, counterValues(60 * s.cpuCores, steps));
+  out.add('container_memory_working_set_bytes', cadvisor, gaugeValues(s.memoryBytes, steps));
+}
+
+/** A restart counter: whole restarts, spread evenly. */
+function restartValues(perMinute: number, steps: number): string {
+  if (perMinute <= 0) return gaugeValues(0, steps);
+  return Array.from({ length: steps + 1 }, (_, i) => String(Math.floor(i * perMinute))).join(' ');
+}
+
+/** The Prometheus client libraries' default buckets, in seconds: used for a custom histogram whose buckets are not known. @internal */
+export const DEFAULT_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];

@@ -1,0 +1,171 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration } from 'cdk8s';
+import * as YAML from 'yaml';
+import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
+import { InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests, RuleTestsResult } from '../../src';
+import { RUNTIME_CASES } from '../ml/_traffic';
+import { Fixture } from '../util/exposition';
+import { TEST_SELECTOR } from '../util/synth';
+import { requireTool } from '../util/tools';
+
+/*
+ * The promtool tests the library writes for users (RuleTests.synth): for every runtime preset they pass
+ * against the generated rules with the real promtool; their series are the runtime's own (each one is a
+ * series of the runtime's fixture, written from its source); and they bite: a rule file whose threshold
+ * or `for` is changed after generation fails them.
+ */
+
+const TARGET_LABELS = new Set(['namespace', 'ml_service', 'pod', 'instance', 'job']);
+
+function generate(build: (chart: Chart) => void): { dir: string; result: RuleTestsResult } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rule-tests-'));
+  const app = new App({ outdir: dir });
+  build(new Chart(app, 'app'));
+  app.synth();
+  return { dir: path.join(dir, 'rule-tests'), result: RuleTests.synth(app) };
+}
+
+function promtool(dir: string, file: string): { ok: boolean; output: string } {
+  const r = spawnSync(requireTool('promtool'), ['test', 'rules', file], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+const testFiles = (r: RuleTestsResult) => r.files.filter(f => f.endsWith('.test.yaml'));
+
+describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset', (_name, c) => {
+  const { dir, result } = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+    runtime: c.runtime, namespace: 'tenant-a', selector: { app: 'model' }, selectorLabels: TEST_SELECTOR,
+  }));
+  afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+  test('pass with promtool against the generated rules', () => {
+    expect(testFiles(result)).toHaveLength(1);
+    expect(result.cannotFire).toEqual([]);
+    const r = promtool(dir, testFiles(result)[0]);
+    if (!r.ok) throw new Error(r.output);
+    // Every alert of the preset has a test, except those the file names with a reason.
+    const text = fs.readFileSync(path.join(dir, testFiles(result)[0]), 'utf8');
+    const doc = YAML.parse(text);
+    const tested = new Set<string>(doc.tests.flatMap((t: any) => t.alert_rule_test.map((a: any) => a.alertname)));
+    const rules = YAML.parse(fs.readFileSync(path.join(dir, testFiles(result)[0].replace('.test.yaml', '.rules.yaml')), 'utf8'));
+    const alerts = new Set<string>(rules.groups.flatMap((g: any) => g.rules).filter((x: any) => x.alert).map((x: any) => x.alert));
+    const untested = [...alerts].filter(a => !tested.has(a));
+    expect(untested.filter(a => !new RegExp(`^# not tested: ${a}: .+`, 'm').test(text))).toEqual([]);
+    expect(tested.size).toBeGreaterThanOrEqual(6);
+  });
+
+  test('write only series the runtime exports (its fixture has each, with these labels)', () => {
+    const fixtures = [c.fixture, ...(c.olderFixtures ?? [])].map(f => Fixture.load(f));
+    const doc = YAML.parse(fs.readFileSync(path.join(dir, testFiles(result)[0]), 'utf8'));
+    const runtimeSeries = new Set<string>();
+    for (const t of doc.tests) for (const s of t.input_series) runtimeSeries.add(s.series);
+    const problems: string[] = [];
+    for (const text of runtimeSeries) {
+      const m = /^([^{]+)(?:\{(.*)\})?$/.exec(text)!;
+      const metric = m[1];
+      if (['up', 'kube_pod_status_phase', 'kube_pod_status_ready', 'kube_pod_container_status_restarts_total', 'kube_pod_container_resource_limits',
+        'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'].includes(metric)) continue;
+      const labels: { [k: string]: string } = {};
+      for (const kv of (m[2] ?? '').match(/\w+="(?:[^"\\]|\\.)*"/g) ?? []) {
+        const i = kv.indexOf('=');
+        labels[kv.slice(0, i)] = JSON.parse(kv.slice(i + 1));
+      }
+      const own = Object.fromEntries(Object.entries(labels).filter(([k]) => !TARGET_LABELS.has(k)));
+      const le = (v: string) => (v === '+Inf' ? Infinity : Number(v));
+      const modelLabel = c.runtime._spec.modelLabel;
+      // Same label names and values (bucket bounds compared as numbers); the model's name is the generator's own.
+      const found = fixtures.some(fx => fx.series(metric).some(s => Object.keys(own).every(k => k in s.labels
+        && (k === 'le' ? le(s.labels[k]) === le(own[k]) : k === modelLabel || s.labels[k] === own[k]))));
+      if (!found) problems.push(`${text} has no series of that name and label names in ${c.fixture}`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('generated tests bite', () => {
+  const { dir, result } = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+    runtime: InferenceRuntime.fastApi(),
+    namespace: 'tenant-a',
+    selector: { app: 'model' },
+    selectorLabels: TEST_SELECTOR,
+    alerts: { latency: { maxLatency: Duration.millis(750) }, errorRatio: { maxErrorRatio: Ratio.percent(2), pendingFor: Duration.minutes(4) } },
+  }));
+  afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+  const testFile = () => testFiles(result)[0];
+  const rulesFile = () => testFile().replace('.test.yaml', '.rules.yaml');
+
+  /** Runs the generated tests against the rules with one alert's rule changed. */
+  function mutated(alert: string, change: (rule: any) => void): { ok: boolean; output: string } {
+    const original = fs.readFileSync(path.join(dir, rulesFile()), 'utf8');
+    const doc = YAML.parse(original);
+    const rule = doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === alert);
+    change(rule);
+    fs.writeFileSync(path.join(dir, rulesFile()), YAML.stringify(doc));
+    try {
+      return promtool(dir, testFile());
+    } finally {
+      fs.writeFileSync(path.join(dir, rulesFile()), original);
+    }
+  }
+  const scaleThreshold = (factor: number) => (rule: any) => {
+    rule.expr = rule.expr.replace(/> (\d+(?:\.\d+)?(?:e-?\d+)?)/, (_: string, n: string) => `> ${Number(n) * factor}`);
+  };
+
+  test('unchanged, they pass', () => {
+    const r = promtool(dir, testFile());
+    if (!r.ok) throw new Error(r.output);
+  });
+
+  test.each([
+    ['ModelLatencyHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelLatencyHigh', 'threshold halved', scaleThreshold(0.5)],
+    ['ModelErrorRatioHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelErrorRatioHigh', 'threshold halved', scaleThreshold(0.5)],
+    ['ModelErrorRatioHigh', 'for doubled', (r: any) => { r.for = '8m'; }],
+    ['ModelErrorRatioHigh', 'for halved', (r: any) => { r.for = '2m'; }],
+    ['ModelCpuHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelMemoryHigh', 'threshold halved', scaleThreshold(0.5)],
+    ['ModelPodRestarting', 'threshold doubled', scaleThreshold(2)],
+    ['ModelPodNotReady', 'for doubled', (r: any) => { r.for = '10m'; }],
+  ])('%s with its %s fails them, naming the alert', (alert, _what, change) => {
+    const r = mutated(alert, change as (rule: any) => void);
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain(`alertname: ${alert}`);
+  });
+
+  test('an alert that can never fire as configured is named in the file, not tested vacuously', () => {
+    const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+      runtime: InferenceRuntime.fastApi(),
+      namespace: 'tenant-a',
+      selector: { app: 'model' },
+      selectorLabels: TEST_SELECTOR,
+      alerts: { memory: { maxLimitRatio: Ratio.percent(100) } },
+    }));
+    expect(g.result.cannotFire).toEqual([expect.stringMatching(/ModelMemoryHigh: its threshold 1 is the highest share of the memory limit/)]);
+    const text = fs.readFileSync(path.join(g.dir, testFiles(g.result)[0]), 'utf8');
+    expect(text).toMatch(/^# CANNOT FIRE: ModelMemoryHigh/m);
+    fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
+  });
+});
+
+describe('the example apps\' generated tests', () => {
+  test.each([['owned stack', buildExampleApp], ['adopted kube-prometheus-stack', buildKubePrometheusStackExampleApp]])('%s: pass with promtool', (_what, build) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-rule-tests-'));
+    try {
+      const app = build({ outdir: dir });
+      app.synth();
+      const result = RuleTests.synth(app);
+      expect(result.testCount).toBeGreaterThanOrEqual(15);
+      expect(result.cannotFire).toEqual([]);
+      for (const f of testFiles(result)) {
+        const r = promtool(path.join(dir, 'rule-tests'), f);
+        if (!r.ok) throw new Error(r.output);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
