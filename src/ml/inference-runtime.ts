@@ -490,7 +490,8 @@ export class InferenceRuntime {
       modelLabel: 'model_name',
       requests: { metric: 'http_requests_total', matchers: [api], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [api, m('status', '=~', STATUS_5XX)], byModel: false },
-      // vLLM's OpenAI server instruments itself with the instrumentator (grouped status codes) on these routes.
+      // vLLM's OpenAI server instruments its routes with the instrumentator's defaults, grouped status codes
+      // (vllm/entrypoints/serve/instrumentator/metrics.py @ 02a69ad).
       exampleLabels: { handler: ['/v1/chat/completions', '/v1/completions'], status: ['2xx', '5xx'] },
       errorsAreExtra: false,
       latency: {

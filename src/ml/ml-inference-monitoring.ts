@@ -304,10 +304,8 @@ export class MlInferenceMonitoring extends Construct {
    */
   public _testSource(ruleLabels: (alert: string) => { [k: string]: string } | undefined): InferenceSource {
     return {
-      spec: this.runtime._spec,
+      queries: this.signals.q,
       settings: this._settings,
-      service: this.serviceName,
-      namespaces: this.namespaces,
       windowMs: this.windowMs,
       alertNames: this.alertNames,
       dcgm: this.dcgm,

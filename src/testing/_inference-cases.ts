@@ -1,11 +1,11 @@
 import { SeriesSet } from './_input-series';
-import { DEFAULT_BUCKETS, HEALTHY, PodIdentity, ServiceState, targetLabels, writeService } from './_service-series';
+import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, ServiceState, targetLabels, writeService } from './_service-series';
 import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
 import { toMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
-import { SERVICE_LABEL } from '../ml/_inference-queries';
-import { HistogramSignal, RuntimeSpec } from '../ml/_runtime-spec';
-import { ResolvedAlert } from '../ml/alerts/_alert-settings';
+import { InferenceQueries, SERVICE_LABEL } from '../ml/_inference-queries';
+import { GaugeSignal, HistogramSignal } from '../ml/_runtime-spec';
+import { inWords, ResolvedAlert } from '../ml/alerts/_alert-settings';
 import { InferenceSettings } from '../ml/alerts/_inference-alerts';
 
 /*
@@ -16,11 +16,12 @@ import { InferenceSettings } from '../ml/alerts/_inference-alerts';
 
 /** What the generator needs of an MlInferenceMonitoring. @internal */
 export interface InferenceSource {
-  readonly spec: RuntimeSpec;
+  /**
+   * The service's queries: its runtime, name and namespaces (the probed pod runs in the first, a healthy
+   * pod in each other), and the labels each signal is aggregated by.
+   */
+  readonly queries: InferenceQueries;
   readonly settings: InferenceSettings;
-  readonly service: string;
-  /** The namespaces monitored: the probed pod runs in the first, a healthy pod in each other. */
-  readonly namespaces: ReadonlyArray<string>;
   /** The rate window, in ms. */
   readonly windowMs: number;
   readonly alertNames: ReadonlyArray<string>;
@@ -34,8 +35,6 @@ export interface InferenceSource {
 interface Probe {
   readonly above?: Partial<ServiceState>;
   readonly below?: Partial<ServiceState>;
-  /** Why there is no `below` (the threshold is the lowest value the signal can take). */
-  readonly noBelow?: string;
   /** Why the alert cannot fire at all. */
   readonly cannotFire?: string;
   /** The labels of the alert, from its expression. */
@@ -53,13 +52,14 @@ export function inferenceCases(src: InferenceSource): GeneratedSuite {
   const cases: GeneratedCase[] = [];
   const notGenerated: NotGenerated[] = [];
   const st = src.settings;
-  const id: PodIdentity = { namespace: src.namespaces[0], service: src.service, pod: `${src.service}-0`, model: 'model-a' };
+  const q = src.queries;
+  const id: PodIdentity = { namespace: q.namespaces[0], service: q.service, pod: `${q.service}-0`, model: 'model-a' };
   const base: ServiceState = { ...HEALTHY, rps: Math.max(HEALTHY.rps, 2 * st.minRequestRate) };
   const probes = probesOf(src, id);
   for (const [alert, probe] of probes) {
     if (!alert.enabled || !src.alertNames.includes(alert.name)) continue;
     const ruleLabels = src.ruleLabels(alert.name);
-    if (probe === undefined || typeof probe === 'string' || ruleLabels === undefined) {
+    if (typeof probe === 'string' || ruleLabels === undefined) {
       notGenerated.push({ alert: alert.name, reason: typeof probe === 'string' ? probe : 'the rule is written more than once', cannotFire: false });
       continue;
     }
@@ -84,9 +84,10 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   const steps = Math.ceil(fireAt / MINUTE) + 1;
   const series = (s: Partial<ServiceState>) => {
     const out = new SeriesSet();
-    writeService(out, src.spec, id, { ...base, ...s }, steps);
+    const spec = src.queries.spec;
+    writeService(out, spec, id, { ...base, ...s }, steps);
     // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
-    src.namespaces.slice(1).forEach(ns => writeService(out, src.spec, { ...id, namespace: ns }, base, steps));
+    src.queries.namespaces.slice(1).forEach(ns => writeService(out, spec, { ...id, namespace: ns }, base, steps));
     return out.series;
   };
   const at = (evalMs: number, firing: boolean): ExpectedAlerts =>
@@ -95,7 +96,8 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   const expectAbove = [at(fireAt, true)];
   // Half a minute before `for` has passed since the very start, the alert can only be pending.
   if (forMs >= 2 * MINUTE) expectAbove.unshift(at(forMs - MINUTE / 2, false));
-  out.push({ name: `${alert.name} fires just above its threshold once held for ${inWordsMs(forMs)}`, inputSeries: series(p.above!), expect: expectAbove });
+  const held = forMs > 0 ? inWords(alert.pendingFor!) : '0s (no pending period)';
+  out.push({ name: `${alert.name} fires just above its threshold once held for ${held}`, inputSeries: series(p.above!), expect: expectAbove });
   if (p.below) out.push({ name: `${alert.name} stays silent just below its threshold`, inputSeries: series(p.below), expect: [at(fireAt, false)] });
   for (const [name, s] of Object.entries(p.silent ?? {})) {
     out.push({ name: `${alert.name} stays silent ${name}`, inputSeries: series(s), expect: [at(fireAt, false)] });
@@ -103,40 +105,39 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   return out;
 }
 
-function inWordsMs(ms: number): string {
-  if (ms === 0) return '0s (no pending period)';
-  return ms % MINUTE === 0 ? `${ms / MINUTE}m` : `${ms / 1000}s`;
-}
-
 /** Above and below an open ratio threshold in (0, 1): halfway to 1 when 1.5× would reach it. */
 function ratioAbove(t: number): number {
   return Math.min(t * 1.5, (1 + t) / 2);
 }
 
-function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, Probe | string | undefined]> {
-  const { spec, settings: st } = src;
-  const model = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {});
-  const service = (byModel: boolean) => ({ namespace: id.namespace, [SERVICE_LABEL]: id.service, ...model(byModel) });
-  const pod = { namespace: id.namespace, pod: id.pod };
-  const podOfService = { ...pod, [SERVICE_LABEL]: id.service };
+function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, Probe | string]> {
+  const { queries: q, settings: st } = src;
+  const spec = q.spec;
+  // An alert's labels are those its signal is aggregated by (the queries say which), with the pod's values.
+  const value: { [k: string]: string } = {
+    namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, ...(spec.modelLabel ? { [spec.modelLabel]: id.model } : {}),
+  };
+  const valuesOf = (names: ReadonlyArray<string>) => Object.fromEntries(names.map(n => [n, value[n]]));
+  const service = (byModel: boolean) => valuesOf(q.labels(byModel));
+  const pod = valuesOf(['namespace', 'pod']);
+  const podOfService = valuesOf(['namespace', SERVICE_LABEL, 'pod']);
   const rate = 1.5 * MINUTE;
   const windowed = src.windowMs + MINUTE;
   const guard = st.minRequestRate > 0 ? { 'below the traffic guard': { rps: st.minRequestRate / 2 } } : undefined;
-  const threshold = (what: string, t: number, above: (v: number) => Partial<ServiceState>, labels: { [k: string]: string }, settleMs = rate,
-    max = 1): Probe => (t >= max
+  // A threshold on a ratio (at most 1) or on a count (unbounded): above it by half, below it by a third.
+  const threshold = (what: string, t: number, set: (v: number) => Partial<ServiceState>, labels: { [k: string]: string }, settleMs = rate,
+    ratio = true): Probe => (ratio && t >= 1
     ? { labels, settleMs, cannotFire: `its threshold ${formatNumber(t)} is the highest ${what} there can be` }
-    : { labels, settleMs, above: above(max === 1 ? ratioAbove(t) : t * 1.5 + 1), below: t > 0 ? above(t * 2 / 3) : undefined });
+    : { labels, settleMs, above: set(ratio ? ratioAbove(t) : t * 1.5 + 1), below: t > 0 ? set(t * 2 / 3) : undefined });
 
-  const out: Array<[ResolvedAlert, Probe | string | undefined]> = [];
+  const out: Array<[ResolvedAlert, Probe | string]> = [];
   if (spec.latency) {
     const p = quantileProbe(spec.latency, st.latency, s => ({ latency: s }), service(spec.latency.byModel));
     out.push([st.latency, { ...p, silent: guardAbove(guard, p.above) }]);
   } else if (spec.averageLatency) {
-    const avg = spec.averageLatency;
-    const byModel = avg.sum.byModel && avg.count.byModel && (avg.untimed ?? []).every(c => c.byModel);
     const t = st.latency.maxSeconds;
     out.push([st.latency, {
-      labels: service(byModel),
+      labels: valuesOf(q.latencyLabels),
       settleMs: rate,
       above: { latency: t * 1.5 },
       below: { latency: t * 2 / 3 },
@@ -144,16 +145,16 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     }]);
   }
   if (spec.errors) {
-    const byModel = spec.requests.byModel && spec.errors.byModel;
-    const p = threshold('error ratio', st.errorRatio.max, e => ({ errorRatio: e }), service(byModel));
+    const p = threshold('error ratio', st.errorRatio.max, e => ({ errorRatio: e }), valuesOf(q.ratioLabels));
     out.push([st.errorRatio, { ...p, silent: guardAbove(guard, p.above) }]);
   }
+  const restartMinutes = st.podRestarts.windowMs / MINUTE;
   out.push([st.podRestarts, {
     labels: pod,
-    settleMs: (minutes(st.podRestarts.window) + 1) * MINUTE,
+    settleMs: st.podRestarts.windowMs + MINUTE,
     // increase() extrapolates whole restarts to the window's edges: about N + 1.5 in the window is above N.
-    above: { restartsPerMinute: (st.podRestarts.maxRestarts + 1.5) / minutes(st.podRestarts.window) },
-    below: st.podRestarts.maxRestarts > 0 ? { restartsPerMinute: st.podRestarts.maxRestarts / (2 * minutes(st.podRestarts.window)) } : undefined,
+    above: { restartsPerMinute: (st.podRestarts.maxRestarts + 1.5) / restartMinutes },
+    below: st.podRestarts.maxRestarts > 0 ? { restartsPerMinute: st.podRestarts.maxRestarts / (2 * restartMinutes) } : undefined,
   }]);
   out.push([st.podNotReady, { labels: pod, settleMs: MINUTE, above: { ready: false }, below: { ready: true } }]);
   if (st.cpu.maxLimitRatio !== undefined) {
@@ -167,32 +168,47 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
       below: { cpuCores: t * 2 / 3, cpuLimitCores: t * 4 },
     }]);
   }
-  out.push([st.memory, threshold('share of the memory limit', st.memory.maxLimitRatio, r => ({ memoryBytes: Math.round(r * HEALTHY.memoryLimitBytes) }), podOfService, MINUTE)]);
+  const memory = (r: number) => ({ memoryBytes: Math.round(r * HEALTHY.memoryLimitBytes) });
+  out.push([st.memory, threshold('share of the memory limit', st.memory.maxLimitRatio, memory, podOfService, MINUTE)]);
   out.push([st.targetDown, { labels: targetLabels(id), settleMs: MINUTE, above: { target: 'down' }, below: { target: 'up' } }]);
-  out.push([st.metricsAbsent, { labels: { namespace: id.namespace, [SERVICE_LABEL]: id.service }, settleMs: MINUTE, above: { target: 'absent' }, below: { target: 'up' } }]);
-  out.push([st.trafficDrop, `it compares the request rate with the rate ${st.trafficDrop.baseline} earlier: a test needs that much history at the rules' evaluation interval`]);
+  out.push([st.metricsAbsent, { labels: valuesOf(['namespace', SERVICE_LABEL]), settleMs: MINUTE, above: { target: 'absent' }, below: { target: 'up' } }]);
+  out.push([st.trafficDrop,
+    `it compares the request rate with the rate ${st.trafficDrop.baseline} earlier: a test needs that much history at the rules' evaluation interval`]);
   const ttft = spec.timeToFirstToken;
   if (ttft) out.push([st.timeToFirstToken, quantileProbe(ttft, st.timeToFirstToken, s => ({ timeToFirstToken: s }), service(ttft.byModel))]);
   const itl = spec.interTokenLatency;
   if (itl) out.push([st.interTokenLatency, quantileProbe(itl, st.interTokenLatency, s => ({ interTokenLatency: s }), service(itl.byModel))]);
   if (spec.kvCacheUsage) {
-    out.push([st.kvCache, threshold('KV cache usage', st.kvCache.maxRatio, r => ({ kvCache: r }), { ...service(spec.kvCacheUsage.byModel), pod: id.pod })]);
+    const byPod = valuesOf([...q.labels(spec.kvCacheUsage.byModel), 'pod']);
+    out.push([st.kvCache, threshold('KV cache usage', st.kvCache.maxRatio, r => ({ kvCache: r }), byPod)]);
   }
   if (spec.queueLength) {
     const g = spec.queueLength;
-    out.push([st.queue, threshold('queue length', st.queue.maxQueued, q => ({ queue: Math.round(q) }), service(g.byModel), g.histogramMean ? windowed : rate, Infinity)]);
+    out.push([st.queue, threshold('queue length', st.queue.maxQueued, n => ({ queue: Math.round(n) }), service(g.byModel), g.histogramMean ? windowed : rate, false)]);
   }
   if (src.dcgm) {
     const why = 'its GPU series come from DCGM\'s exporter, whose pod labels the generator does not write';
     out.push([st.gpuUtilization, why], [st.gpuMemory, why]);
   } else {
-    const gaugeLabels = (g: { readonly byModel: boolean } | undefined) => ({ ...targetLabels(id), ...model(g?.byModel ?? false) });
-    if (spec.gpuUtilization) out.push([st.gpuUtilization, threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gaugeLabels(spec.gpuUtilization))]);
-    if (spec.gpuMemoryUsed && spec.gpuMemoryTotal) out.push([st.gpuMemory, threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gaugeLabels(spec.gpuMemoryUsed))]);
+    // A runtime gauge is read as scraped: the alert carries all of the labels the series is written with.
+    const gaugeLabels = (g: GaugeSignal) => gaugeSeriesLabels(spec, id, g);
+    const util = spec.gpuUtilization;
+    if (util) out.push([st.gpuUtilization, attempt(() => threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gaugeLabels(util)))]);
+    const used = spec.gpuMemoryUsed;
+    if (used && spec.gpuMemoryTotal) out.push([st.gpuMemory, attempt(() => threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gaugeLabels(used)))]);
   }
   out.push([st.metricsMissing, 'it fires when a series family the other alerts read is missing from a scraped pod: not generated yet']);
   out.push([st.histogramTooCoarse, 'it fires on a histogram whose buckets cannot hold the threshold: not generated yet']);
   return out;
+}
+
+/** The probe, or why it could not be built (a label value no matcher example was found for). */
+function attempt(probe: () => Probe): Probe | string {
+  try {
+    return probe();
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 function guardAbove(guard: { [k: string]: Partial<ServiceState> } | undefined, above: Partial<ServiceState> | undefined) {
@@ -200,12 +216,6 @@ function guardAbove(guard: { [k: string]: Partial<ServiceState> } | undefined, a
   return Object.fromEntries(Object.entries(guard).map(([k, v]) => [k, { ...above, ...v }]));
 }
 
-function minutes(promDuration: string): number {
-  const m = /^(\d+)([smhdwy])$/.exec(promDuration);
-  if (!m) throw new Error(`a window of ${promDuration} (the generator reads single-unit durations)`);
-  const unit: { [u: string]: number } = { s: 1 / 60, m: 1, h: 60, d: 1440, w: 10080, y: 525600 };
-  return Number(m[1]) * unit[m[2]];
-}
 
 /**
  * A quantile alert on a histogram: every request observed in one bucket, whose interpolated quantile is
@@ -230,6 +240,5 @@ function quantileProbe(h: HistogramSignal, a: { readonly maxSeconds: number; rea
     settleMs: 1.5 * MINUTE,
     above: set(above.observe),
     below: below ? set(below.observe) : undefined,
-    noBelow: below ? undefined : `every bucket of ${h.base} puts the quantile at ${formatNumber(t)}s or above`,
   };
 }

@@ -28,17 +28,6 @@ export function gaugeValues(value: number, steps: number): string {
   return `${num(value)}+0x${steps}`;
 }
 
-/** A counter that grows by `perStep` for `first` steps, then by `thenPerStep` for `then` steps. @internal */
-export function counterSegments(segments: ReadonlyArray<[number, number]>): string {
-  let cur = 0;
-  const parts = ['0'];
-  for (const [perStep, steps] of segments) {
-    if (steps <= 0) continue;
-    parts.push(`${num(cur + perStep)}+${num(perStep)}x${steps - 1}`);
-    cur += perStep * steps;
-  }
-  return parts.join(' ');
-}
 
 function num(v: number): string {
   return formatNumber(Number(v.toPrecision(12)));

@@ -74,16 +74,28 @@ export function targetLabels(id: PodIdentity): { [k: string]: string } {
   return { namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, instance: `${id.pod}:8080`, job: id.service };
 }
 
+/**
+ * The labels of one of the runtime's series of the pod: values its matchers accept (and `refused` refuses),
+ * the model label when the series is by model, and the scrape's labels. Throws when none are found. @internal
+ */
+export function seriesLabels(spec: RuntimeSpec, id: PodIdentity, what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean,
+  refused?: ReadonlyArray<LabelMatcher>): { [k: string]: string } {
+  const r = labelsFor(matchers ?? [], refused, spec.exampleLabels);
+  if ('reason' in r) throw new Error(`${what}: ${r.reason}`);
+  return { ...r.labels, ...(byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {}), ...targetLabels(id) };
+}
+
+/** The labels a runtime gauge of the pod is written with. @internal */
+export function gaugeSeriesLabels(spec: RuntimeSpec, id: PodIdentity, g: GaugeSignal): { [k: string]: string } {
+  return seriesLabels(spec, id, 'gauge', g.matchers, g.byModel);
+}
+
 /** Writes the state's series into `out` for `steps` one-minute steps; throws when a label set cannot be found. @internal */
 export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity, s: ServiceState, steps: number): void {
   const target = targetLabels(id);
   const step = (perSecond: number) => perSecond * 60;
-  const model = (byModel: boolean): { [k: string]: string } => (byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {});
-  const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>) => {
-    const r = labelsFor(matchers ?? [], refused, spec.exampleLabels);
-    if ('reason' in r) throw new Error(`${what}: ${r.reason}`);
-    return { ...r.labels, ...model(byModel), ...target };
-  };
+  const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>) =>
+    seriesLabels(spec, id, what, matchers, byModel, refused);
 
   if (s.target === 'absent') return;
   out.add('up', target, gaugeValues(s.target === 'up' ? 1 : 0, steps));

@@ -136,6 +136,25 @@ describe('generated tests bite', () => {
     expect(r.output).toContain(`alertname: ${alert}`);
   });
 
+  test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces', () => {
+    const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+      runtime: InferenceRuntime.triton(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'model' }, selectorLabels: TEST_SELECTOR,
+      rateWindow: Duration.minutes(10),
+      alerts: {
+        podRestarts: { window: Duration.minutes(90), maxRestarts: 0 },
+        cpu: { maxLimitRatio: Ratio.percent(70) },
+        queue: { maxQueued: 0, pendingFor: Duration.minutes(3) },
+      },
+    }));
+    try {
+      expect(g.result.notGenerated.filter(n => /ModelPodRestarting|ModelCpuHigh|ModelQueueBackingUp/.test(n))).toEqual([]);
+      const r = promtool(g.dir, testFiles(g.result)[0]);
+      if (!r.ok) throw new Error(r.output);
+    } finally {
+      fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
+    }
+  });
+
   test('an alert that can never fire as configured is named in the file, not tested vacuously', () => {
     const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
       runtime: InferenceRuntime.fastApi(),

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { AlertCommon, AlertText, emitAlert, heldFor, pct, ratioValue, resolveAlert, ResolvedAlert } from './_alert-settings';
-import { promDuration } from '../../common/_duration';
+import { promDuration, toMillis } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
 import { formatNumber, validateQuantile } from '../../common/_number';
 import { selector } from '../../common/_promql';
@@ -20,7 +20,7 @@ export interface InferenceSettings {
   readonly minRequestRate: number;
   readonly latency: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
   readonly errorRatio: ResolvedAlert & { readonly max: number };
-  readonly podRestarts: ResolvedAlert & { readonly maxRestarts: number; readonly window: string };
+  readonly podRestarts: ResolvedAlert & { readonly maxRestarts: number; readonly window: string; readonly windowMs: number };
   readonly podNotReady: ResolvedAlert;
   readonly cpu: ResolvedAlert & { readonly maxCores?: number; readonly maxLimitRatio?: number };
   readonly memory: ResolvedAlert & { readonly maxLimitRatio: number };
@@ -70,6 +70,7 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
       ...tune('podRestarts', 'ModelPodRestarting', undefined),
       maxRestarts,
       window: promDuration(a.podRestarts?.window ?? Duration.minutes(10), where, 'alerts.podRestarts.window'),
+      windowMs: toMillis(a.podRestarts?.window ?? Duration.minutes(10), where, 'alerts.podRestarts.window'),
     },
     podNotReady: tune('podNotReady', 'ModelPodNotReady', Duration.minutes(5)),
     cpu: {
