@@ -138,7 +138,10 @@ describe('generated tests bite', () => {
 
   test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces', () => {
     const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
-      runtime: InferenceRuntime.triton(), namespaces: ['tenant-a', 'tenant-b'], selector: { app: 'model' }, selectorLabels: TEST_SELECTOR,
+      runtime: InferenceRuntime.triton(),
+      namespaces: ['tenant-a', 'tenant-b'],
+      selector: { app: 'model' },
+      selectorLabels: TEST_SELECTOR,
       rateWindow: Duration.minutes(10),
       alerts: {
         podRestarts: { window: Duration.minutes(90), maxRestarts: 0 },
