@@ -157,3 +157,37 @@ export function isVectorSelector(text: string): boolean {
   const top = parser.parse(text).topNode.firstChild;
   return top !== null && top.name === 'VectorSelector' && top.from === 0 && top.to === text.length;
 }
+
+/** The metric name and label matchers of one plain vector selector (already parsed). @internal */
+export function selectorParts(text: string): { readonly metric?: string; readonly matchers: LabelMatcher[] } {
+  let metric: string | undefined;
+  const matchers: LabelMatcher[] = [];
+  let current: { name?: string; op?: LabelMatcher['op'] } | undefined;
+  const ops: { [node: string]: LabelMatcher['op'] } = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
+  parser.parse(text).iterate({
+    enter(n) {
+      const t = text.slice(n.from, n.to);
+      if (n.name === 'Identifier' && metric === undefined && current === undefined) {metric = t;} else if (n.name === 'UnquotedLabelMatcher' || n.name === 'QuotedLabelMatcher') {current = {};} else if (current && n.name === 'LabelName') {current.name = t;} else if (n.name === 'QuotedLabelName') {
+        // Inside a matcher it names the label; alone in the braces, the metric.
+        if (current) current.name = stringValue(t);
+        else metric = stringValue(t);
+        return false;
+      } else if (current && n.name in ops) {current.op = ops[n.name];} else if (current && n.name === 'StringLiteral' && current.op) {
+        matchers.push({ name: current.name!, op: current.op, value: stringValue(t) });
+        current = undefined;
+      }
+      return undefined;
+    },
+  });
+  // A quoted name-only selector ({"metric_name"}) names the metric through __name__.
+  const named = matchers.find(m => m.name === '__name__' && m.op === '=');
+  return { metric: metric ?? named?.value, matchers: matchers.filter(m => m !== named) };
+}
+
+/** The value of a PromQL string literal: double-quoted and single-quoted with Go escapes, backquoted raw. */
+function stringValue(literal: string): string {
+  if (literal.startsWith('`')) return literal.slice(1, -1);
+  const body = literal.slice(1, -1);
+  if (literal.startsWith('\'')) return JSON.parse(`"${body.replace(/\\'/g, '\'').replace(/"/g, '\\"')}"`);
+  return JSON.parse(literal);
+}

@@ -265,7 +265,8 @@ export class MlInferenceMonitoring extends Construct {
     const q = this.sliQueries('availability', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-availability`;
     return Sli._fromRates(`${this.node.path}.availability()`, name, q.base, w => q.errorRate(w, q.base), w => q.requestRate(w, q.base),
-      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies], q.sel('up'));
+      `inference=${this.serviceName};ns=${q.namespaces.join(',')};availability`, [...q.requestFamilies, ...q.errorFamilies], q.sel('up'),
+      { kind: 'service', queries: q });
   }
 
   /**
@@ -287,7 +288,7 @@ export class MlInferenceMonitoring extends Construct {
     const q = this.sliQueries('latency', options);
     const name = `${this.serviceName}${options.namespace ? `-${options.namespace}` : ''}-latency-${formatNumber(seconds * 1000)}ms`;
     const matchers = [{ name: SERVICE_LABEL, op: '=' as const, value: this.serviceName }, q.namespaceMatcher, ...(spec.latency.matchers ?? [])];
-    return Sli._histogram(where, name, spec.latency.base, le, matchers, q.base, q.sel('up'));
+    return Sli._histogram(where, name, spec.latency.base, le, matchers, q.base, q.sel('up'), { kind: 'service', queries: q, latencySeconds: seconds });
   }
 
   private sliQueries(kind: string, options: InferenceSliOptions): InferenceQueries {

@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
+import { SliEvents } from './_sli-events';
 import { LatencyUnit } from './inference-runtime';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { validateLabelValue, validateMetricName, validatePromLabelName } from '../common/_names';
 import { formatNumber } from '../common/_number';
-import { LabelMatcher, isVectorSelector, metricNameOf, parsePromQL, selector } from '../common/_promql';
+import { LabelMatcher, isVectorSelector, metricNameOf, parsePromQL, selector, selectorParts } from '../common/_promql';
 
 const VECTOR_SELECTOR = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{.*\})?$|^\{.*\}$/s;
 
@@ -73,6 +74,7 @@ interface SliExtra {
   readonly rawSums?: boolean;
   readonly bucket?: Sli['_bucket'];
   readonly targets?: string;
+  readonly events?: SliEvents;
 }
 
 /**
@@ -87,7 +89,7 @@ export class Sli {
     const total = checkSelector(where, 'total', options.total);
     if (errors === total) throw invalidProp(where, 'errors', errors, 'a selector different from total (errors are a subset of all events)');
     return new Sli(where, options.name, options.aggregateBy, w => `rate(${errors}[${w}])`, w => `rate(${total}[${w}])`, false, `errors=${errors};total=${total}`,
-      familiesOf(errors, total));
+      familiesOf(errors, total), { events: { kind: 'counters', part: selectorParts(errors), total: selectorParts(total), partIsGood: false } });
   }
 
   /** All events minus good events, over all events. */
@@ -97,7 +99,7 @@ export class Sli {
     const total = checkSelector(where, 'total', options.total);
     if (good === total) throw invalidProp(where, 'good', good, 'a selector different from total (good events are a subset of all events)');
     return new Sli(where, options.name, options.aggregateBy, w => `rate(${good}[${w}])`, w => `rate(${total}[${w}])`, true, `good=${good};total=${total}`,
-      familiesOf(good, total));
+      familiesOf(good, total), { events: { kind: 'counters', part: selectorParts(good), total: selectorParts(total), partIsGood: true } });
   }
 
   /** Requests slower than `threshold`, from a histogram: `_count` minus the `le` bucket, over `_count`. */
@@ -121,20 +123,20 @@ export class Sli {
 
   /** An SLI from ready expressions (used by MlInferenceMonitoring's availability()). @internal */
   public static _fromRates(where: string, name: string, aggregateBy: string[], bad: (w: string) => string,
-    total: (w: string) => string, key: string, families: string[], targets?: string): Sli {
-    return new Sli(where, name, aggregateBy, bad, total, false, key, families, { rawSums: true, targets });
+    total: (w: string) => string, key: string, families: string[], targets?: string, events?: SliEvents): Sli {
+    return new Sli(where, name, aggregateBy, bad, total, false, key, families, { rawSums: true, targets, events });
   }
 
   /** @internal */
   public static _histogram(where: string, name: string, base: string, le: number, matchers: LabelMatcher[],
-    aggregateBy: string[] | undefined, targets?: string): Sli {
+    aggregateBy: string[] | undefined, targets?: string, events?: SliEvents): Sli {
     const count = selector(`${base}_count`, matchers);
     // Prometheus 3 writes integral bucket bounds as "1.0", Prometheus 2 as "1": match both.
     const leText = formatNumber(le);
     const leRegex = Number.isInteger(le) ? `${leText}(\\.0)?` : leText.replace(/\./g, '\\.');
     const bucket = selector(`${base}_bucket`, [...matchers, { name: 'le', op: '=~', value: leRegex }]);
     return new Sli(where, name, aggregateBy, w => `rate(${bucket}[${w}])`, w => `rate(${count}[${w}])`, true, `hist=${base};le=${leText};${count}`,
-      [`${base}_bucket`, `${base}_count`], { bucket: { count, bucket, le: leText, histogram: base }, targets });
+      [`${base}_bucket`, `${base}_count`], { bucket: { count, bucket, le: leText, histogram: base }, targets, events: events ?? { kind: 'histogram', base, le, matchers } });
   }
 
   /** The SLI's name: the `sli` label of its recorded series. */
@@ -158,6 +160,8 @@ export class Sli {
    * @internal
    */
   public readonly _targets?: string;
+  /** What the SLI counts, for generated tests; undefined when unknown. @internal */
+  public readonly _events?: SliEvents;
   private readonly partRate: (window: string) => string;
   private readonly totalRate: (window: string) => string;
   private readonly partIsGood: boolean;
@@ -182,6 +186,7 @@ export class Sli {
     this.rawSums = extra.rawSums ?? false;
     this._bucket = extra.bucket;
     this._targets = extra.targets;
+    this._events = extra.events;
     this._key = `${key};by=${this.aggregateBy.join(',')}`;
     this._families = [...new Set(families)].sort();
   }

@@ -18,6 +18,7 @@ import { shortUid } from '../dashboards/_uid';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../dashboards/panel';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { SloSource, SloTierSource } from '../testing/_slo-cases';
 
 /**
  * One burn-rate alert tier: the alert tuning every alert of the library takes. Its default name is
@@ -147,6 +148,8 @@ export class SloAlert extends Construct {
   public readonly alertNames: string[];
   /** The dashboard, unless disabled. */
   public readonly dashboard?: GrafanaDashboard;
+  /** What the generated tests need: the resolved tiers and the SLI. */
+  private readonly testSource: Omit<SloSource, 'ruleLabels'>;
 
   constructor(scope: Construct, id: string, props: SloAlertProps) {
     super(scope, id);
@@ -213,6 +216,7 @@ export class SloAlert extends Construct {
 
     this.burnRateFactors = {};
     this.alertNames = [];
+    const testTiers: SloTierSource[] = [];
     const annotations = dashboardAnnotations(place, uid);
     for (const t of tiers) {
       const a = resolveAlert(where, `tiers.${t.key}`, props.tiers?.[t.key], {
@@ -245,7 +249,31 @@ export class SloAlert extends Construct {
         annotations,
       });
       if (name && !this.alertNames.includes(name)) this.alertNames.push(name);
+      if (name) {
+        testTiers.push({
+          tier: t.tier,
+          alert: name,
+          threshold: factor * budget,
+          factor,
+          budgetShare: t.budgetShare,
+          longMs: toMillis(t.long, where, 'tier'),
+          shortMs: toMillis(t.short, where, 'tier'),
+          forMs: a.pendingFor ? toMillis(a.pendingFor, where, `tiers.${t.key}.pendingFor`) : 0,
+        });
+      }
     }
+    this.testSource = {
+      sloName: this.sloName,
+      budget,
+      windowMs,
+      tiers: testTiers,
+      minEvents,
+      sliName: sli.name,
+      events: sli._events,
+      families: sli._families,
+      aggregateBy: sli.aggregateBy,
+      namespace: rulesNamespace ?? 'default',
+    };
 
     // An SLO's page tiers mute its ticket tiers: contributed by the construct that owns the tiers.
     if (tiers.some(t => t.page) && tiers.some(t => !t.page)) {
@@ -264,6 +292,14 @@ export class SloAlert extends Construct {
     if (place.dashboard.enabled) {
       this.dashboard = this.addDashboard(s, slo, budget, props, place, uid);
     }
+  }
+
+  /**
+   * What the generated promtool tests need: the resolved tiers and the SLI's events.
+   * @internal
+   */
+  public _testSource(ruleLabels: SloSource['ruleLabels']): SloSource {
+    return { ...this.testSource, ruleLabels };
   }
 
   /** The number of rules this SLO costs: its own plus its SLI's (shared with other SLOs on the same SLI). */

@@ -1,4 +1,4 @@
-import { SeriesSet } from './_input-series';
+import { SeriesSet, timeline } from './_input-series';
 import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, ServiceState, targetLabels, writeService } from './_service-series';
 import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
 import { toMillis } from '../common/_duration';
@@ -85,10 +85,10 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   const series = (s: Partial<ServiceState>) => {
     const out = new SeriesSet();
     const spec = src.queries.spec;
-    writeService(out, spec, id, { ...base, ...s }, steps);
+    writeService(out, spec, id, { ...base, ...s });
     // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
-    src.queries.namespaces.slice(1).forEach(ns => writeService(out, spec, { ...id, namespace: ns }, base, steps));
-    return out.series;
+    src.queries.namespaces.slice(1).forEach(ns => writeService(out, spec, { ...id, namespace: ns }, base));
+    return timeline([{ set: out, steps }]);
   };
   const at = (evalMs: number, firing: boolean): ExpectedAlerts =>
     ({ evalTime: seconds(evalMs), alertname: alert.name, alerts: firing ? [labels] : [] });

@@ -1,4 +1,4 @@
-import { counterValues, gaugeValues, SeriesSet } from './_input-series';
+import { counter, gauge, SeriesSet, wholeCounter } from './_input-series';
 import { labelsFor } from './_label-values';
 import { LabelMatcher } from '../common/_promql';
 import { SERVICE_LABEL } from '../ml/_inference-queries';
@@ -90,37 +90,37 @@ export function gaugeSeriesLabels(spec: RuntimeSpec, id: PodIdentity, g: GaugeSi
   return seriesLabels(spec, id, 'gauge', g.matchers, g.byModel);
 }
 
-/** Writes the state's series into `out` for `steps` one-minute steps; throws when a label set cannot be found. @internal */
-export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity, s: ServiceState, steps: number): void {
+/** Writes the state's series into `out` (one steady phase of one-minute steps); throws when a label set cannot be found. @internal */
+export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity, s: ServiceState): void {
   const target = targetLabels(id);
   const step = (perSecond: number) => perSecond * 60;
   const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>) =>
     seriesLabels(spec, id, what, matchers, byModel, refused);
 
   if (s.target === 'absent') return;
-  out.add('up', target, gaugeValues(s.target === 'up' ? 1 : 0, steps));
+  out.add('up', target, gauge(s.target === 'up' ? 1 : 0));
   if (s.target === 'down') return;
-  writeKubernetes(out, id, s, steps);
+  writeKubernetes(out, id, s);
 
   // Requests: the runtime's counters, successes and failures as the runtime splits them.
   const ok = s.rps * (1 - s.errorRatio);
   const failed = s.rps * s.errorRatio;
   const requests: RequestSeries[] = [];
-  const counter = (c: CounterSignal, l: { [k: string]: string }, perSecond: number) => {
-    out.add(c.metric, l, counterValues(step(perSecond), steps));
+  const request = (c: CounterSignal, l: { [k: string]: string }, perSecond: number) => {
+    out.add(c.metric, l, counter(step(perSecond)));
     requests.push({ metric: c.metric, labels: l, perSecond });
   };
   const req = spec.requests;
   const err = spec.errors;
-  if (!err) {counter(req, labels('requests', req.matchers, req.byModel), s.rps);} else if (spec.errorsAreExtra) {
-    counter(req, labels('requests', req.matchers, req.byModel), ok);
-    counter(err, labels('errors', err.matchers, err.byModel), failed);
+  if (!err) {request(req, labels('requests', req.matchers, req.byModel), s.rps);} else if (spec.errorsAreExtra) {
+    request(req, labels('requests', req.matchers, req.byModel), ok);
+    request(err, labels('errors', err.matchers, err.byModel), failed);
   } else if (err.metric === req.metric) {
-    counter(req, labels('successful requests', req.matchers, req.byModel, err.matchers), ok);
-    counter(err, labels('failed requests', [...(req.matchers ?? []), ...(err.matchers ?? [])], err.byModel), failed);
+    request(req, labels('successful requests', req.matchers, req.byModel, err.matchers), ok);
+    request(err, labels('failed requests', [...(req.matchers ?? []), ...(err.matchers ?? [])], err.byModel), failed);
   } else {
-    counter(req, labels('requests', req.matchers, req.byModel), s.rps);
-    counter(err, labels('errors', err.matchers, err.byModel), failed);
+    request(req, labels('requests', req.matchers, req.byModel), s.rps);
+    request(err, labels('errors', err.matchers, err.byModel), failed);
   }
 
   const histogram = (what: string, h: HistogramSignal, seconds: number) => {
@@ -130,10 +130,10 @@ export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity,
     const write = (l: { [k: string]: string }, perSecond: number) => {
       for (const le of [...bounds.map(b => String(b)), '+Inf']) {
         const inBucket = le === '+Inf' || observed <= Number(le) * (1 + 1e-9);
-        out.add(`${h.base}_bucket`, { ...l, le }, counterValues(step(inBucket ? perSecond : 0), steps));
+        out.add(`${h.base}_bucket`, { ...l, le }, counter(step(inBucket ? perSecond : 0)));
       }
-      out.add(`${h.base}_count`, l, counterValues(step(perSecond), steps));
-      out.add(`${h.base}_sum`, l, counterValues(step(perSecond * observed), steps));
+      out.add(`${h.base}_count`, l, counter(step(perSecond)));
+      out.add(`${h.base}_sum`, l, counter(step(perSecond * observed)));
     };
     // A histogram whose count is the request counter (KServe, Knative) is written on the requests' own series.
     const shared = requests.filter(r => r.metric === `${h.base}_count`);
@@ -148,49 +148,43 @@ export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity,
   if (avg && !spec.latency) {
     const rateOf = (c: CounterSignal) => requests.filter(r => r.metric === c.metric).reduce((a, r) => a + r.perSecond, 0);
     const countLabels = labels('latency count', avg.count.matchers, avg.count.byModel);
-    if (!requests.some(r => r.metric === avg.count.metric)) out.add(avg.count.metric, countLabels, counterValues(step(s.rps), steps));
+    if (!requests.some(r => r.metric === avg.count.metric)) out.add(avg.count.metric, countLabels, counter(step(s.rps)));
     const counted = requests.some(r => r.metric === avg.count.metric) ? rateOf(avg.count) : s.rps;
     const timed = counted - (avg.untimed ?? []).reduce((a, u) => a + rateOf(u), 0);
-    out.add(avg.sum.metric, labels('latency sum', avg.sum.matchers, avg.sum.byModel), counterValues(step(timed * s.latency / avg.unitSeconds), steps));
+    out.add(avg.sum.metric, labels('latency sum', avg.sum.matchers, avg.sum.byModel), counter(step(timed * s.latency / avg.unitSeconds)));
   }
 
-  const gauge = (what: string, g: GaugeSignal | undefined, value: number) => {
+  const runtimeGauge = (what: string, g: GaugeSignal | undefined, value: number) => {
     if (!g) return;
     const l = labels(what, g.matchers, g.byModel);
     if (g.histogramMean) {
-      out.add(`${g.metric}_count`, l, counterValues(60, steps));
-      out.add(`${g.metric}_sum`, l, counterValues(60 * value, steps));
+      out.add(`${g.metric}_count`, l, counter(60));
+      out.add(`${g.metric}_sum`, l, counter(60 * value));
     } else {
-      out.add(g.metric, l, gaugeValues(value, steps));
+      out.add(g.metric, l, gauge(value));
     }
   };
-  gauge('KV cache gauge', spec.kvCacheUsage, s.kvCache * (spec.kvCacheUsage?.scale ?? 1));
-  gauge('queue gauge', spec.queueLength, s.queue);
-  gauge('GPU utilisation gauge', spec.gpuUtilization, s.gpuUtilization * (spec.gpuUtilization?.scale ?? 1));
+  runtimeGauge('KV cache gauge', spec.kvCacheUsage, s.kvCache * (spec.kvCacheUsage?.scale ?? 1));
+  runtimeGauge('queue gauge', spec.queueLength, s.queue);
+  runtimeGauge('GPU utilisation gauge', spec.gpuUtilization, s.gpuUtilization * (spec.gpuUtilization?.scale ?? 1));
   const gpuBytes = 80e9;
-  gauge('GPU memory gauge', spec.gpuMemoryUsed, s.gpuMemory * gpuBytes);
-  gauge('GPU memory total gauge', spec.gpuMemoryTotal, gpuBytes);
+  runtimeGauge('GPU memory gauge', spec.gpuMemoryUsed, s.gpuMemory * gpuBytes);
+  runtimeGauge('GPU memory total gauge', spec.gpuMemoryTotal, gpuBytes);
 }
 
 /** kube-state-metrics' and cAdvisor's series of the pod (one container, named `model`). */
-function writeKubernetes(out: SeriesSet, id: PodIdentity, s: ServiceState, steps: number): void {
+function writeKubernetes(out: SeriesSet, id: PodIdentity, s: ServiceState): void {
   const ksm = { namespace: id.namespace, pod: id.pod, job: 'kube-state-metrics', instance: 'kube-state-metrics:8080' };
   const container = { ...ksm, container: 'model' };
   const cadvisor = { namespace: id.namespace, pod: id.pod, container: 'model', job: 'kubelet', metrics_path: '/metrics/cadvisor', instance: 'node-0' };
-  out.add('kube_pod_status_phase', { ...ksm, phase: 'Running' }, gaugeValues(1, steps));
-  out.add('kube_pod_status_ready', { ...ksm, condition: 'true' }, gaugeValues(s.ready ? 1 : 0, steps));
-  out.add('kube_pod_status_ready', { ...ksm, condition: 'false' }, gaugeValues(s.ready ? 0 : 1, steps));
-  out.add('kube_pod_container_status_restarts_total', container, restartValues(s.restartsPerMinute, steps));
-  out.add('kube_pod_container_resource_limits', { ...container, resource: 'cpu', unit: 'core' }, gaugeValues(s.cpuLimitCores, steps));
-  out.add('kube_pod_container_resource_limits', { ...container, resource: 'memory', unit: 'byte' }, gaugeValues(s.memoryLimitBytes, steps));
-  out.add('container_cpu_usage_seconds_total', cadvisor, counterValues(60 * s.cpuCores, steps));
-  out.add('container_memory_working_set_bytes', cadvisor, gaugeValues(s.memoryBytes, steps));
-}
-
-/** A restart counter: whole restarts, spread evenly. */
-function restartValues(perMinute: number, steps: number): string {
-  if (perMinute <= 0) return gaugeValues(0, steps);
-  return Array.from({ length: steps + 1 }, (_, i) => String(Math.floor(i * perMinute))).join(' ');
+  out.add('kube_pod_status_phase', { ...ksm, phase: 'Running' }, gauge(1));
+  out.add('kube_pod_status_ready', { ...ksm, condition: 'true' }, gauge(s.ready ? 1 : 0));
+  out.add('kube_pod_status_ready', { ...ksm, condition: 'false' }, gauge(s.ready ? 0 : 1));
+  out.add('kube_pod_container_status_restarts_total', container, wholeCounter(s.restartsPerMinute));
+  out.add('kube_pod_container_resource_limits', { ...container, resource: 'cpu', unit: 'core' }, gauge(s.cpuLimitCores));
+  out.add('kube_pod_container_resource_limits', { ...container, resource: 'memory', unit: 'byte' }, gauge(s.memoryLimitBytes));
+  out.add('container_cpu_usage_seconds_total', cadvisor, counter(60 * s.cpuCores));
+  out.add('container_memory_working_set_bytes', cadvisor, gauge(s.memoryBytes));
 }
 
 /** The Prometheus client libraries' default buckets, in seconds: used for a custom histogram whose buckets are not known. @internal */

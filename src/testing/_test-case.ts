@@ -32,6 +32,11 @@ export interface NotGenerated {
 export interface GeneratedSuite {
   readonly cases: GeneratedCase[];
   readonly notGenerated: NotGenerated[];
+  /**
+   * How often promtool evaluates every group of the test (it ignores the groups' own intervals).
+   * @default 30 s
+   */
+  readonly evaluationIntervalMs?: number;
 }
 
 /** A promtool duration in seconds. @internal */

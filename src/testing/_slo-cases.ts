@@ -1,0 +1,217 @@
+import { Duration } from 'cdk8s';
+import { Phase, SeriesSet, timeline } from './_input-series';
+import { SliWriter, sliWriter } from './_sli-series';
+import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
+import { formatNumber } from '../common/_number';
+import { SliEvents } from '../ml/_sli-events';
+import { inWords } from '../ml/alerts/_alert-settings';
+
+/*
+ * Tests of an SLO's burn-rate tiers, from its resolved settings. A tier of the SRE workbook is for one
+ * burn: it fires once its share of the error budget is gone, so after `share × window × budget / r` of a
+ * burn at bad-event ratio r, and never while r stays below its threshold (factor × budget). For each tier:
+ * - after a history of good traffic as long as the longest window, a burn at 1.5× its threshold fires it by
+ *   the time that share is gone (plus the detection slack), and not long before;
+ * - a burn at 0.8× its threshold, held for its whole long window, never fires it;
+ * - with a traffic guard, the same burn on too few events never fires it.
+ * promtool compares every alert of a name at once, and the tiers share one: the alerts expected at each
+ * check are those of every tier, from the same model, at check times where none is near its edge.
+ */
+
+/** One enabled tier, as synthesized. @internal */
+export interface SloTierSource {
+  readonly tier: string;
+  readonly alert: string;
+  /** The tier's threshold on the bad-event ratio: burn-rate factor × error budget. */
+  readonly threshold: number;
+  readonly factor: number;
+  readonly budgetShare: number;
+  readonly longMs: number;
+  readonly shortMs: number;
+  readonly forMs: number;
+}
+
+/** What the generator needs of an SloAlert. @internal */
+export interface SloSource {
+  readonly sloName: string;
+  readonly budget: number;
+  readonly windowMs: number;
+  readonly tiers: ReadonlyArray<SloTierSource>;
+  readonly minEvents: number;
+  readonly sliName: string;
+  readonly events?: SliEvents;
+  /** The raw metric families the SLI reads. */
+  readonly families: ReadonlyArray<string>;
+  readonly aggregateBy: ReadonlyArray<string>;
+  /** The namespace the SLO's rules are in (the tenant), for the series' namespace label. */
+  readonly namespace: string;
+  /** The static labels of a tier's rule, as synthesized. */
+  readonly ruleLabels: (alert: string, tier: string) => { [k: string]: string } | undefined;
+}
+
+const MINUTE = 60_000;
+/** The evaluation interval of SLO tests: the slow group's, so that the 5m tiles tile time as on a server. */
+export const SLO_TEST_INTERVAL_MS = 5 * MINUTE;
+
+type State = 'firing' | 'silent' | 'unsure';
+
+/** A scenario: good traffic for `historyMs` (from the test's start), then a burn at `ratio` of `rps` events per second. */
+interface Scenario {
+  readonly historyMs: number;
+  readonly ratio: number;
+  readonly rps: number;
+}
+
+/** The generated tests of an SloAlert's tiers. @internal */
+export function sloCases(src: SloSource): GeneratedSuite {
+  const notGenerated: NotGenerated[] = [];
+  const cases: GeneratedCase[] = [];
+  if (src.tiers.length === 0) return { cases, notGenerated };
+  const writer = sliWriter(src.events, src.aggregateBy, src.namespace, src.families);
+  if ('reason' in writer) {
+    for (const t of src.tiers) notGenerated.push({ alert: `${t.alert} (${t.tier})`, reason: writer.reason, cannotFire: false });
+    return { cases, notGenerated };
+  }
+  // Enough traffic that every tier's guard passes by a factor of 2.
+  const shortest = Math.min(...src.tiers.map(t => t.longMs));
+  const rps = Math.max(10, (2 * src.minEvents) / (shortest / 1000));
+  for (const t of src.tiers) {
+    // The tier's windows full of good traffic when the burn starts: the workbook's detection times assume
+    // it. Longer windows then hold less history than they span, which the model of the other tiers counts.
+    const historyMs = roundUp(t.longMs + 10 * MINUTE);
+    if (!src.ruleLabels(t.alert, t.tier)) {
+      notGenerated.push({ alert: `${t.alert} (${t.tier})`, reason: 'the rule is written more than once', cannotFire: false });
+      continue;
+    }
+    const out: GeneratedCase[] = [];
+    const fast: Scenario = { historyMs, ratio: Math.min(1.5 * t.threshold, 1), rps };
+    const k = fast.ratio / t.threshold;
+    const onset = onsetOf(t, fast, src.minEvents)!;
+    const fireAt = findTime(src, fast, onset + t.forMs + bandOf(onset) + SLO_TEST_INTERVAL_MS, +1, onset * 0.5);
+    const earlyAt = findTime(src, fast, onset + t.forMs - bandOf(onset) - SLO_TEST_INTERVAL_MS, -1, onset * 0.5);
+    const gone = `${formatNumber(Math.round(t.budgetShare * 1000) / 10)}% of the error budget`;
+    if (fireAt !== undefined) {
+      const checks = [...(earlyAt !== undefined && earlyAt > 0 ? [earlyAt] : []), fireAt];
+      out.push(scenarioCase(src, writer, fast, checks,
+        `${t.alert} ${t.tier} fires within ${words(fireAt)} of a burn at ${formatNumber(Math.round(k * 100) / 100)}× its threshold ` +
+        `(${pct(fast.ratio)} bad events; ${gone} gone after ${words(onset)})${earlyAt !== undefined && earlyAt > 0 ? `, not yet after ${words(earlyAt)}` : ''}`));
+    }
+    const slow: Scenario = { historyMs, ratio: 0.8 * t.threshold, rps };
+    const heldAt = findTime(src, slow, t.longMs + t.shortMs + t.forMs + 15 * MINUTE, +1, t.longMs);
+    if (heldAt !== undefined) {
+      out.push(scenarioCase(src, writer, slow, [heldAt],
+        `${t.alert} ${t.tier} stays silent on a burn at 0.8× its threshold (${pct(slow.ratio)} bad events) held for ${words(heldAt)}`));
+    }
+    if (src.minEvents > 0) {
+      const sparse: Scenario = { historyMs, ratio: fast.ratio, rps: src.minEvents / 2 / (t.longMs / 1000) };
+      const at = fireAt !== undefined ? findTime(src, sparse, fireAt, +1, onset * 0.5) : undefined;
+      if (at !== undefined) {
+        out.push(scenarioCase(src, writer, sparse, [at],
+          `${t.alert} ${t.tier} stays silent on the same burn with half the ${formatNumber(src.minEvents)} events its guard asks for in ${words(t.longMs)}`));
+      }
+    }
+    if (fireAt === undefined || heldAt === undefined) {
+      notGenerated.push({
+        alert: `${t.alert} (${t.tier})`,
+        reason: 'no check time was found where every tier\'s state is certain (another tier fires too near it)',
+        cannotFire: false,
+      });
+    }
+    cases.push(...out);
+  }
+  return { cases, notGenerated, evaluationIntervalMs: SLO_TEST_INTERVAL_MS };
+}
+
+/** The series and the expected alerts of one scenario, checked at `checks` (ms after the burn starts). */
+function scenarioCase(src: SloSource, writer: SliWriter, s: Scenario, checks: number[], name: string): GeneratedCase {
+  const historyMs = s.historyMs;
+  const healthy = new SeriesSet();
+  writer.write(healthy, 0, s.rps);
+  const burning = new SeriesSet();
+  writer.write(burning, s.ratio, s.rps);
+  const phases: Phase[] = [
+    { set: healthy, steps: historyMs / MINUTE },
+    { set: burning, steps: Math.max(...checks) / MINUTE + 5 },
+  ];
+  const expect: ExpectedAlerts[] = [];
+  for (const at of checks) {
+    // Every tier's alert of this name, as the model says at that time (all of them certain there).
+    const byName = new Map<string, Array<{ [k: string]: string }>>();
+    for (const t of src.tiers) {
+      if (!byName.has(t.alert)) byName.set(t.alert, []);
+      if (stateOf(src, t, s, at) !== 'firing') continue;
+      const tierLabels = src.ruleLabels(t.alert, t.tier);
+      if (tierLabels) byName.get(t.alert)!.push({ ...tierLabels, sli: src.sliName, ...writer.groupLabels });
+    }
+    for (const [alertname, alerts] of byName) expect.push({ evalTime: seconds(historyMs + at), alertname, alerts });
+  }
+  return { name, inputSeries: timeline(phases), expect };
+}
+
+/**
+ * When the tier's condition starts to hold in a burn (ms after it starts); undefined when it never does.
+ * A window's ratio is the bad events in it over all events in it, and before the test began there were
+ * none: r × elapsed / min(window, history + elapsed), which grows with the elapsed time. The traffic
+ * guard holds once the long window has seen its events.
+ */
+function onsetOf(t: SloTierSource, s: Scenario, minEvents: number): number | undefined {
+  if (s.ratio <= t.threshold) return undefined;
+  const crossing = (w: number) => {
+    const early = t.threshold * s.historyMs / (s.ratio - t.threshold);
+    return s.historyMs < w && early < w - s.historyMs ? early : w * t.threshold / s.ratio;
+  };
+  let onset = Math.max(crossing(t.longMs), crossing(t.shortMs));
+  if (minEvents > 0) {
+    if (s.rps * t.longMs / 1000 < minEvents) return undefined;
+    onset = Math.max(onset, minEvents / s.rps * 1000 - s.historyMs);
+  }
+  return onset;
+}
+
+/**
+ * The uncertainty of an onset: the 5m rates lag the burn, the windows of 2h and more sum 5m tiles, and
+ * the test evaluates every 5m.
+ */
+function bandOf(onset: number): number {
+  return Math.max(15 * MINUTE, 0.05 * onset);
+}
+
+/** A tier's state `at` ms into the burn, from the model; `unsure` near its edge. */
+function stateOf(src: SloSource, t: SloTierSource, s: Scenario, at: number): State {
+  // A ratio within 5% of the threshold, or a window's events within 10% of the guard, are too near to call.
+  if (Math.abs(s.ratio / t.threshold - 1) < 0.05) return 'unsure';
+  if (src.minEvents > 0 && Math.abs(s.rps * t.longMs / 1000 / src.minEvents - 1) < 0.1) return 'unsure';
+  const onset = onsetOf(t, s, src.minEvents);
+  if (onset === undefined) return 'silent';
+  const band = bandOf(onset);
+  if (at >= onset + t.forMs + band + SLO_TEST_INTERVAL_MS) return 'firing';
+  if (at < onset + t.forMs - band) return 'silent';
+  return 'unsure';
+}
+
+/**
+ * The first check time from `from` (searching later for +1, earlier for -1, at most `span` away) where
+ * every tier's state is certain; multiples of the test's interval.
+ */
+function findTime(src: SloSource, s: Scenario, from: number, dir: 1 | -1, span: number): number | undefined {
+  const step = SLO_TEST_INTERVAL_MS;
+  const start = dir > 0 ? Math.ceil(from / step) * step : Math.floor(from / step) * step;
+  for (let at = start; Math.abs(at - start) <= Math.max(span, step); at += dir * step) {
+    if (at <= 0) return undefined;
+    if (src.tiers.every(t => stateOf(src, t, s, at) !== 'unsure')) return at;
+  }
+  return undefined;
+}
+
+function roundUp(ms: number): number {
+  return Math.ceil(ms / SLO_TEST_INTERVAL_MS) * SLO_TEST_INTERVAL_MS;
+}
+
+function pct(r: number): string {
+  return `${formatNumber(Number((r * 100).toPrecision(4)))}%`;
+}
+
+/** A duration in words, to the minute. */
+function words(ms: number): string {
+  return inWords(Duration.millis(Math.round(ms / MINUTE) * MINUTE));
+}

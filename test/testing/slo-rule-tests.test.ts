@@ -1,0 +1,123 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration } from 'cdk8s';
+import * as YAML from 'yaml';
+import { InferenceRuntime, MlInferenceMonitoring, Objective, RuleTests, RuleTestsResult, Sli, SloAlert } from '../../src';
+import { TEST_SELECTOR } from '../util/synth';
+import { requireTool } from '../util/tools';
+
+/*
+ * The promtool tests RuleTests.synth writes for SLO tiers: for SLIs over the user's counters (one counter
+ * split by a label, two counters, good events), the user's histogram, and a monitored service's own runtime
+ * series, each tier fires by the time its share of the budget is gone in a burn at 1.5× its threshold and
+ * stays silent at 0.8×, all tiers' alerts compared at once; and they bite: a tier's threshold or window
+ * changed in the rule file after generation fails them.
+ */
+
+function generate(build: (chart: Chart) => void): { dir: string; result: RuleTestsResult } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-rule-tests-'));
+  const app = new App({ outdir: dir });
+  build(new Chart(app, 'app', { namespace: 'tenant-a' }));
+  app.synth();
+  return { dir: path.join(dir, 'rule-tests'), result: RuleTests.synth(app) };
+}
+
+function promtool(dir: string, file: string): { ok: boolean; output: string } {
+  const r = spawnSync(requireTool('promtool'), ['test', 'rules', file], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
+const testFiles = (r: RuleTestsResult) => r.files.filter(f => f.endsWith('.test.yaml'));
+const testNames = (dir: string, file: string): string[] => YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')).tests.map((t: any) => t.name);
+
+describe('generated SLO tier tests', () => {
+  const { dir, result } = generate(chart => {
+    new SloAlert(chart, 'api-availability', {
+      sli: Sli.errorRatio({ name: 'api-availability', errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' }),
+      objective: Objective.percent(99.9),
+      selectorLabels: TEST_SELECTOR,
+    });
+    new SloAlert(chart, 'batch-success', {
+      sli: Sli.goodRatio({ name: 'batch-success', good: 'jobs_succeeded_total{queue="q"}', total: 'jobs_total{queue="q"}', aggregateBy: ['namespace'] }),
+      objective: Objective.percent(99),
+      window: Duration.days(28),
+      minEvents: 1000,
+      tiers: { ticketSlow: { enabled: false }, pageFast: { pendingFor: Duration.minutes(2) } },
+      selectorLabels: TEST_SELECTOR,
+    });
+    new SloAlert(chart, 'api-latency', {
+      sli: Sli.latency({ name: 'api-latency', histogram: 'http_request_duration_seconds', threshold: Duration.millis(500), matchers: { job: 'api' } }),
+      objective: Objective.percent(99),
+      selectorLabels: TEST_SELECTOR,
+    });
+    const triton = new MlInferenceMonitoring(chart, 'triton', { runtime: InferenceRuntime.triton(), namespace: 'tenant-a', selector: { app: 'triton' }, selectorLabels: TEST_SELECTOR });
+    new SloAlert(chart, 'triton-availability', { sli: triton.availability(), objective: Objective.percent(99.5), selectorLabels: TEST_SELECTOR });
+    const vllm = new MlInferenceMonitoring(chart, 'vllm', { runtime: InferenceRuntime.vllm(), namespace: 'tenant-a', selector: { app: 'vllm' }, selectorLabels: TEST_SELECTOR });
+    new SloAlert(chart, 'vllm-latency', { sli: vllm.latency(Duration.seconds(1)), objective: Objective.percent(95), selectorLabels: TEST_SELECTOR });
+  });
+  afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+  const sloFile = (slo: string) => `tenant-a.slo-${slo}.test.yaml`;
+
+  test.each([
+    ['api-availability', 'one counter split by a regex on code', 8],
+    ['batch-success', 'good events, a 28-day window, a guard of 1000 events, three tiers, a 2m pending page', 9],
+    ['api-latency', 'the user\'s histogram', 8],
+    ['triton-availability', 'Triton\'s success and failure counters', 8],
+    ['vllm-latency', 'vLLM\'s own latency histogram', 8],
+  ])('%s (%s): every tier tested, and they pass with promtool', (slo, _what, count) => {
+    expect(testFiles(result)).toContain(sloFile(slo));
+    expect(result.notGenerated.filter(n => n.startsWith(sloFile(slo)))).toEqual([]);
+    const names = testNames(dir, sloFile(slo));
+    expect(names).toHaveLength(count);
+    for (const n of names) expect(n).toMatch(/^SloErrorBudgetBurn (page|ticket)-(fast|slow) (fires within .+ of a burn at|stays silent on)/);
+    const r = promtool(dir, sloFile(slo));
+    if (!r.ok) throw new Error(r.output);
+  }, 300_000);
+
+  test('the tests state the workbook\'s detection times: at 1.5× its threshold, each tier fires once its share of the budget is gone', () => {
+    const names = testNames(dir, sloFile('api-availability'));
+    expect(names).toEqual(expect.arrayContaining([
+      expect.stringMatching(/page-fast fires within 1 hour of a burn at 1\.5× its threshold \(2\.16% bad events; 2% of the error budget gone after 40 minutes\)/),
+      expect.stringMatching(/page-slow fires within .+ \(0\.9% bad events; 5% of the error budget gone after 4 hours\)/),
+      expect.stringMatching(/ticket-fast fires within .+ \(0\.45% bad events; 10% of the error budget gone after 16 hours\)/),
+      expect.stringMatching(/ticket-slow fires within .+ \(0\.15% bad events; 10% of the error budget gone after 2 days\)/),
+    ]));
+  });
+
+  /** Runs the tests of one tier against the rules with that tier's rule changed. */
+  function mutated(slo: string, tier: string, change: (rule: any) => void): { ok: boolean; output: string } {
+    const rulesFile = `tenant-a.slo-${slo}.rules.yaml`;
+    const original = fs.readFileSync(path.join(dir, rulesFile), 'utf8');
+    const doc = YAML.parse(original);
+    const rule = doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert && r.labels.slo_tier === tier);
+    change(rule);
+    fs.writeFileSync(path.join(dir, rulesFile), YAML.stringify(doc));
+    // Only the tier's own tests: the others take minutes and say nothing about this change.
+    const tests = YAML.parse(fs.readFileSync(path.join(dir, sloFile(slo)), 'utf8'));
+    tests.tests = tests.tests.filter((t: any) => t.name.startsWith(`SloErrorBudgetBurn ${tier} `));
+    const only = `${tier}.only.test.yaml`;
+    fs.writeFileSync(path.join(dir, only), YAML.stringify(tests));
+    try {
+      return promtool(dir, only);
+    } finally {
+      fs.writeFileSync(path.join(dir, rulesFile), original);
+    }
+  }
+  const scaleThreshold = (factor: number) => (rule: any) => {
+    rule.expr = rule.expr.replace(/> (\d+(?:\.\d+)?(?:e-?\d+)?)/g, (_: string, n: string) => `> ${Number(n) * factor}`);
+  };
+
+  test.each([
+    ['page-fast', 'threshold doubled', scaleThreshold(2)],
+    ['page-fast', 'threshold halved', scaleThreshold(0.5)],
+    ['page-slow', 'long window halved (6h → 3h)', (r: any) => { r.expr = r.expr.replace(/\[6h\]/g, '[3h]'); }],
+    ['ticket-fast', 'threshold halved', scaleThreshold(0.5)],
+    ['ticket-slow', 'threshold doubled', scaleThreshold(2)],
+  ])('the %s tier with its %s fails its tests', (tier, _what, change) => {
+    const r = mutated('api-availability', tier, change as (rule: any) => void);
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('alertname: SloErrorBudgetBurn');
+  }, 300_000);
+});
