@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertCommon } from './alerts/_alert-settings';
+import { AlertCommon, ResolvedAlert } from './alerts/_alert-settings';
 import { addSloBlindSpots } from './alerts/_blind-spot-alerts';
 import { SliSignals, TILE_SECONDS } from './signals/_sli-signals';
 import { Sli } from './sli';
@@ -38,6 +38,8 @@ export class SliRecording extends Construct {
   public readonly rules: PrometheusRules;
   /** The SLI's signal catalog: every SLO on the SLI reads its windows from here. */
   public readonly signals: SliSignals;
+  /** `SloSliBucketMissing` as resolved, when written (a latency SLI). */
+  public readonly bucketMissing?: ResolvedAlert;
   private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration,
     where: string, monitoring: SliMonitoring) {
     super(scope, id);
@@ -54,6 +56,6 @@ export class SliRecording extends Construct {
     this.signals.badTiles();
     this.signals.totalTiles();
     // The SLI's blind spots: its events stopping, its latency bucket missing.
-    addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common);
+    this.bucketMissing = addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common).bucketMissing;
   }
 }

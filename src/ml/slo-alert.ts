@@ -149,7 +149,7 @@ export class SloAlert extends Construct {
   /** The dashboard, unless disabled. */
   public readonly dashboard?: GrafanaDashboard;
   /** What the generated tests need: the resolved tiers and the SLI. */
-  private readonly testSource: Omit<SloSource, 'ruleLabels'>;
+  private readonly testSource: Omit<SloSource, 'ruleLabels' | 'sliRuleLabels'>;
 
   constructor(scope: Construct, id: string, props: SloAlertProps) {
     super(scope, id);
@@ -273,6 +273,11 @@ export class SloAlert extends Construct {
       families: sli._families,
       aggregateBy: sli.aggregateBy,
       namespace: rulesNamespace ?? 'default',
+      bucketMissing: recording.bucketMissing && {
+        alert: recording.bucketMissing.name,
+        forMs: recording.bucketMissing.pendingFor ? toMillis(recording.bucketMissing.pendingFor, where, 'monitoringAlerts.sliBucketMissing.pendingFor') : 0,
+        le: sli._bucket!.le,
+      },
     };
 
     // An SLO's page tiers mute its ticket tiers: contributed by the construct that owns the tiers.
@@ -298,8 +303,8 @@ export class SloAlert extends Construct {
    * What the generated promtool tests need: the resolved tiers and the SLI's events.
    * @internal
    */
-  public _testSource(ruleLabels: SloSource['ruleLabels']): SloSource {
-    return { ...this.testSource, ruleLabels };
+  public _testSource(ruleLabels: SloSource['ruleLabels'], sliRuleLabels: SloSource['sliRuleLabels']): SloSource {
+    return { ...this.testSource, ruleLabels, sliRuleLabels };
   }
 
   /** The number of rules this SLO costs: its own plus its SLI's (shared with other SLOs on the same SLI). */

@@ -62,10 +62,10 @@ export class SeriesSet {
     return labels;
   }
 
-  /** Adds the series of `other` whose metric name passes `keep`. */
-  public addFrom(other: SeriesSet, keep: (metric: string) => boolean): void {
+  /** Adds the series of `other` whose metric name passes `keep` (and whose text passes `keepText`). */
+  public addFrom(other: SeriesSet, keep: (metric: string) => boolean, keepText: (text: string) => boolean = () => true): void {
     for (const [text, sample] of other.byText) {
-      if (!keep(text.replace(/\{.*$/s, ''))) continue;
+      if (!keep(text.replace(/\{.*$/s, '')) || !keepText(text)) continue;
       const prev = this.byText.get(text);
       if (prev !== undefined && JSON.stringify(prev) !== JSON.stringify(sample)) throw new Error(`internal: generated series ${text} twice with different values`);
       this.byText.set(text, sample);

@@ -19,6 +19,8 @@ export interface SliWriter {
   readonly groupLabels: { [k: string]: string };
   /** Writes `rps` events per second, `badRatio` of them bad, into one phase. */
   write(out: SeriesSet, badRatio: number, rps: number): void;
+  /** For a latency SLI: writes good events of a histogram without the bucket the SLI reads. */
+  writeWithoutBucket?(out: SeriesSet, rps: number): void;
 }
 
 /** The writer of the SLI's events, or why none could be built. @internal */
@@ -108,7 +110,17 @@ function histogramWriter(e: Extract<SliEvents, { kind: 'histogram' }>, aggregate
       out.add(`${e.base}_bucket`, { ...labels, le: '+Inf' }, counter(rps * 60));
       out.add(`${e.base}_count`, labels, counter(rps * 60));
     },
+    writeWithoutBucket(out, rps) {
+      out.add(`${e.base}_bucket`, { ...labels, le: '+Inf' }, counter(rps * 60));
+      out.add(`${e.base}_count`, labels, counter(rps * 60));
+    },
   };
+}
+
+/** The number of a series text's `le` label. */
+function leOf(text: string): number | undefined {
+  const m = /[{,]le="([^"]*)"/.exec(text);
+  return m ? Number(m[1]) : undefined;
 }
 
 function serviceWriter(e: Extract<SliEvents, { kind: 'service' }>, aggregateBy: ReadonlyArray<string>,
@@ -138,6 +150,13 @@ function serviceWriter(e: Extract<SliEvents, { kind: 'service' }>, aggregateBy: 
       writeService(pods, spec, slow, { ...HEALTHY, rps: rps * badRatio, ...bad });
       // Only what the SLI reads, and the targets' up: the pods' other series change nothing here.
       out.addFrom(pods, m => m === 'up' || families.includes(m));
+    },
+    writeWithoutBucket: e.latencySeconds === undefined ? undefined : (out, rps) => {
+      // The runtime's histogram as a server configured without the threshold's bound would write it.
+      const pods = new SeriesSet();
+      writeService(pods, spec, id, { ...HEALTHY, rps });
+      const le = e.latencySeconds! / (spec.latency?.unitSeconds ?? 1);
+      out.addFrom(pods, m => m === 'up' || families.includes(m), text => !(text.includes('_bucket{') && Math.abs((leOf(text) ?? NaN) - le) <= 1e-9 * le));
     },
   };
 }

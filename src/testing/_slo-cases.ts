@@ -47,6 +47,10 @@ export interface SloSource {
   readonly namespace: string;
   /** The static labels of a tier's rule, as synthesized. */
   readonly ruleLabels: (alert: string, tier: string) => { [k: string]: string } | undefined;
+  /** A latency SLI's `SloSliBucketMissing`, as resolved, when written. */
+  readonly bucketMissing?: { readonly alert: string; readonly forMs: number; readonly le: string };
+  /** The static labels of an alert of the SLI's rules, as synthesized. */
+  readonly sliRuleLabels: (alert: string) => { [k: string]: string } | undefined;
 }
 
 const MINUTE = 60_000;
@@ -119,7 +123,45 @@ export function sloCases(src: SloSource): GeneratedSuite {
     }
     cases.push(...out);
   }
+  cases.push(...bucketCases(src, writer, rps, notGenerated));
   return { cases, notGenerated, evaluationIntervalMs: SLO_TEST_INTERVAL_MS };
+}
+
+/**
+ * A latency SLI's histogram without the bucket its threshold reads fires `SloSliBucketMissing` once its
+ * `for` has passed; with the bucket, it stays silent.
+ */
+function bucketCases(src: SloSource, writer: SliWriter, rps: number, notGenerated: NotGenerated[]): GeneratedCase[] {
+  const b = src.bucketMissing;
+  if (!b) return [];
+  const labels = src.sliRuleLabels(b.alert);
+  if (!labels || !writer.writeWithoutBucket) {
+    notGenerated.push({ alert: b.alert, reason: labels ? 'the SLI\'s histogram is not written by the generator' : 'the rule is written more than once', cannotFire: false });
+    return [];
+  }
+  const step = SLO_TEST_INTERVAL_MS;
+  // The histogram is there from the start: the alert is pending at the first evaluation, firing once `for` has passed.
+  const fireAt = Math.ceil((b.forMs + step) / step) * step;
+  const at = (ms: number, firing: boolean): ExpectedAlerts =>
+    ({ evalTime: seconds(ms), alertname: b.alert, alerts: firing ? [{ ...labels, ...writer.groupLabels }] : [] });
+  const without = new SeriesSet();
+  writer.writeWithoutBucket(without, rps);
+  const complete = new SeriesSet();
+  writer.write(complete, 0, rps);
+  const steps = fireAt / MINUTE + 5;
+  const early = b.forMs >= 2 * step ? [at(Math.floor((b.forMs - step) / step) * step, false)] : [];
+  return [
+    {
+      name: `${b.alert} fires when the histogram has no bucket le="${b.le}", once held for ${words(b.forMs)}`,
+      inputSeries: timeline([{ set: without, steps }]),
+      expect: [...early, at(fireAt, true)],
+    },
+    {
+      name: `${b.alert} stays silent when the histogram has the bucket le="${b.le}"`,
+      inputSeries: timeline([{ set: complete, steps }]),
+      expect: [at(fireAt, false)],
+    },
+  ];
 }
 
 /** The series and the expected alerts of one scenario, checked at `checks` (ms after the burn starts). */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AlertCommon, emitAlert, heldFor, resolveAlert } from './_alert-settings';
+import { AlertCommon, emitAlert, heldFor, resolveAlert, ResolvedAlert } from './_alert-settings';
 import { InferenceSettings, quantileAlerts } from './_inference-alerts';
 import { QualityContext } from './_quality-alerts';
 import { promDuration } from '../../common/_duration';
@@ -127,8 +127,9 @@ export function addInferenceBlindSpots(where: string, group: RuleGroup, s: Infer
  * Writes an SLO's blind-spot alerts into its evaluation-interval group: its SLI's events stopped where
  * they were flowing, and (latency SLIs) the threshold's bucket missing. Returns the names emitted. @internal
  */
-export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals, alerts: SloMonitoringAlerts, common: AlertCommon): string[] {
+export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals, alerts: SloMonitoringAlerts, common: AlertCommon): SloBlindSpots {
   const names: string[] = [];
+  let bucketMissing: ResolvedAlert | undefined;
   const sli = s.sli;
   const stopped = resolveAlert(where, 'monitoringAlerts.eventsStopped', alerts.eventsStopped,
     { name: 'SloEventsStopped', pendingFor: Duration.minutes(5), severity: Severity.WARNING });
@@ -160,9 +161,19 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
       description: `${b.histogram} is exported, but not its bucket at the SLI's threshold (le="${b.le}")${heldFor(missing)}: every request counts as slow ` +
         'and the SLO burns its whole budget. Configure that bucket bound in the server, or choose a threshold among the buckets it has.',
     }, common, MONITORING_LABELS);
-    if (name) names.push(name);
+    if (name) {
+      names.push(name);
+      bucketMissing = missing;
+    }
   }
-  return names;
+  return { names, bucketMissing };
+}
+
+/** The SLI's blind-spot alerts written. @internal */
+export interface SloBlindSpots {
+  readonly names: string[];
+  /** `SloSliBucketMissing` as resolved, when written. */
+  readonly bucketMissing?: ResolvedAlert;
 }
 
 /**
