@@ -1,15 +1,14 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
-import { InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests, RuleTestsResult } from '../../src';
+import { InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests } from '../../src';
 import { RUNTIME_CASES } from '../ml/_traffic';
 import { Fixture } from '../util/exposition';
+import { generateRuleTests, promtoolTestRules, ruleTestFiles } from '../util/rule-tests';
 import { TEST_SELECTOR } from '../util/synth';
-import { requireTool } from '../util/tools';
 
 /*
  * The promtool tests the library writes for users (RuleTests.synth): for every runtime preset they pass
@@ -20,37 +19,23 @@ import { requireTool } from '../util/tools';
 
 const TARGET_LABELS = new Set(['namespace', 'ml_service', 'pod', 'instance', 'job']);
 
-function generate(build: (chart: Chart) => void): { dir: string; result: RuleTestsResult } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rule-tests-'));
-  const app = new App({ outdir: dir });
-  build(new Chart(app, 'app'));
-  app.synth();
-  return { dir: path.join(dir, 'rule-tests'), result: RuleTests.synth(app) };
-}
-
-function promtool(dir: string, file: string): { ok: boolean; output: string } {
-  const r = spawnSync(requireTool('promtool'), ['test', 'rules', file], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
-const testFiles = (r: RuleTestsResult) => r.files.filter(f => f.endsWith('.test.yaml'));
 
 describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset', (_name, c) => {
-  const { dir, result } = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+  const { dir, result } = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
     runtime: c.runtime, namespace: 'tenant-a', selector: { app: 'model' }, selectorLabels: TEST_SELECTOR,
   }));
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
   test('pass with promtool against the generated rules', () => {
-    expect(testFiles(result)).toHaveLength(1);
+    expect(ruleTestFiles(result)).toHaveLength(1);
     expect(result.cannotFire).toEqual([]);
-    const r = promtool(dir, testFiles(result)[0]);
+    const r = promtoolTestRules(dir, ruleTestFiles(result)[0]);
     if (!r.ok) throw new Error(r.output);
     // Every alert of the preset has a test, except those the file names with a reason.
-    const text = fs.readFileSync(path.join(dir, testFiles(result)[0]), 'utf8');
+    const text = fs.readFileSync(path.join(dir, ruleTestFiles(result)[0]), 'utf8');
     const doc = YAML.parse(text);
     const tested = new Set<string>(doc.tests.flatMap((t: any) => t.alert_rule_test.map((a: any) => a.alertname)));
-    const rules = YAML.parse(fs.readFileSync(path.join(dir, testFiles(result)[0].replace('.test.yaml', '.rules.yaml')), 'utf8'));
+    const rules = YAML.parse(fs.readFileSync(path.join(dir, ruleTestFiles(result)[0].replace('.test.yaml', '.rules.yaml')), 'utf8'));
     const alerts = new Set<string>(rules.groups.flatMap((g: any) => g.rules).filter((x: any) => x.alert).map((x: any) => x.alert));
     const untested = [...alerts].filter(a => !tested.has(a));
     expect(untested.filter(a => !new RegExp(`^# not tested: ${a}: .+`, 'm').test(text))).toEqual([]);
@@ -59,7 +44,7 @@ describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset'
 
   test('write only series the runtime exports (its fixture has each, with these labels)', () => {
     const fixtures = [c.fixture, ...(c.olderFixtures ?? [])].map(f => Fixture.load(f));
-    const doc = YAML.parse(fs.readFileSync(path.join(dir, testFiles(result)[0]), 'utf8'));
+    const doc = YAML.parse(fs.readFileSync(path.join(dir, ruleTestFiles(result)[0]), 'utf8'));
     const runtimeSeries = new Set<string>();
     for (const t of doc.tests) for (const s of t.input_series) runtimeSeries.add(s.series);
     const problems: string[] = [];
@@ -86,7 +71,7 @@ describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset'
 });
 
 describe('generated tests bite', () => {
-  const { dir, result } = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+  const { dir, result } = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
     runtime: InferenceRuntime.fastApi(),
     namespace: 'tenant-a',
     selector: { app: 'model' },
@@ -94,7 +79,7 @@ describe('generated tests bite', () => {
     alerts: { latency: { maxLatency: Duration.millis(750) }, errorRatio: { maxErrorRatio: Ratio.percent(2), pendingFor: Duration.minutes(4) } },
   }));
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
-  const testFile = () => testFiles(result)[0];
+  const testFile = () => ruleTestFiles(result)[0];
   const rulesFile = () => testFile().replace('.test.yaml', '.rules.yaml');
 
   /** Runs the generated tests against the rules with one alert's rule changed. */
@@ -105,7 +90,7 @@ describe('generated tests bite', () => {
     change(rule);
     fs.writeFileSync(path.join(dir, rulesFile()), YAML.stringify(doc));
     try {
-      return promtool(dir, testFile());
+      return promtoolTestRules(dir, testFile());
     } finally {
       fs.writeFileSync(path.join(dir, rulesFile()), original);
     }
@@ -115,7 +100,7 @@ describe('generated tests bite', () => {
   };
 
   test('unchanged, they pass', () => {
-    const r = promtool(dir, testFile());
+    const r = promtoolTestRules(dir, testFile());
     if (!r.ok) throw new Error(r.output);
   });
 
@@ -137,7 +122,7 @@ describe('generated tests bite', () => {
   });
 
   test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces', () => {
-    const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+    const g = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
       runtime: InferenceRuntime.triton(),
       namespaces: ['tenant-a', 'tenant-b'],
       selector: { app: 'model' },
@@ -151,7 +136,7 @@ describe('generated tests bite', () => {
     }));
     try {
       expect(g.result.notGenerated.filter(n => /ModelPodRestarting|ModelCpuHigh|ModelQueueBackingUp/.test(n))).toEqual([]);
-      const r = promtool(g.dir, testFiles(g.result)[0]);
+      const r = promtoolTestRules(g.dir, ruleTestFiles(g.result)[0]);
       if (!r.ok) throw new Error(r.output);
     } finally {
       fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
@@ -159,7 +144,7 @@ describe('generated tests bite', () => {
   });
 
   test('an alert that can never fire as configured is named in the file, not tested vacuously', () => {
-    const g = generate(chart => new MlInferenceMonitoring(chart, 'model-svc', {
+    const g = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
       runtime: InferenceRuntime.fastApi(),
       namespace: 'tenant-a',
       selector: { app: 'model' },
@@ -167,7 +152,7 @@ describe('generated tests bite', () => {
       alerts: { memory: { maxLimitRatio: Ratio.percent(100) } },
     }));
     expect(g.result.cannotFire).toEqual([expect.stringMatching(/ModelMemoryHigh: its threshold 1 is the highest share of the memory limit/)]);
-    const text = fs.readFileSync(path.join(g.dir, testFiles(g.result)[0]), 'utf8');
+    const text = fs.readFileSync(path.join(g.dir, ruleTestFiles(g.result)[0]), 'utf8');
     expect(text).toMatch(/^# CANNOT FIRE: ModelMemoryHigh/m);
     fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
   });
@@ -182,8 +167,8 @@ describe('the example apps\' generated tests', () => {
       const result = RuleTests.synth(app);
       expect(result.testCount).toBeGreaterThanOrEqual(15);
       expect(result.cannotFire).toEqual([]);
-      for (const f of testFiles(result)) {
-        const r = promtool(path.join(dir, 'rule-tests'), f);
+      for (const f of ruleTestFiles(result)) {
+        const r = promtoolTestRules(path.join(dir, 'rule-tests'), f);
         if (!r.ok) throw new Error(r.output);
       }
     } finally {

@@ -1,12 +1,10 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { InferenceRuntime, MlInferenceMonitoring, Objective, RuleTests, RuleTestsResult, Sli, SloAlert } from '../../src';
+import { InferenceRuntime, MlInferenceMonitoring, Objective, Sli, SloAlert } from '../../src';
+import { generateRuleTests, promtoolTestRules, ruleTestFiles } from '../util/rule-tests';
 import { TEST_SELECTOR } from '../util/synth';
-import { requireTool } from '../util/tools';
 
 /*
  * The promtool tests RuleTests.synth writes for SLO tiers: for SLIs over the user's counters (one counter
@@ -16,24 +14,10 @@ import { requireTool } from '../util/tools';
  * changed in the rule file after generation fails them.
  */
 
-function generate(build: (chart: Chart) => void): { dir: string; result: RuleTestsResult } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-rule-tests-'));
-  const app = new App({ outdir: dir });
-  build(new Chart(app, 'app', { namespace: 'tenant-a' }));
-  app.synth();
-  return { dir: path.join(dir, 'rule-tests'), result: RuleTests.synth(app) };
-}
-
-function promtool(dir: string, file: string): { ok: boolean; output: string } {
-  const r = spawnSync(requireTool('promtool'), ['test', 'rules', file], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
-const testFiles = (r: RuleTestsResult) => r.files.filter(f => f.endsWith('.test.yaml'));
 const testNames = (dir: string, file: string): string[] => YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')).tests.map((t: any) => t.name);
 
 describe('generated SLO tier tests', () => {
-  const { dir, result } = generate(chart => {
+  const { dir, result } = generateRuleTests(chart => {
     new SloAlert(chart, 'api-availability', {
       sli: Sli.errorRatio({ name: 'api-availability', errors: 'http_requests_total{job="api",code=~"5.."}', total: 'http_requests_total{job="api"}' }),
       objective: Objective.percent(99.9),
@@ -56,7 +40,7 @@ describe('generated SLO tier tests', () => {
     new SloAlert(chart, 'triton-availability', { sli: triton.availability(), objective: Objective.percent(99.5), selectorLabels: TEST_SELECTOR });
     const vllm = new MlInferenceMonitoring(chart, 'vllm', { runtime: InferenceRuntime.vllm(), namespace: 'tenant-a', selector: { app: 'vllm' }, selectorLabels: TEST_SELECTOR });
     new SloAlert(chart, 'vllm-latency', { sli: vllm.latency(Duration.seconds(1)), objective: Objective.percent(95), selectorLabels: TEST_SELECTOR });
-  });
+  }, { namespace: 'tenant-a' });
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
   const sloFile = (slo: string) => `tenant-a.slo-${slo}.test.yaml`;
 
@@ -67,7 +51,7 @@ describe('generated SLO tier tests', () => {
     ['triton-availability', 'Triton\'s success and failure counters', 8],
     ['vllm-latency', 'vLLM\'s own latency histogram, and its bucket alert', 10],
   ])('%s (%s): every tier tested, and they pass with promtool', (slo, _what, count) => {
-    expect(testFiles(result)).toContain(sloFile(slo));
+    expect(ruleTestFiles(result)).toContain(sloFile(slo));
     // Every tier and the latency SLI's bucket alert are tested; only the SLI's SloEventsStopped is named.
     expect(result.notGenerated.filter(n => n.startsWith(sloFile(slo)))).toEqual([expect.stringMatching(/: SloEventsStopped: /)]);
     const names = testNames(dir, sloFile(slo));
@@ -75,7 +59,7 @@ describe('generated SLO tier tests', () => {
     for (const n of names) {
       expect(n).toMatch(/^SloErrorBudgetBurn (page|ticket)-(fast|slow) (fires within .+ of a burn at|stays silent on)|^SloSliBucketMissing (fires|stays silent) when the histogram/);
     }
-    const r = promtool(dir, sloFile(slo));
+    const r = promtoolTestRules(dir, sloFile(slo));
     if (!r.ok) throw new Error(r.output);
   }, 300_000);
 
@@ -103,7 +87,7 @@ describe('generated SLO tier tests', () => {
     const only = `${tier}.only.test.yaml`;
     fs.writeFileSync(path.join(dir, only), YAML.stringify(tests));
     try {
-      return promtool(dir, only);
+      return promtoolTestRules(dir, only);
     } finally {
       fs.writeFileSync(path.join(dir, rulesFile), original);
     }
