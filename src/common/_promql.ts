@@ -33,14 +33,7 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
   const text = expr.trim();
   // Prometheus compiles every regex matcher with RE2 when it parses the rule: judge them the same way.
   for (const m of text.matchAll(REGEX_MATCHER)) {
-    const literal = m[2];
-    let value: string;
-    try {
-      value = literal.startsWith('`') ? literal.slice(1, -1) : JSON.parse(literal.startsWith('\'') ? `"${literal.slice(1, -1).replace(/"/g, '\\"')}"` : literal);
-    } catch {
-      continue; // an escape JSON does not know: the parser below judges the literal
-    }
-    validateRe2(where, `${prop} regex matcher`, value);
+    validateRe2(where, `${prop} regex matcher`, stringValue(m[2]));
   }
   // Whether an expression parses never depends on the contents of its string literals, so the outcome is
   // cached by the expression's shape with them blanked: the same rule for a thousand services parses once.
@@ -162,32 +155,58 @@ export function isVectorSelector(text: string): boolean {
 export function selectorParts(text: string): { readonly metric?: string; readonly matchers: LabelMatcher[] } {
   let metric: string | undefined;
   const matchers: LabelMatcher[] = [];
+  // The matcher being read: its name, then its operator, then its value.
   let current: { name?: string; op?: LabelMatcher['op'] } | undefined;
-  const ops: { [node: string]: LabelMatcher['op'] } = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
   parser.parse(text).iterate({
     enter(n) {
       const t = text.slice(n.from, n.to);
-      if (n.name === 'Identifier' && metric === undefined && current === undefined) {metric = t;} else if (n.name === 'UnquotedLabelMatcher' || n.name === 'QuotedLabelMatcher') {current = {};} else if (current && n.name === 'LabelName') {current.name = t;} else if (n.name === 'QuotedLabelName') {
-        // Inside a matcher it names the label; alone in the braces, the metric.
-        if (current) current.name = stringValue(t);
-        else metric = stringValue(t);
-        return false;
-      } else if (current && n.name in ops) {current.op = ops[n.name];} else if (current && n.name === 'StringLiteral' && current.op) {
-        matchers.push({ name: current.name!, op: current.op, value: stringValue(t) });
-        current = undefined;
+      switch (n.name) {
+        case 'Identifier':
+          if (!current) metric ??= t;
+          break;
+        case 'UnquotedLabelMatcher':
+        case 'QuotedLabelMatcher':
+          current = {};
+          break;
+        case 'LabelName':
+          if (current) current.name = t;
+          break;
+        case 'QuotedLabelName':
+          // Inside a matcher it names the label; alone in the braces ({"metric_name"}), the metric.
+          if (current) current.name = stringValue(t);
+          else metric = stringValue(t);
+          return false;
+        case 'EqlSingle': case 'Neq': case 'EqlRegex': case 'NeqRegex':
+          if (current) current.op = MATCH_OPS[n.name];
+          break;
+        case 'StringLiteral':
+          if (current?.op) {
+            matchers.push({ name: current.name!, op: current.op, value: stringValue(t) });
+            current = undefined;
+          }
+          break;
       }
       return undefined;
     },
   });
-  // A quoted name-only selector ({"metric_name"}) names the metric through __name__.
   const named = matchers.find(m => m.name === '__name__' && m.op === '=');
   return { metric: metric ?? named?.value, matchers: matchers.filter(m => m !== named) };
 }
 
-/** The value of a PromQL string literal: double-quoted and single-quoted with Go escapes, backquoted raw. */
+const MATCH_OPS: { [node: string]: LabelMatcher['op'] } = { EqlSingle: '=', Neq: '!=', EqlRegex: '=~', NeqRegex: '!~' };
+
+const GO_ESCAPES: { [c: string]: string } = { 'a': '\x07', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v', '\\': '\\', '\'': '\'', '"': '"' };
+
+/**
+ * The value of a PromQL string literal: backquoted raw, otherwise with Go's escapes (\n, \xHH, \uHHHH,
+ * \UHHHHHHHH, \ooo octal; a \x or octal byte is taken as its code point).
+ */
 function stringValue(literal: string): string {
-  if (literal.startsWith('`')) return literal.slice(1, -1);
   const body = literal.slice(1, -1);
-  if (literal.startsWith('\'')) return JSON.parse(`"${body.replace(/\\'/g, '\'').replace(/"/g, '\\"')}"`);
-  return JSON.parse(literal);
+  if (literal.startsWith('`')) return body;
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|[^])/g, (_, e: string) => {
+    const code = /^[xuU]./.test(e) ? parseInt(e.slice(1), 16) : /^[0-7]{3}$/.test(e) ? parseInt(e, 8) : undefined;
+    if (code !== undefined) return code <= 0x10ffff ? String.fromCodePoint(code) : e;
+    return GO_ESCAPES[e] ?? e;
+  });
 }

@@ -254,7 +254,6 @@ export class SloAlert extends Construct {
           tier: t.tier,
           alert: name,
           threshold: factor * budget,
-          factor,
           budgetShare: t.budgetShare,
           longMs: toMillis(t.long, where, 'tier'),
           shortMs: toMillis(t.short, where, 'tier'),
@@ -263,9 +262,6 @@ export class SloAlert extends Construct {
       }
     }
     this.testSource = {
-      sloName: this.sloName,
-      budget,
-      windowMs,
       tiers: testTiers,
       minEvents,
       sliName: sli.name,

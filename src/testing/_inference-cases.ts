@@ -1,5 +1,5 @@
 import { SeriesSet, timeline } from './_input-series';
-import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, ServiceState, targetLabels, writeService } from './_service-series';
+import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, podLabelValues, ServiceState, targetLabels, writeService } from './_service-series';
 import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
 import { toMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
@@ -114,9 +114,7 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
   const { queries: q, settings: st } = src;
   const spec = q.spec;
   // An alert's labels are those its signal is aggregated by (the queries say which), with the pod's values.
-  const value: { [k: string]: string } = {
-    namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, ...(spec.modelLabel ? { [spec.modelLabel]: id.model } : {}),
-  };
+  const value = podLabelValues(spec, id);
   const valuesOf = (names: ReadonlyArray<string>) => Object.fromEntries(names.map(n => [n, value[n]]));
   const service = (byModel: boolean) => valuesOf(q.labels(byModel));
   const pod = valuesOf(['namespace', 'pod']);

@@ -47,34 +47,42 @@ function num(v: number): string {
   return formatNumber(Number(v.toPrecision(12)));
 }
 
+/** One series of a phase: its name, labels and what it does. @internal */
+export interface PhaseSeries {
+  readonly name: string;
+  readonly labels: { readonly [k: string]: string };
+  readonly sample: Sample;
+}
+
 /**
  * The series of one steady phase, by their text: a series written twice (a histogram's `_count` that is
  * also the request counter) must be written alike, or the generator has contradicted itself. @internal
  */
 export class SeriesSet {
-  private readonly byText = new Map<string, Sample>();
+  private readonly byText = new Map<string, PhaseSeries>();
 
   public add(name: string, labels: { [k: string]: string }, sample: Sample): { [k: string]: string } {
-    const text = seriesText(name, labels);
-    const prev = this.byText.get(text);
-    if (prev !== undefined && JSON.stringify(prev) !== JSON.stringify(sample)) throw new Error(`internal: generated series ${text} twice with different values`);
-    this.byText.set(text, sample);
+    this.put({ name, labels, sample });
     return labels;
   }
 
-  /** Adds the series of `other` whose metric name passes `keep` (and whose text passes `keepText`). */
-  public addFrom(other: SeriesSet, keep: (metric: string) => boolean, keepText: (text: string) => boolean = () => true): void {
-    for (const [text, sample] of other.byText) {
-      if (!keep(text.replace(/\{.*$/s, '')) || !keepText(text)) continue;
-      const prev = this.byText.get(text);
-      if (prev !== undefined && JSON.stringify(prev) !== JSON.stringify(sample)) throw new Error(`internal: generated series ${text} twice with different values`);
-      this.byText.set(text, sample);
-    }
+  /** Adds the series of `other` that `keep` keeps. */
+  public addFrom(other: SeriesSet, keep: (s: PhaseSeries) => boolean): void {
+    for (const s of other.byText.values()) if (keep(s)) this.put(s);
   }
 
-  /** The series of the phase, with what each does. */
+  /** The series of the phase, by their text. */
   public entries(): Array<[string, Sample]> {
-    return [...this.byText.entries()];
+    return [...this.byText.entries()].map(([text, s]) => [text, s.sample]);
+  }
+
+  private put(s: PhaseSeries): void {
+    const text = seriesText(s.name, s.labels);
+    const prev = this.byText.get(text);
+    if (prev !== undefined && JSON.stringify(prev.sample) !== JSON.stringify(s.sample)) {
+      throw new Error(`internal: generated series ${text} twice with different values`);
+    }
+    this.byText.set(text, s);
   }
 }
 

@@ -69,6 +69,11 @@ export interface PodIdentity {
 
 interface RequestSeries { readonly metric: string; readonly labels: { [k: string]: string }; readonly perSecond: number }
 
+/** The values of the labels a service's signals are aggregated by, for the pod: its alerts carry them. @internal */
+export function podLabelValues(spec: RuntimeSpec, id: PodIdentity): { [k: string]: string } {
+  return { namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, ...(spec.modelLabel ? { [spec.modelLabel]: id.model } : {}) };
+}
+
 /** The labels Prometheus adds to the runtime's series of one pod (the monitor's relabelings add `ml_service`). @internal */
 export function targetLabels(id: PodIdentity): { [k: string]: string } {
   return { namespace: id.namespace, [SERVICE_LABEL]: id.service, pod: id.pod, instance: `${id.pod}:8080`, job: id.service };

@@ -1,9 +1,8 @@
 import { counter, SeriesSet } from './_input-series';
 import { labelsFor, passesAll } from './_label-values';
-import { HEALTHY, PodIdentity, writeService } from './_service-series';
+import { HEALTHY, PodIdentity, podLabelValues, writeService } from './_service-series';
 import { formatNumber } from '../common/_number';
 import { LabelMatcher } from '../common/_promql';
-import { SERVICE_LABEL } from '../ml/_inference-queries';
 import { SliEvents } from '../ml/_sli-events';
 
 /*
@@ -117,23 +116,18 @@ function histogramWriter(e: Extract<SliEvents, { kind: 'histogram' }>, aggregate
   };
 }
 
-/** The number of a series text's `le` label. */
-function leOf(text: string): number | undefined {
-  const m = /[{,]le="([^"]*)"/.exec(text);
-  return m ? Number(m[1]) : undefined;
-}
-
 function serviceWriter(e: Extract<SliEvents, { kind: 'service' }>, aggregateBy: ReadonlyArray<string>,
   families: ReadonlyArray<string>): SliWriter | { reason: string } {
   const q = e.queries;
   const spec = q.spec;
   const id: PodIdentity = { namespace: q.namespaces[0], service: q.service, pod: `${q.service}-0`, model: 'model-a' };
   const slow: PodIdentity = { ...id, pod: `${q.service}-1` };
-  const values: { [k: string]: string } = {
-    namespace: id.namespace, [SERVICE_LABEL]: id.service, ...(spec.modelLabel ? { [spec.modelLabel]: id.model } : {}),
-  };
+  // The two pods' series share every label value but pod's.
+  const { pod: _pod, ...values } = podLabelValues(spec, id);
   const missing = aggregateBy.filter(l => !(l in values));
   if (missing.length > 0) return { reason: `the SLI is aggregated by ${missing.join(', ')}, which the service's series do not carry` };
+  // Only what the SLI reads, and the targets' up: the pods' other series change nothing here.
+  const reads = (metric: string) => metric === 'up' || families.includes(metric);
   const probe = new SeriesSet();
   try {
     writeService(probe, spec, id, HEALTHY);
@@ -148,15 +142,15 @@ function serviceWriter(e: Extract<SliEvents, { kind: 'service' }>, aggregateBy: 
       writeService(pods, spec, id, { ...HEALTHY, rps: rps * (1 - badRatio) });
       const bad = e.latencySeconds !== undefined ? { latency: e.latencySeconds * 2 } : { errorRatio: 1 };
       writeService(pods, spec, slow, { ...HEALTHY, rps: rps * badRatio, ...bad });
-      // Only what the SLI reads, and the targets' up: the pods' other series change nothing here.
-      out.addFrom(pods, m => m === 'up' || families.includes(m));
+      out.addFrom(pods, x => reads(x.name));
     },
     writeWithoutBucket: e.latencySeconds === undefined ? undefined : (out, rps) => {
       // The runtime's histogram as a server configured without the threshold's bound would write it.
       const pods = new SeriesSet();
       writeService(pods, spec, id, { ...HEALTHY, rps });
-      const le = e.latencySeconds! / (spec.latency?.unitSeconds ?? 1);
-      out.addFrom(pods, m => m === 'up' || families.includes(m), text => !(text.includes('_bucket{') && Math.abs((leOf(text) ?? NaN) - le) <= 1e-9 * le));
+      const h = spec.latency!;
+      const le = e.latencySeconds! / h.unitSeconds;
+      out.addFrom(pods, x => reads(x.name) && !(x.name === `${h.base}_bucket` && Math.abs(Number(x.labels.le) - le) <= 1e-9 * le));
     },
   };
 }

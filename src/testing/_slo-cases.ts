@@ -24,7 +24,6 @@ export interface SloTierSource {
   readonly alert: string;
   /** The tier's threshold on the bad-event ratio: burn-rate factor × error budget. */
   readonly threshold: number;
-  readonly factor: number;
   readonly budgetShare: number;
   readonly longMs: number;
   readonly shortMs: number;
@@ -33,9 +32,6 @@ export interface SloTierSource {
 
 /** What the generator needs of an SloAlert. @internal */
 export interface SloSource {
-  readonly sloName: string;
-  readonly budget: number;
-  readonly windowMs: number;
   readonly tiers: ReadonlyArray<SloTierSource>;
   readonly minEvents: number;
   readonly sliName: string;
@@ -70,14 +66,14 @@ interface Scenario {
 export function sloCases(src: SloSource): GeneratedSuite {
   const notGenerated: NotGenerated[] = [];
   const cases: GeneratedCase[] = [];
-  if (src.tiers.length === 0) return { cases, notGenerated };
   const writer = sliWriter(src.events, src.aggregateBy, src.namespace, src.families);
   if ('reason' in writer) {
     for (const t of src.tiers) notGenerated.push({ alert: `${t.alert} (${t.tier})`, reason: writer.reason, cannotFire: false });
+    if (src.bucketMissing) notGenerated.push({ alert: src.bucketMissing.alert, reason: writer.reason, cannotFire: false });
     return { cases, notGenerated };
   }
   // Enough traffic that every tier's guard passes by a factor of 2.
-  const shortest = Math.min(...src.tiers.map(t => t.longMs));
+  const shortest = Math.min(...src.tiers.map(t => t.longMs), Infinity);
   const rps = Math.max(10, (2 * src.minEvents) / (shortest / 1000));
   for (const t of src.tiers) {
     // The tier's windows full of good traffic when the burn starts: the workbook's detection times assume

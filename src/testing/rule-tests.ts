@@ -130,8 +130,8 @@ function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSui
       (alert: string) => only(sliRules.filter(r => r.alert === alert)));
     const result = sloCases(src);
     // The SLI's other alerts on its blind spots are loaded with its recording rules: named, not yet tested.
-    const tested = new Set(result.cases.flatMap(t => t.expect.map(e => e.alertname)));
-    const blindSpots = [...new Set(sliRules.filter(r => r.alert && !tested.has(r.alert)).map(r => r.alert as string))].map(alert => ({
+    const covered = new Set([...result.cases.flatMap(t => t.expect.map(e => e.alertname)), ...result.notGenerated.map(n => n.alert)]);
+    const blindSpots = [...new Set(sliRules.filter(r => r.alert && !covered.has(r.alert)).map(r => r.alert as string))].map(alert => ({
       alert, reason: `an alert of the SLI's rules (${sli.metadata.name}) on its blind spots: not generated yet`, cannotFire: false,
     }));
     return { json, reads: [sli], result: { ...result, notGenerated: [...result.notGenerated, ...blindSpots] } };

@@ -1,4 +1,6 @@
-import { equalityMatchers, parsePromQL, selector } from '../../src/common/_promql';
+import { equalityMatchers, parsePromQL, selector, selectorParts } from '../../src/common/_promql';
+import { seriesText } from '../../src/testing/_input-series';
+import { expectRulesTestPass } from '../util/promtool';
 
 describe('parsePromQL', () => {
   test('accepts valid expressions and trims them', () => {
@@ -39,5 +41,38 @@ describe('selector', () => {
   test('renders sorted equality matchers and escapes values', () => {
     expect(selector('up', equalityMatchers({ namespace: 'tenant-a', job: 'x"y' }))).toBe('up{job="x\\"y",namespace="tenant-a"}');
     expect(selector('up', [])).toBe('up');
+  });
+});
+
+describe('selectorParts', () => {
+  // Selectors with every kind of string literal: Prometheus itself says which series each selects.
+  const selectors = [
+    'http_requests_total{job="api",code!="500"}',
+    'x{path=\'/a\\\'b\',tab="a\\tb"}',
+    'x{raw=`C:\\dir`, hex="\\x41\\u00e9\\101"}',
+    '{"quoted.metric.name", "quoted label"="v"}',
+    '{__name__="by_name", a="b"}',
+  ];
+
+  test('reads the metric name and matchers, string literals decoded with Go\'s escapes', () => {
+    expect(selectorParts(selectors[0])).toEqual({ metric: 'http_requests_total', matchers: [{ name: 'job', op: '=', value: 'api' }, { name: 'code', op: '!=', value: '500' }] });
+    expect(selectorParts(selectors[1]).matchers.map(m => m.value)).toEqual(['/a\'b', 'a\tb']);
+    expect(selectorParts(selectors[2]).matchers.map(m => m.value)).toEqual(['C:\\dir', 'A\u00e9A']);
+    expect(selectorParts(selectors[3])).toEqual({ metric: 'quoted.metric.name', matchers: [{ name: 'quoted label', op: '=', value: 'v' }] });
+    expect(selectorParts(selectors[4])).toEqual({ metric: 'by_name', matchers: [{ name: 'a', op: '=', value: 'b' }] });
+  });
+
+  test('a series built from its equality matchers is the one Prometheus selects with the selector (promtool)', () => {
+    // UTF-8 names ({"quoted.metric.name"}) are left out: Prometheus 2 has none.
+    const tests = selectors.filter(sel => !sel.includes('"quoted')).map(sel => {
+      const p = selectorParts(sel);
+      const labels = Object.fromEntries(p.matchers.filter(m => m.op === '=').map(m => [m.name, m.value]));
+      return {
+        interval: '1m',
+        input_series: [{ series: seriesText(p.metric!, labels), values: '1' }],
+        promql_expr_test: [{ expr: `count(${sel})`, eval_time: '0s', exp_samples: [{ labels: '{}', value: 1 }] }],
+      };
+    });
+    expectRulesTestPass([{ name: 'none', rules: [{ record: 'none:vector', expr: 'vector(1)' }] }], tests);
   });
 });
