@@ -113,7 +113,8 @@ project.addTask('example', {
 //   suite (1,200 generated cases through promtool, amtool and the schemas);
 // - e2e: the example app on a real Prometheus and Alertmanager on loopback, alone, so no other test loads
 //   the machine while it measures delivery times.
-const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/fuzz/fuzz.test.ts', 'test/testing/rule-tests.test.ts', 'test/testing/slo-rule-tests.test.ts'];
+const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/fuzz/fuzz.test.ts', 'test/testing/rule-tests.test.ts', 'test/testing/slo-rule-tests.test.ts',
+  'test/testing/quality-rule-tests.test.ts'];
 project.addTask('test:unit', {
   description: 'Unit and promtool tests, without the long simulations and the end-to-end proof',
   exec: `jest --ci --maxWorkers=2 --testPathIgnorePatterns '/test/e2e/' ${LONG_TESTS.map(t => `'/${t.replace('.test.ts', '')}'`).join(' ')}`,

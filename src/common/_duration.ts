@@ -65,3 +65,16 @@ export function toMillis(d: Duration, where: string, prop: string): number {
   }
   return ms;
 }
+
+/**
+ * The milliseconds of a duration in Prometheus' syntax as `promDuration` writes it (`1h30m`, `7d`, `1s500ms`).
+ * @internal
+ */
+export function promMillis(text: string): number {
+  const parts = text.match(/\d+(ms|[dhms])/g);
+  if (!parts || parts.join('') !== text) throw new Error(`internal: not a Prometheus duration: ${text}`);
+  return parts.reduce((ms, p) => {
+    const [, n, unit] = /^(\d+)(ms|[dhms])$/.exec(p)!;
+    return ms + Number(n) * UNITS.find(([u]) => u === unit)![1];
+  }, 0);
+}

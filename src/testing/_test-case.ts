@@ -18,6 +18,11 @@ export interface GeneratedCase {
   readonly name: string;
   readonly inputSeries: ReadonlyArray<InputSeries>;
   readonly expect: ReadonlyArray<ExpectedAlerts>;
+  /**
+   * The step of the input series.
+   * @default one minute
+   */
+  readonly intervalMs?: number;
 }
 
 /** An alert the library writes but cannot prove with a generated test, and why. @internal */

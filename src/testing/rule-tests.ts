@@ -4,10 +4,12 @@ import { App, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { evaluationOrder } from './_group-order';
 import { inferenceCases } from './_inference-cases';
+import { qualityCases } from './_quality-cases';
 import { sloCases } from './_slo-cases';
 import { GeneratedSuite, seconds } from './_test-case';
 import { invalidProp } from '../common/_errors';
 import { MlInferenceMonitoring } from '../ml/ml-inference-monitoring';
+import { ModelQualityMonitoring } from '../ml/quality/model-quality-monitoring';
 import { SloAlert } from '../ml/slo-alert';
 
 /** Options of `RuleTests.synth`. */
@@ -37,7 +39,9 @@ export interface RuleTestsResult {
  * (thresholds, `for`, quantiles, windows): for each alert of an `MlInferenceMonitoring`, series shaped like
  * the runtime's own that sit just above the threshold fire once the `for` has passed, and series just below
  * stay silent; for each tier of an `SloAlert`, a burn at 1.5× its threshold fires it by the time its share
- * of the error budget is gone, and a burn at 0.8× never does. Run them in your CI after `cdk8s synth`:
+ * of the error budget is gone, and a burn at 0.8× never does; for each alert of a `ModelQualityMonitoring`,
+ * the drift, drop or stop it is for fires it, on the detector's own series, and the same change just short
+ * of its threshold does not. Run them in your CI after `cdk8s synth`:
  *
  *     promtool test rules dist/rule-tests/*.test.yaml
  *
@@ -88,7 +92,7 @@ export class RuleTests {
       ].join('\n');
       const tests = result.cases.map(t => ({
         name: t.name,
-        interval: '1m',
+        interval: seconds(t.intervalMs ?? 60_000),
         input_series: t.inputSeries.map(s => ({ series: s.series, values: s.values })),
         alert_rule_test: t.expect.map(e => ({ eval_time: e.evalTime, alertname: e.alertname, exp_alerts: e.alerts.map(l => ({ exp_labels: l })) })),
       }));
@@ -120,6 +124,13 @@ function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSui
     const rules = rulesOf(json);
     const src = c._testSource((alert: string) => only(rules.filter(r => r.alert === alert)));
     return { json, reads: [], result: inferenceCases(src) };
+  }
+  if (c instanceof ModelQualityMonitoring) {
+    const json = c.rules.resource.toJson();
+    const rules = rulesOf(json);
+    const having = (r: any, labels: { [k: string]: string }) => Object.entries(labels).every(([k, v]) => r.labels?.[k] === v);
+    const src = c._testSource((alert, labels) => only(rules.filter(r => r.alert === alert && having(r, labels))));
+    return { json, reads: [], result: qualityCases(src) };
   }
   if (c instanceof SloAlert) {
     const json = c.rules.resource.toJson();

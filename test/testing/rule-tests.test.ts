@@ -174,5 +174,5 @@ describe('the example apps\' generated tests', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 });

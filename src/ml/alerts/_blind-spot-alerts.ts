@@ -187,6 +187,7 @@ export function addQualityBlindSpots(c: QualityContext): string | undefined {
   const absentFor = promDuration(o.absentFor ?? Duration.days(1), c.where, 'alerts.metricsMissing.absentFor');
   const needs = c.signals.requiredSeries;
   if (!a.enabled || needs.length === 0) return undefined;
+  c.specs.push({ kind: 'metricsMissing', alert: a, needs, absentFor });
   // absent_over_time keeps the equality matchers' labels (namespace, a detector's deployment): the alert says where.
   const terms = needs.map(n => `label_replace(absent_over_time(${anyOf(n.names, n.matchers)}[${absentFor}]), "metric_family", "${n.names.join(' or ')}", "", "")`);
   return emitAlert(c.where, 'alerts.metricsMissing', c.group, a, {

@@ -10,6 +10,7 @@ import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
 import { RuleGroup } from '../../rules/rule-group';
 import { AlertTuning } from '../alert-tuning';
+import { AccuracySource, QualityAlertSpec } from '../quality/_quality-spec';
 import { DriftDetector } from '../quality/drift-detector';
 import { ModelPerformance } from '../quality/model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from '../quality/quality-options';
@@ -26,6 +27,8 @@ export interface QualityContext {
   readonly alerts: QualityAlerts;
   readonly common: AlertCommon;
   readonly alertNames: string[];
+  /** Each alert as resolved, for its generated tests. */
+  readonly specs: QualityAlertSpec[];
 }
 
 type Signal = 'drift' | 'performance' | 'data' | 'version';
@@ -55,7 +58,9 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
   const a = tuned(c, 'dataDrift', { name: 'ModelDataDrift', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
   for (const d of detectors) {
     if (!(d instanceof DriftDetector)) throw invalidProp(c.where, 'driftDetectors', d, 'DriftDetector values, e.g. DriftDetector.alibiDetect()');
-    for (const cond of d._conditions(c.scope)) {
+    const conditions = d._conditions(c.scope);
+    c.specs.push({ kind: 'detector', alert: a, detector: d._spec(c.scope), conditions: conditions.map(x => x.key) });
+    for (const cond of conditions) {
       if (a.enabled) cond.reads.forEach(r => c.signals.needs(r.names, r.matchers));
       emit(c, 'alerts.dataDrift', a, 'drift', cond.expr, cond.summary, `${cond.description}${heldFor(a) ? ` (held${heldFor(a)})` : ''}`,
         { detector: d.name, drift_check: cond.key });
@@ -94,6 +99,7 @@ export function addHistogramDrift(c: QualityContext, o: HistogramDriftOptions): 
   if (typeof t !== 'number' || !(t > 0 && t < 1)) throw invalidProp(where, 'maxDistance', t, 'a distance between 0 and 1 exclusive, e.g. 0.1');
   const a = resolveAlert(where, `[${d.name}]`, o as AlertTuning, { name: 'ModelDistributionDrift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
   const distance = c.signals.ks(d, b);
+  c.specs.push({ kind: 'histogram', alert: a, source: d, baseline: b, maxDistance: t });
   emit(c, `histogramDrift[${d.name}]`, a, 'drift', `${distance.select()} > ${formatNumber(t)}`, `distribution ${d.name} drifted`,
     `The Kolmogorov–Smirnov distance between ${o.histogram} over the last ${d.window} and the same window ${b} earlier is {{ $value }} ` +
     `(threshold ${formatNumber(t)}${heldFor(a)}).`, { distribution: d.name });
@@ -119,6 +125,7 @@ export function addClassDrift(c: QualityContext, o: ClassDriftOptions): { readon
   const share = shareSeries.select();
   const a = resolveAlert(where, `[${name}]`, o as AlertTuning, { name: 'ModelPredictionClassShift', pendingFor: Duration.minutes(30), severity: Severity.WARNING });
   const cl = src.classLabel;
+  c.specs.push({ kind: 'class', alert: a, source: src, baseline: b, maxShift: t });
   emit(c, `classDrift[${name}]`, a, 'drift', `abs(${share} - ${share} offset ${b}) > ${formatNumber(t)}`, `share of predicted class {{ $labels.${cl} }} shifted`,
     `The share of class {{ $labels.${cl} }} moved by {{ $value | humanizePercentage }} against ${b} earlier (threshold ${formatNumber(t * 100)} points${heldFor(a)}).`,
     { distribution: name });
@@ -139,14 +146,18 @@ export function addPerformance(c: QualityContext, p: ModelPerformance, o: Perfor
   if (!(p instanceof ModelPerformance)) throw invalidProp(where, 'performance', p, 'a ModelPerformance, e.g. ModelPerformance.seldonFeedback()');
   let accuracy: Series;
   let confusion: ConfusionSource | undefined;
+  let source: AccuracySource;
   if (p._counters) {
     confusion = { ...p._counters(c.scope), window: promDuration(o.window ?? Duration.hours(1), where, 'window') };
+    source = { kind: 'counters', source: confusion };
     accuracy = c.signals.accuracyFromCounters(confusion);
     c.signals.precision(confusion);
     c.signals.recall(confusion);
     c.signals.f1(confusion);
   } else {
-    accuracy = c.signals.accuracyFromGauge(p._gauge!(c.scope));
+    const gauge = p._gauge!(c.scope);
+    source = { kind: 'gauge', source: gauge };
+    accuracy = c.signals.accuracyFromGauge(gauge);
   }
   const floor = ratioBetween(where, 'minAccuracy', o.minAccuracy ?? Ratio.percent(80),
     'accuracy is never below 0 %, and below 100 % whenever one prediction is wrong, so the alert would never fire or always');
@@ -154,9 +165,11 @@ export function addPerformance(c: QualityContext, p: ModelPerformance, o: Perfor
     'accuracy is below its trailing average about half the time, and never falls 100 % below it');
   const b = promDuration(o.baseline ?? Duration.days(7), where, 'baseline');
   const low = tuned(c, 'accuracyLow', { name: 'ModelAccuracyLow', pendingFor: Duration.minutes(30), severity: Severity.CRITICAL });
+  c.specs.push({ kind: 'accuracyLow', alert: low, accuracy: source, floor });
   emit(c, 'alerts.accuracyLow', low, 'performance', `${accuracy.select()} < ${formatNumber(floor)}`, `accuracy below ${pct(floor)}`,
     `Accuracy against ground truth is {{ $value | humanizePercentage }}${heldFor(low)}: retrain or roll back.`);
   const dropped = tuned(c, 'accuracyDropped', { name: 'ModelAccuracyDropped', pendingFor: Duration.hours(1), severity: Severity.WARNING });
+  c.specs.push({ kind: 'accuracyDropped', alert: dropped, accuracy: source, drop, baseline: b });
   emit(c, 'alerts.accuracyDropped', dropped, 'performance',
     `${accuracy.select()} < ${formatNumber(1 - drop)} * avg_over_time(${accuracy.range(b)})`,
     `accuracy dropped more than ${pct(drop)} below its ${b} average`,
@@ -182,6 +195,7 @@ export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHeal
     const b = promDuration(o.baseline ?? Duration.days(1), where, 'baseline');
     const a = tuned(c, 'predictionsStopped', { name: 'ModelPredictionsStopped', pendingFor: Duration.minutes(5), severity: Severity.CRITICAL });
     s.needs([o.predictionsCounter], m);
+    c.specs.push({ kind: 'predictionsStopped', alert: a, counter: o.predictionsCounter, matchers: m, stoppedFor: w, baseline: b });
     emit(c, 'alerts.predictionsStopped', a, 'data',
       `(${s.rawRate(o.predictionsCounter, m, w)} or vector(0)) == 0\nand\n${s.rawRate(o.predictionsCounter, m, w, undefined, b)} > 0`,
       `no predictions for ${w}`,
@@ -198,6 +212,7 @@ export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHeal
     const a = tuned(c, 'featureMissingValues', { name: 'ModelFeatureMissingValues', pendingFor: Duration.minutes(15), severity: Severity.WARNING });
     // The total is needed; the counter of missing values is written on the first missing value, so its absence is healthy.
     s.needs([mv.total], m);
+    c.specs.push({ kind: 'missingValues', alert: a, counter: mv.counter, total: mv.total, featureLabel: f, matchers: m, maxRatio: t });
     emit(c, 'alerts.featureMissingValues', a, 'data',
       `${s.rawRate(mv.counter, m, '1h', f)}\n/ ignoring (${f}) group_left ()\n(${s.rawRate(mv.total, m, '1h')} > 0)\n> ${formatNumber(t)}`,
       `feature {{ $labels.${f} }} is often missing`,
@@ -209,6 +224,7 @@ export function addDataHealth(c: QualityContext, o: DataHealthOptions): DataHeal
     const age = promDuration(maxAge, where, 'evaluationMaxAge');
     const g = s.rawGauge(o.evaluationLastSuccess, m);
     const a = tuned(c, 'evaluationStale', { name: 'ModelEvaluationStale', pendingFor: Duration.minutes(5), severity: Severity.WARNING });
+    c.specs.push({ kind: 'evaluationStale', alert: a, gauge: o.evaluationLastSuccess, matchers: m, maxAge: age });
     emit(c, 'alerts.evaluationStale', a, 'data', `time() - max(${g}) > ${formatNumber(maxAge.toSeconds())}\nor\nabsent(${g})`,
       `no successful evaluation for ${age}`,
       `The evaluation job last succeeded more than ${age} ago (or never reported): accuracy alerts are blind.`);
@@ -241,6 +257,7 @@ export function addVersions(c: QualityContext, o: ModelVersionOptions): VersionS
   const d = o.maxRolloutDuration ?? Duration.hours(1);
   const rollout = promDuration(d, where, 'maxRolloutDuration');
   const a = tuned(c, 'versionsMixed', { name: 'ModelVersionsMixed', pendingFor: d, severity: Severity.WARNING });
+  c.specs.push({ kind: 'versions', alert: a, source: v });
   emit(c, 'alerts.versionsMixed', a, 'version', `count by (namespace, ${ml}) (${c.signals.servingByVersion(v, '5m')} > 0) > 1`,
     `{{ $value }} versions of {{ $labels.${ml} }} serve at once`,
     `More than one version has served traffic${heldFor(a) || ` for ${rollout}`}: a rollout is stuck or a canary was never promoted.`);

@@ -1,3 +1,5 @@
+import { ALIBI_DETECT, EVIDENTLY, MLRUN } from './_detector-exports';
+import { DetectorSpec } from './_quality-spec';
 import { invalidProp } from '../../common/_errors';
 import { validateMetricName } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
@@ -84,26 +86,32 @@ export class DriftDetector {
     // KS D and the other statistics alibi-detect reports are 0 or more: at or below 0 the alert fires on every batch.
     const distance = options.distance !== undefined ? formatNumber(checkRange(where, 'distance', options.distance, 0, Infinity,
       'a distance above 0, e.g. 0.3: the test statistic is never below 0, so a threshold at or below 0 fires on every batch')) : undefined;
-    return new DriftDetector('alibi-detect', scope => {
+    const spec = (m: LabelMatcher[]): DetectorSpec => ({
+      kind: 'alibi-detect',
+      matchers: m,
+      pValue: pValue === undefined ? undefined : Number(pValue),
+      distance: distance === undefined ? undefined : Number(distance),
+    });
+    return new DriftDetector('alibi-detect', m0, spec, scope => {
       const m = withScope(m0, scope);
       // Each detector (a Seldon deployment in a namespace) is judged by its own threshold: two detectors the
       // matchers select never share one.
       const by = 'namespace, deployment_name';
       const level = pValue !== undefined
         ? pValue
-        : `on (${by}) group_left () max by (${by}) (${selector('seldon_metric_drift_threshold', m)})`;
+        : `on (${by}) group_left () max by (${by}) (${selector(ALIBI_DETECT.threshold, m)})`;
       const conditions: DetectorCondition[] = [
         {
           key: 'flag',
-          expr: `max by (${by}, index) (${selector('seldon_metric_drift_is_drift', m)}) == 1`,
-          reads: [{ names: ['seldon_metric_drift_is_drift'], matchers: m }],
+          expr: `max by (${by}, index) (${selector(ALIBI_DETECT.isDrift, m)}) == 1`,
+          reads: [{ names: [ALIBI_DETECT.isDrift], matchers: m }],
           summary: 'alibi-detect flags data drift',
           description: 'The drift detector reports is_drift = 1 for feature index {{ $labels.index }}.',
         },
         {
           key: 'pvalue',
-          expr: `min by (${by}, index) (${selector('seldon_metric_drift_p_val', m)}) < ${level}`,
-          reads: [{ names: ['seldon_metric_drift_p_val'], matchers: m }, ...(pValue === undefined ? [{ names: ['seldon_metric_drift_threshold'], matchers: m }] : [])],
+          expr: `min by (${by}, index) (${selector(ALIBI_DETECT.pValue, m)}) < ${level}`,
+          reads: [{ names: [ALIBI_DETECT.pValue], matchers: m }, ...(pValue === undefined ? [{ names: [ALIBI_DETECT.threshold], matchers: m }] : [])],
           summary: pValue !== undefined ? `Drift test p-value below ${level}` : 'Drift test p-value below the detector\'s corrected threshold',
           description: 'p-value {{ $value }} for feature index {{ $labels.index }}: the live data no longer looks like the reference data.',
         },
@@ -112,8 +120,8 @@ export class DriftDetector {
         const d = distance;
         conditions.push({
           key: 'distance',
-          expr: `max by (${by}, index) (${selector('seldon_metric_drift_distance', m)}) > ${d}`,
-          reads: [{ names: ['seldon_metric_drift_distance'], matchers: m }],
+          expr: `max by (${by}, index) (${selector(ALIBI_DETECT.distance, m)}) > ${d}`,
+          reads: [{ names: [ALIBI_DETECT.distance], matchers: m }],
           summary: `Drift distance above ${d}`,
           description: 'Drift test statistic {{ $value }} for feature index {{ $labels.index }}.',
         });
@@ -136,20 +144,20 @@ export class DriftDetector {
     if (options.distance !== undefined) throw invalidProp(where, 'distance', options.distance, 'no distance: Evidently exports no distance of its own (use shareDrifted)');
     const share = formatNumber(ratioBetween(where, 'shareDrifted', options.shareDrifted ?? Ratio.percent(50),
       'the alert fires above it, and no more than every feature can drift', true));
-    return new DriftDetector('evidently', scope => {
+    return new DriftDetector('evidently', m0, m => ({ kind: 'evidently', matchers: m, shareDrifted: Number(share) }), scope => {
       const m = withScope(m0, scope);
       return [
         {
           key: 'flag',
-          expr: `max without (instance, pod) (${selector('evidently:data_drift:dataset_drift', m)}) == 1`,
-          reads: [{ names: ['evidently:data_drift:dataset_drift'], matchers: m }],
+          expr: `max without (instance, pod) (${selector(EVIDENTLY.datasetDrift, m)}) == 1`,
+          reads: [{ names: [EVIDENTLY.datasetDrift], matchers: m }],
           summary: 'Evidently flags dataset drift',
           description: 'Evidently reports dataset drift for {{ $labels.dataset_name }}.',
         },
         {
           key: 'share',
-          expr: `max without (instance, pod) (${selector('evidently:data_drift:share_drifted_features', m)}) > ${share}`,
-          reads: [{ names: ['evidently:data_drift:share_drifted_features'], matchers: m }],
+          expr: `max without (instance, pod) (${selector(EVIDENTLY.shareDrifted, m)}) > ${share}`,
+          reads: [{ names: [EVIDENTLY.shareDrifted], matchers: m }],
           summary: `More than ${formatNumber(Number(share) * 100)}% of features drifted`,
           description: '{{ $value | humanizePercentage }} of the features drifted.',
         },
@@ -170,21 +178,21 @@ export class DriftDetector {
     // The Hellinger and total-variation distances are within [0, 1]: at 0 the alert fires always, above 1 never.
     const distance = formatNumber(checkRange(where, 'distance', options.distance ?? 0.7, 0, 1,
       'a distance above 0 and at most 1, e.g. 0.7: the Hellinger and total-variation distances lie within [0, 1], so at 0 the alert always fires and above 1 never'));
-    return new DriftDetector('mlrun', scope => {
+    return new DriftDetector('mlrun', m0, m => ({ kind: 'mlrun', matchers: m, distance: Number(distance) }), scope => {
       const m = withScope(m0, scope);
-      const part = (metric: string) => `max without (instance, pod, metric) (${selector('drift_metrics', [...m, { name: 'metric', op: '=', value: metric }])})`;
+      const part = (metric: string) => `max without (instance, pod, metric) (${selector(MLRUN.driftMetrics, [...m, { name: 'metric', op: '=', value: metric }])})`;
       return [
         {
           key: 'flag',
-          expr: `max without (instance, pod) (${selector('drift_status', [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
-          reads: [{ names: ['drift_status'], matchers: m }],
+          expr: `max without (instance, pod) (${selector(MLRUN.driftStatus, [...m, { name: 'drift_status', op: '=', value: 'DRIFT_DETECTED' }])}) == 1`,
+          reads: [{ names: [MLRUN.driftStatus], matchers: m }],
           summary: 'MLRun detected drift',
           description: 'MLRun reports DRIFT_DETECTED for endpoint {{ $labels.endpoint_id }}.',
         },
         {
           key: 'distance',
           expr: `(${part('hellinger_mean')} + ${part('tvd_mean')}) / 2 >= ${distance}`,
-          reads: ['hellinger_mean', 'tvd_mean'].map(metric => ({ names: ['drift_metrics'], matchers: [...m, { name: 'metric', op: '=' as const, value: metric }] })),
+          reads: ['hellinger_mean', 'tvd_mean'].map(metric => ({ names: [MLRUN.driftMetrics], matchers: [...m, { name: 'metric', op: '=' as const, value: metric }] })),
           summary: 'MLRun general drift at or above ' + distance,
           description: 'General drift (mean of the Hellinger and total-variation distances) is {{ $value }} for endpoint {{ $labels.endpoint_id }}.',
         },
@@ -202,7 +210,10 @@ export class DriftDetector {
     checkNumber(where, 'threshold', options.threshold);
     const m0 = matchersOf(where, options);
     const op = options.below ? '<' : '>';
-    return new DriftDetector(options.name, scope => {
+    const custom = (m: LabelMatcher[]): DetectorSpec => ({
+      kind: 'custom', name: options.name, metric: options.metric, matchers: m, threshold: options.threshold, below: options.below === true,
+    });
+    return new DriftDetector(options.name, m0, custom, scope => {
       const m = withScope(m0, scope);
       return [
         {
@@ -219,9 +230,14 @@ export class DriftDetector {
   /** The detector's name. */
   public readonly name: string;
   private readonly build: (scope: ReadonlyArray<LabelMatcher>) => DetectorCondition[];
+  private readonly matchers: ReadonlyArray<LabelMatcher>;
+  private readonly spec: (matchers: LabelMatcher[]) => DetectorSpec;
 
-  private constructor(name: string, build: (scope: ReadonlyArray<LabelMatcher>) => DetectorCondition[]) {
+  private constructor(name: string, matchers: ReadonlyArray<LabelMatcher>, spec: (matchers: LabelMatcher[]) => DetectorSpec,
+    build: (scope: ReadonlyArray<LabelMatcher>) => DetectorCondition[]) {
     this.name = name;
+    this.matchers = matchers;
+    this.spec = spec;
     this.build = build;
   }
 
@@ -232,6 +248,11 @@ export class DriftDetector {
    */
   public _conditions(scope: ReadonlyArray<LabelMatcher>): DetectorCondition[] {
     return this.build(scope);
+  }
+
+  /** What the detector was resolved to, with its matchers within `scope`: what its generated tests are built from. @internal */
+  public _spec(scope: ReadonlyArray<LabelMatcher>): DetectorSpec {
+    return this.spec(withScope(this.matchers, scope));
   }
 }
 

@@ -1,6 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addQualityPanels } from './_quality-dashboard';
+import { QualityAlertSpec } from './_quality-spec';
 import { DriftDetector } from './drift-detector';
 import { ModelPerformance } from './model-performance';
 import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from './quality-options';
@@ -10,6 +11,7 @@ import { refuseUnencodableText } from '../../common/_text';
 import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
+import { QualitySource } from '../../testing/_quality-cases';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from '../_placement-settings';
 import { addQualityBlindSpots } from '../alerts/_blind-spot-alerts';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
@@ -81,6 +83,8 @@ export class ModelQualityMonitoring extends Construct {
   public readonly dashboard?: GrafanaDashboard;
 
   private readonly catalog: QualitySignals;
+  private readonly specs: QualityAlertSpec[] = [];
+  private readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ModelQualityMonitoringProps) {
     super(scope, id);
@@ -116,6 +120,7 @@ export class ModelQualityMonitoring extends Construct {
       signals: catalog,
       alerts,
       alertNames: this.alertNames,
+      specs: this.specs,
       common: {
         alertLabels: place.alertLabels,
         identityLabels: { model, namespace },
@@ -132,6 +137,7 @@ export class ModelQualityMonitoring extends Construct {
     const missing = addQualityBlindSpots(c);
     if (missing) this.alertNames.push(missing);
     this.catalog = catalog;
+    this.namespace = namespace;
 
     if (place.dashboard.enabled) {
       this.dashboard = placeDashboard(this, place, {
@@ -150,6 +156,11 @@ export class ModelQualityMonitoring extends Construct {
         versions,
       });
     }
+  }
+
+  /** What the generated tests need: each alert as resolved, and its rule's static labels as synthesized. @internal */
+  public _testSource(ruleLabels: QualitySource['ruleLabels']): QualitySource {
+    return { model: this.catalog.modelName, namespace: this.namespace, specs: this.specs, alertNames: this.alertNames, ruleLabels };
   }
 
   /** The raw metric families the model's quality alerts and panels read, sorted. */
