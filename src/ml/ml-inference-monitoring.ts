@@ -303,9 +303,11 @@ export class MlInferenceMonitoring extends Construct {
    * What the generated promtool tests need: the runtime, the resolved settings and the alerts written.
    * @internal
    */
-  public _testSource(ruleLabels: (alert: string) => { [k: string]: string } | undefined): InferenceSource {
+  public _testSource(ruleLabels: InferenceSource['ruleLabels']): InferenceSource {
     return {
       queries: this.signals.q,
+      familiesRead: this.signals.familiesRead,
+      requestFamily: this.signals.requestFamily,
       settings: this._settings,
       windowMs: this.windowMs,
       alertNames: this.alertNames,

@@ -6,7 +6,8 @@ import { formatNumber } from '../common/_number';
 import { InferenceQueries, SERVICE_LABEL } from '../ml/_inference-queries';
 import { GaugeSignal, HistogramSignal } from '../ml/_runtime-spec';
 import { inWords, ResolvedAlert } from '../ml/alerts/_alert-settings';
-import { InferenceSettings } from '../ml/alerts/_inference-alerts';
+import { InferenceSettings, quantileAlerts } from '../ml/alerts/_inference-alerts';
+import { FamilyRead } from '../ml/signals/_inference-signals';
 
 /*
  * Tests of the inference alerts of one MlInferenceMonitoring, from its resolved settings: for each alert,
@@ -21,14 +22,18 @@ export interface InferenceSource {
    * pod in each other), and the labels each signal is aggregated by.
    */
   readonly queries: InferenceQueries;
+  /** The series families the service's alerts and panels read, for the missing-series alert. */
+  readonly familiesRead: ReadonlyArray<FamilyRead>;
+  /** The runtime's request counter. */
+  readonly requestFamily: FamilyRead;
   readonly settings: InferenceSettings;
   /** The rate window, in ms. */
   readonly windowMs: number;
   readonly alertNames: ReadonlyArray<string>;
   /** GPU gauges come from DCGM's exporter rather than the runtime. */
   readonly dcgm: boolean;
-  /** The static labels of the rule of each alert name, as synthesized. */
-  readonly ruleLabels: (alert: string) => { [k: string]: string } | undefined;
+  /** The static labels of the one rule of `alert` whose labels include `having`, as synthesized. */
+  readonly ruleLabels: (alert: string, having?: { [k: string]: string }) => { [k: string]: string } | undefined;
 }
 
 /** A signal just above and just below one alert's threshold, and the labels the alert then carries. */
@@ -43,6 +48,14 @@ interface Probe {
   readonly settleMs: number;
   /** More states that must stay silent (the traffic guard), by name. */
   readonly silent?: { [name: string]: Partial<ServiceState> };
+  /** Static labels that tell this probe's rule from others of the same alert name (a histogram's). */
+  readonly rule?: { [k: string]: string };
+  /** What the probe is about, after the alert's name in the tests' names. */
+  readonly what?: string;
+  /** Series names the probed pod lacks in the state above the threshold (a family missing). */
+  readonly drop?: ReadonlyArray<string>;
+  /** What the states above and below are, in the tests' names. @default just above and just below the threshold */
+  readonly story?: { readonly above: string; readonly below: string };
 }
 
 const MINUTE = 60_000;
@@ -58,7 +71,7 @@ export function inferenceCases(src: InferenceSource): GeneratedSuite {
   const probes = probesOf(src, id);
   for (const [alert, probe] of probes) {
     if (!alert.enabled || !src.alertNames.includes(alert.name)) continue;
-    const ruleLabels = src.ruleLabels(alert.name);
+    const ruleLabels = typeof probe === 'string' ? {} : src.ruleLabels(alert.name, probe.rule);
     if (typeof probe === 'string' || ruleLabels === undefined) {
       notGenerated.push({ alert: alert.name, reason: typeof probe === 'string' ? probe : 'the rule is written more than once', cannotFire: false });
       continue;
@@ -82,10 +95,12 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   // The condition holds from `settle` at the latest; the alert fires one evaluation after `for` has passed.
   const fireAt = p.settleMs + forMs + MINUTE;
   const steps = Math.ceil(fireAt / MINUTE) + 1;
-  const series = (s: Partial<ServiceState>) => {
+  const series = (s: Partial<ServiceState>, drop: ReadonlyArray<string> = []) => {
     const out = new SeriesSet();
     const spec = src.queries.spec;
-    writeService(out, spec, id, { ...base, ...s });
+    const pod = new SeriesSet();
+    writeService(pod, spec, id, { ...base, ...s });
+    out.addFrom(pod, x => !drop.includes(x.name));
     // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
     src.queries.namespaces.slice(1).forEach(ns => writeService(out, spec, { ...id, namespace: ns }, base));
     return timeline([{ set: out, steps }]);
@@ -97,10 +112,13 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   // Half a minute before `for` has passed since the very start, the alert can only be pending.
   if (forMs >= 2 * MINUTE) expectAbove.unshift(at(forMs - MINUTE / 2, false));
   const held = forMs > 0 ? inWords(alert.pendingFor!) : '0s (no pending period)';
-  out.push({ name: `${alert.name} fires just above its threshold once held for ${held}`, inputSeries: series(p.above!), expect: expectAbove });
-  if (p.below) out.push({ name: `${alert.name} stays silent just below its threshold`, inputSeries: series(p.below), expect: [at(fireAt, false)] });
-  for (const [name, s] of Object.entries(p.silent ?? {})) {
-    out.push({ name: `${alert.name} stays silent ${name}`, inputSeries: series(s), expect: [at(fireAt, false)] });
+  const name = p.what ? `${alert.name} (${p.what})` : alert.name;
+  const story = p.story ?? { above: 'just above its threshold', below: 'just below its threshold' };
+  const [fires, silent] = [`fires ${story.above} once held for ${held}`, `stays silent ${story.below}`];
+  out.push({ name: `${name} ${fires}`, inputSeries: series(p.above!, p.drop), expect: expectAbove });
+  if (p.below) out.push({ name: `${name} ${silent}`, inputSeries: series(p.below), expect: [at(fireAt, false)] });
+  for (const [what, s] of Object.entries(p.silent ?? {})) {
+    out.push({ name: `${name} stays silent ${what}`, inputSeries: series(s), expect: [at(fireAt, false)] });
   }
   return out;
 }
@@ -195,9 +213,61 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     const used = spec.gpuMemoryUsed;
     if (used && spec.gpuMemoryTotal) out.push([st.gpuMemory, attempt(() => threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gaugeLabels(used)))]);
   }
-  out.push([st.metricsMissing, 'it fires when a series family the other alerts read is missing from a scraped pod: not generated yet']);
-  out.push([st.histogramTooCoarse, 'it fires on a histogram whose buckets cannot hold the threshold: not generated yet']);
+  out.push([st.metricsMissing, missingProbe(src, valuesOf(['namespace', SERVICE_LABEL, 'pod']))]);
+  out.push(...coarseProbes(src, service));
   return out;
+}
+
+/**
+ * A runtime family the alerts read, missing from the probed pod while it is scraped and serving: the first
+ * one that is not the request counter (whose absence on an idle pod is healthy).
+ */
+function missingProbe(src: InferenceSource, pod: { [k: string]: string }): Probe | string {
+  const read = src.familiesRead.find(r => r.source === 'runtime' && !r.names.includes(src.requestFamily.names[0]));
+  if (!read) return 'the service\'s alerts read no runtime family beside the request counter, whose absence on an idle pod is healthy';
+  return {
+    labels: { ...pod, metric_family: read.family, metric_source: read.source },
+    settleMs: 1.5 * MINUTE,
+    what: read.family,
+    above: {},
+    below: {},
+    drop: read.names,
+    story: { above: 'when a scraped, serving pod lacks it', below: 'while every pod has it' },
+  };
+}
+
+/**
+ * Each quantile alert's histogram: the service's requests all slower than its highest finite bucket fire
+ * its too-coarse alert (the quantile sat in +Inf), requests within the buckets do not. A histogram whose
+ * highest bucket is below its alert's threshold fires it always, as it should.
+ */
+function coarseProbes(src: InferenceSource, service: (byModel: boolean) => { [k: string]: string }): Array<[ResolvedAlert, Probe | string]> {
+  const st = src.settings;
+  if (!st.histogramTooCoarse.enabled) return [];
+  const hs = quantileAlerts(src.queries.spec, st);
+  const tops = hs.map(({ histogram: h }) => {
+    const bounds = h.buckets ? h.buckets.map(b => b * h.unitSeconds) : DEFAULT_BUCKETS;
+    return bounds[bounds.length - 1];
+  });
+  const always = hs.find((q, i) => tops[i] < q.alert.maxSeconds);
+  if (always) {
+    return [[st.histogramTooCoarse, `the highest bucket of ${always.histogram.base} is below ${always.alert.name}'s threshold: it fires always, as it should`]];
+  }
+  const spec = src.queries.spec;
+  const observe = (h: HistogramSignal, s: number): Partial<ServiceState> =>
+    (h === spec.latency ? { latency: s } : h === spec.timeToFirstToken ? { timeToFirstToken: s } : { interTokenLatency: s });
+  return hs.map(({ histogram: h }, i) => {
+    const slow = h.wholeSeconds ? Math.ceil(2 * tops[i]) : 2 * tops[i];
+    return [st.histogramTooCoarse, {
+      labels: service(h.byModel),
+      rule: { histogram: h.base },
+      what: h.base,
+      settleMs: 2 * MINUTE,
+      above: observe(h, slow),
+      below: {},
+      story: { above: 'when every request is slower than its highest finite bucket', below: 'while the requests fall within its buckets' },
+    }];
+  });
 }
 
 /** The probe, or why it could not be built (a label value no matcher example was found for). */

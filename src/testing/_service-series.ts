@@ -149,6 +149,13 @@ export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity,
   if (spec.timeToFirstToken) histogram('time-to-first-token histogram', spec.timeToFirstToken, s.timeToFirstToken);
   if (spec.interTokenLatency) histogram('inter-token latency histogram', spec.interTokenLatency, s.interTokenLatency);
 
+  // Token counters (LLM runtimes): written from start, growing with the requests.
+  const tokens = (what: string, c: CounterSignal | undefined, perRequest: number) => {
+    if (c) out.add(c.metric, labels(what, c.matchers, c.byModel), counter(step(s.rps * perRequest)));
+  };
+  tokens('prompt token counter', spec.promptTokens, 200);
+  tokens('generation token counter', spec.generationTokens, 100);
+
   const avg = spec.averageLatency;
   if (avg && !spec.latency) {
     const rateOf = (c: CounterSignal) => requests.filter(r => r.metric === c.metric).reduce((a, r) => a + r.perSecond, 0);

@@ -122,13 +122,12 @@ function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSui
   if (c instanceof MlInferenceMonitoring) {
     const json = c.rules.resource.toJson();
     const rules = rulesOf(json);
-    const src = c._testSource((alert: string) => only(rules.filter(r => r.alert === alert)));
+    const src = c._testSource((alert, labels = {}) => only(rules.filter(r => r.alert === alert && having(r, labels))));
     return { json, reads: [], result: inferenceCases(src) };
   }
   if (c instanceof ModelQualityMonitoring) {
     const json = c.rules.resource.toJson();
     const rules = rulesOf(json);
-    const having = (r: any, labels: { [k: string]: string }) => Object.entries(labels).every(([k, v]) => r.labels?.[k] === v);
     const src = c._testSource((alert, labels) => only(rules.filter(r => r.alert === alert && having(r, labels))));
     return { json, reads: [], result: qualityCases(src) };
   }
@@ -148,6 +147,11 @@ function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSui
     return { json, reads: [sli], result: { ...result, notGenerated: [...result.notGenerated, ...blindSpots] } };
   }
   return undefined;
+}
+
+/** Whether a rule's static labels include `labels`. */
+function having(rule: any, labels: { [k: string]: string }): boolean {
+  return Object.entries(labels).every(([k, v]) => rule.labels?.[k] === v);
 }
 
 function rulesOf(json: any): any[] {

@@ -115,6 +115,9 @@ describe('generated tests bite', () => {
     ['ModelMemoryHigh', 'threshold halved', scaleThreshold(0.5)],
     ['ModelPodRestarting', 'threshold doubled', scaleThreshold(2)],
     ['ModelPodNotReady', 'for doubled', (r: any) => { r.for = '10m'; }],
+    ['ModelMetricsMissing', 'for doubled', (r: any) => { r.for = '20m'; }],
+    ['ModelLatencyHistogramTooCoarse', 'for halved', (r: any) => { r.for = '7m30s'; }],
+    ['ModelLatencyHistogramTooCoarse', 'quantile share lowered (0.95 → 0)', (r: any) => { r.expr = r.expr.replace('< 0.95', '< 0'); }],
   ])('%s with its %s fails them, naming the alert', (alert, _what, change) => {
     const r = mutated(alert, change as (rule: any) => void);
     expect(r.ok).toBe(false);
