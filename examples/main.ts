@@ -8,7 +8,7 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist/example';
 for (const app of [buildExampleApp({ outdir }), buildKubePrometheusStackExampleApp({ outdir: `${outdir}-kube-prometheus-stack` })]) {
   app.synth();
   const tests = RuleTests.synth(app);
-  console.log(`${app.outdir}/rule-tests: ${tests.testCount} promtool tests in ${tests.files.length / 2} files` +
+  console.log(`${app.outdir}/rule-tests: ${tests.testCount} promtool tests in ${tests.files.filter(f => f.endsWith('.test.yaml')).length} files` +
     `${tests.notGenerated.length ? `; ${tests.notGenerated.length} alerts without a generated test (named in the files)` : ''}` +
     `${tests.cannotFire.length ? `; CANNOT FIRE: ${tests.cannotFire.join('; ')}` : ''}`);
 }

@@ -40,6 +40,8 @@ export class SliRecording extends Construct {
   public readonly signals: SliSignals;
   /** `SloSliBucketMissing` as resolved, when written (a latency SLI). */
   public readonly bucketMissing?: ResolvedAlert;
+  /** `SloEventsStopped` as resolved, when written. */
+  public readonly eventsStopped?: ResolvedAlert;
   private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration,
     where: string, monitoring: SliMonitoring) {
     super(scope, id);
@@ -56,6 +58,8 @@ export class SliRecording extends Construct {
     this.signals.badTiles();
     this.signals.totalTiles();
     // The SLI's blind spots: its events stopping, its latency bucket missing.
-    this.bucketMissing = addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common).bucketMissing;
+    const blindSpots = addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common);
+    this.bucketMissing = blindSpots.bucketMissing;
+    this.eventsStopped = blindSpots.eventsStopped;
   }
 }

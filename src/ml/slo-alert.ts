@@ -274,6 +274,10 @@ export class SloAlert extends Construct {
         forMs: recording.bucketMissing.pendingFor ? toMillis(recording.bucketMissing.pendingFor, where, 'monitoringAlerts.sliBucketMissing.pendingFor') : 0,
         le: sli._bucket!.le,
       },
+      eventsStopped: recording.eventsStopped && {
+        alert: recording.eventsStopped.name,
+        forMs: recording.eventsStopped.pendingFor ? toMillis(recording.eventsStopped.pendingFor, where, 'monitoringAlerts.eventsStopped.pendingFor') : 0,
+      },
     };
 
     // An SLO's page tiers mute its ticket tiers: contributed by the construct that owns the tiers.

@@ -1,6 +1,7 @@
 import { SeriesSet, timeline } from './_input-series';
 import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, podLabelValues, ServiceState, targetLabels, writeService } from './_service-series';
 import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
+import { trafficDropCases } from './_traffic-drop-cases';
 import { toMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
 import { InferenceQueries, SERVICE_LABEL } from '../ml/_inference-queries';
@@ -69,6 +70,11 @@ export function inferenceCases(src: InferenceSource): GeneratedSuite {
   const id: PodIdentity = { namespace: q.namespaces[0], service: q.service, pod: `${q.service}-0`, model: 'model-a' };
   const base: ServiceState = { ...HEALTHY, rps: Math.max(HEALTHY.rps, 2 * st.minRequestRate) };
   const probes = probesOf(src, id);
+  if (st.trafficDrop.enabled && src.alertNames.includes(st.trafficDrop.name)) {
+    const t = trafficDropCases(src, id, base);
+    if (Array.isArray(t)) cases.push(...t);
+    else notGenerated.push(t);
+  }
   for (const [alert, probe] of probes) {
     if (!alert.enabled || !src.alertNames.includes(alert.name)) continue;
     const ruleLabels = typeof probe === 'string' ? {} : src.ruleLabels(alert.name, probe.rule);
@@ -188,8 +194,6 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
   out.push([st.memory, threshold('share of the memory limit', st.memory.maxLimitRatio, memory, podOfService, MINUTE)]);
   out.push([st.targetDown, { labels: targetLabels(id), settleMs: MINUTE, above: { target: 'down' }, below: { target: 'up' } }]);
   out.push([st.metricsAbsent, { labels: valuesOf(['namespace', SERVICE_LABEL]), settleMs: MINUTE, above: { target: 'absent' }, below: { target: 'up' } }]);
-  out.push([st.trafficDrop,
-    `it compares the request rate with the rate ${st.trafficDrop.baseline} earlier: a test needs that much history at the rules' evaluation interval`]);
   const ttft = spec.timeToFirstToken;
   if (ttft) out.push([st.timeToFirstToken, quantileProbe(ttft, st.timeToFirstToken, s => ({ timeToFirstToken: s }), service(ttft.byModel))]);
   const itl = spec.interTokenLatency;

@@ -45,6 +45,8 @@ export interface SloSource {
   readonly ruleLabels: (alert: string, tier: string) => { [k: string]: string } | undefined;
   /** A latency SLI's `SloSliBucketMissing`, as resolved, when written. */
   readonly bucketMissing?: { readonly alert: string; readonly forMs: number; readonly le: string };
+  /** The SLI's `SloEventsStopped`, as resolved, when written. */
+  readonly eventsStopped?: { readonly alert: string; readonly forMs: number };
   /** The static labels of an alert of the SLI's rules, as synthesized. */
   readonly sliRuleLabels: (alert: string) => { [k: string]: string } | undefined;
 }
@@ -120,6 +122,7 @@ export function sloCases(src: SloSource): GeneratedSuite {
     cases.push(...out);
   }
   cases.push(...bucketCases(src, writer, rps, notGenerated));
+  cases.push(...eventsStoppedCases(src, writer, rps, notGenerated));
   return { cases, notGenerated, evaluationIntervalMs: SLO_TEST_INTERVAL_MS };
 }
 
@@ -158,6 +161,48 @@ function bucketCases(src: SloSource, writer: SliWriter, rps: number, notGenerate
       expect: [at(fireAt, false)],
     },
   ];
+}
+
+/**
+ * The SLI's events stop after two hours of traffic (the series are gone: a renamed metric, a service
+ * removed): `SloEventsStopped` fires once its `for` has passed. Traffic that goes on stays silent, and for
+ * a service's SLI so do events that stop while one of its targets is still up (the service's own
+ * missing-series alert is for that).
+ */
+function eventsStoppedCases(src: SloSource, writer: SliWriter, rps: number, notGenerated: NotGenerated[]): GeneratedCase[] {
+  const e = src.eventsStopped;
+  if (!e) return [];
+  const labels = src.sliRuleLabels(e.alert);
+  if (!labels) {
+    notGenerated.push({ alert: e.alert, reason: 'the rule is written more than once', cannotFire: false });
+    return [];
+  }
+  const step = SLO_TEST_INTERVAL_MS;
+  const next = (ms: number) => Math.ceil(ms / step) * step;
+  const stop = 120 * MINUTE;
+  // The 5m rate is gone once its window holds one sample: 4 minutes after the last (3.x), 5 (2.x); not before 3.
+  const fireAt = next(next(stop + 5 * MINUTE) + e.forMs);
+  const notYet = next(next(stop + 3 * MINUTE) + e.forMs) - step;
+  const at = (ms: number, firing: boolean): ExpectedAlerts =>
+    ({ evalTime: seconds(ms), alertname: e.alert, alerts: firing ? [{ ...labels, sli: src.sliName, ...writer.groupLabels }] : [] });
+  const traffic = new SeriesSet();
+  writer.write(traffic, 0, rps);
+  const after = (fireAt - stop) / MINUTE + 5;
+  const run = (then: SeriesSet) => timeline([{ set: traffic, steps: stop / MINUTE }, { set: then, steps: after }]);
+  const out: GeneratedCase[] = [
+    {
+      name: `${e.alert} fires when the SLI's series are gone after two hours of events, once held for ${words(e.forMs)}`,
+      inputSeries: run(new SeriesSet()),
+      expect: [...(notYet > stop ? [at(notYet, false)] : []), at(fireAt, true)],
+    },
+    { name: `${e.alert} stays silent while the events go on`, inputSeries: run(traffic), expect: [at(fireAt, false)] },
+  ];
+  if (src.events?.kind === 'service') {
+    const up = new SeriesSet();
+    up.addFrom(traffic, x => x.name === 'up');
+    out.push({ name: `${e.alert} stays silent when the events stop while a target of the service is up`, inputSeries: run(up), expect: [at(fireAt, false)] });
+  }
+  return out;
 }
 
 /** The series and the expected alerts of one scenario, checked at `checks` (ms after the burn starts). */

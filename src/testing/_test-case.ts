@@ -23,6 +23,12 @@ export interface GeneratedCase {
    * @default one minute
    */
   readonly intervalMs?: number;
+  /**
+   * How often promtool evaluates the rules for this test, when not the suite's: such tests are written to
+   * a file of their own (promtool has one evaluation interval per file).
+   * @default the suite's
+   */
+  readonly evaluationIntervalMs?: number;
 }
 
 /** An alert the library writes but cannot prove with a generated test, and why. @internal */

@@ -27,14 +27,17 @@ describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset'
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
   test('pass with promtool against the generated rules', () => {
-    expect(ruleTestFiles(result)).toHaveLength(1);
+    // The main file, and the traffic-drop tests' (a week of history, evaluated every 5 minutes).
+    expect(ruleTestFiles(result)).toEqual(['tenant-a.model-svc-inference.test.yaml', 'tenant-a.model-svc-inference.every-300s.test.yaml']);
     expect(result.cannotFire).toEqual([]);
-    const r = promtoolTestRules(dir, ruleTestFiles(result)[0]);
-    if (!r.ok) throw new Error(r.output);
+    for (const f of ruleTestFiles(result)) {
+      const r = promtoolTestRules(dir, f);
+      if (!r.ok) throw new Error(r.output);
+    }
     // Every alert of the preset has a test, except those the file names with a reason.
     const text = fs.readFileSync(path.join(dir, ruleTestFiles(result)[0]), 'utf8');
-    const doc = YAML.parse(text);
-    const tested = new Set<string>(doc.tests.flatMap((t: any) => t.alert_rule_test.map((a: any) => a.alertname)));
+    const docs = ruleTestFiles(result).map(f => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    const tested = new Set<string>(docs.flatMap(doc => doc.tests.flatMap((t: any) => t.alert_rule_test.map((a: any) => a.alertname))));
     const rules = YAML.parse(fs.readFileSync(path.join(dir, ruleTestFiles(result)[0].replace('.test.yaml', '.rules.yaml')), 'utf8'));
     const alerts = new Set<string>(rules.groups.flatMap((g: any) => g.rules).filter((x: any) => x.alert).map((x: any) => x.alert));
     const untested = [...alerts].filter(a => !tested.has(a));
@@ -44,9 +47,11 @@ describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset'
 
   test('write only series the runtime exports (its fixture has each, with these labels)', () => {
     const fixtures = [c.fixture, ...(c.olderFixtures ?? [])].map(f => Fixture.load(f));
-    const doc = YAML.parse(fs.readFileSync(path.join(dir, ruleTestFiles(result)[0]), 'utf8'));
     const runtimeSeries = new Set<string>();
-    for (const t of doc.tests) for (const s of t.input_series) runtimeSeries.add(s.series);
+    for (const f of ruleTestFiles(result)) {
+      const doc = YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      for (const t of doc.tests) for (const s of t.input_series) runtimeSeries.add(s.series);
+    }
     const problems: string[] = [];
     for (const text of runtimeSeries) {
       const m = /^([^{]+)(?:\{(.*)\})?$/.exec(text)!;
@@ -124,7 +129,24 @@ describe('generated tests bite', () => {
     expect(r.output).toContain(`alertname: ${alert}`);
   });
 
-  test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces', () => {
+  test.each([
+    ['minimum share halved (0.2 → 0.1)', (r: any) => { r.expr = r.expr.replace('< 0.2 *', '< 0.1 *'); }],
+    ['for doubled (15m → 30m)', (r: any) => { r.for = '30m'; }],
+  ])('ModelTrafficDrop with its %s fails its tests (a week of history, every 5 minutes)', (_what, change) => {
+    const original = fs.readFileSync(path.join(dir, rulesFile()), 'utf8');
+    const doc = YAML.parse(original);
+    (change as (r: any) => void)(doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ModelTrafficDrop'));
+    fs.writeFileSync(path.join(dir, rulesFile()), YAML.stringify(doc));
+    try {
+      const r = promtoolTestRules(dir, ruleTestFiles(result)[1]);
+      expect(r.ok).toBe(false);
+      expect(r.output).toContain('alertname: ModelTrafficDrop');
+    } finally {
+      fs.writeFileSync(path.join(dir, rulesFile()), original);
+    }
+  });
+
+  test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces, a traffic drop to half against 1d earlier', () => {
     const g = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
       runtime: InferenceRuntime.triton(),
       namespaces: ['tenant-a', 'tenant-b'],
@@ -135,12 +157,16 @@ describe('generated tests bite', () => {
         podRestarts: { window: Duration.minutes(90), maxRestarts: 0 },
         cpu: { maxLimitRatio: Ratio.percent(70) },
         queue: { maxQueued: 0, pendingFor: Duration.minutes(3) },
+        trafficDrop: { minRatio: Ratio.percent(50), baseline: Duration.days(1), pendingFor: Duration.minutes(30) },
       },
     }));
     try {
-      expect(g.result.notGenerated.filter(n => /ModelPodRestarting|ModelCpuHigh|ModelQueueBackingUp/.test(n))).toEqual([]);
-      const r = promtoolTestRules(g.dir, ruleTestFiles(g.result)[0]);
-      if (!r.ok) throw new Error(r.output);
+      expect(g.result.notGenerated.filter(n => /ModelPodRestarting|ModelCpuHigh|ModelQueueBackingUp|ModelTrafficDrop/.test(n))).toEqual([]);
+      expect(ruleTestFiles(g.result)).toHaveLength(2);
+      for (const f of ruleTestFiles(g.result)) {
+        const r = promtoolTestRules(g.dir, f);
+        if (!r.ok) throw new Error(r.output);
+      }
     } finally {
       fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
     }

@@ -166,7 +166,7 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
       bucketMissing = missing;
     }
   }
-  return { names, bucketMissing };
+  return { names, bucketMissing, eventsStopped: a ? stopped : undefined };
 }
 
 /** The SLI's blind-spot alerts written. @internal */
@@ -174,6 +174,8 @@ export interface SloBlindSpots {
   readonly names: string[];
   /** `SloSliBucketMissing` as resolved, when written. */
   readonly bucketMissing?: ResolvedAlert;
+  /** `SloEventsStopped` as resolved, when written. */
+  readonly eventsStopped?: ResolvedAlert;
 }
 
 /**
