@@ -116,7 +116,7 @@ export class MlInferenceMonitoring extends Construct {
   public readonly alertNames: string[];
 
   private readonly signals: InferenceSignals;
-  private readonly dcgm: boolean;
+  private readonly dcgm?: { readonly namespaceLabel: string; readonly podLabel: string };
   private readonly windowMs: number;
   /** @internal */
   public readonly _settings: InferenceSettings;
@@ -204,7 +204,7 @@ export class MlInferenceMonitoring extends Construct {
       throw invalidProp(where, 'gpu', 'GpuMetrics.fromRuntime()', `GpuMetrics.dcgm(): the ${spec.name} runtime exports no GPU gauges`);
     }
     this.signals = new InferenceSignals(new InferenceQueries(spec, this.serviceName, namespaces, rateWindow), group, staticLabels, props.gpu?._dcgm);
-    this.dcgm = props.gpu?._dcgm !== undefined;
+    this.dcgm = props.gpu?._dcgm;
     this.windowMs = toMillis(window, where, 'rateWindow');
     const common: AlertCommon = {
       alertLabels: place.alertLabels,

@@ -1,3 +1,4 @@
+import { dcgmAlertLabels, DcgmLabels, writeDcgm } from './_dcgm-series';
 import { SeriesSet, timeline } from './_input-series';
 import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, podLabelValues, ServiceState, targetLabels, writeService } from './_service-series';
 import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
@@ -31,8 +32,8 @@ export interface InferenceSource {
   /** The rate window, in ms. */
   readonly windowMs: number;
   readonly alertNames: ReadonlyArray<string>;
-  /** GPU gauges come from DCGM's exporter rather than the runtime. */
-  readonly dcgm: boolean;
+  /** GPU gauges come from DCGM's exporter rather than the runtime: the labels it names the pod in. */
+  readonly dcgm?: DcgmLabels;
   /** The static labels of the one rule of `alert` whose labels include `having`, as synthesized. */
   readonly ruleLabels: (alert: string, having?: { [k: string]: string }) => { [k: string]: string } | undefined;
 }
@@ -105,10 +106,15 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
     const out = new SeriesSet();
     const spec = src.queries.spec;
     const pod = new SeriesSet();
-    writeService(pod, spec, id, { ...base, ...s });
+    const state = { ...base, ...s };
+    writeService(pod, spec, id, state);
+    if (src.dcgm && state.target === 'up') writeDcgm(pod, id, src.dcgm, state.gpuUtilization, state.gpuMemory);
     out.addFrom(pod, x => !drop.includes(x.name));
     // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
-    src.queries.namespaces.slice(1).forEach(ns => writeService(out, spec, { ...id, namespace: ns }, base));
+    src.queries.namespaces.slice(1).forEach(ns => {
+      writeService(out, spec, { ...id, namespace: ns }, base);
+      if (src.dcgm) writeDcgm(out, { ...id, namespace: ns }, src.dcgm, base.gpuUtilization, base.gpuMemory);
+    });
     return timeline([{ set: out, steps }]);
   };
   const at = (evalMs: number, firing: boolean): ExpectedAlerts =>
@@ -207,8 +213,10 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     out.push([st.queue, threshold('queue length', st.queue.maxQueued, n => ({ queue: Math.round(n) }), service(g.byModel), g.histogramMean ? windowed : rate, false)]);
   }
   if (src.dcgm) {
-    const why = 'its GPU series come from DCGM\'s exporter, whose pod labels the generator does not write';
-    out.push([st.gpuUtilization, why], [st.gpuMemory, why]);
+    // DCGM's series of the pod's GPU: the alert carries their labels, with the pod's namespace and name.
+    const gpu = dcgmAlertLabels(id, src.dcgm);
+    out.push([st.gpuUtilization, threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gpu)]);
+    out.push([st.gpuMemory, threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gpu)]);
   } else {
     // A runtime gauge is read as scraped: the alert carries all of the labels the series is written with.
     const gaugeLabels = (g: GaugeSignal) => gaugeSeriesLabels(spec, id, g);

@@ -181,7 +181,9 @@ function eventsStoppedCases(src: SloSource, writer: SliWriter, rps: number, notG
   const next = (ms: number) => Math.ceil(ms / step) * step;
   const stop = 120 * MINUTE;
   // The 5m rate is gone once its window holds one sample: 4 minutes after the last (3.x), 5 (2.x); not before 3.
-  const fireAt = next(next(stop + 5 * MINUTE) + e.forMs);
+  // A service's targets must be gone too: `up` is read at the instant, which 2.x still sees 5 minutes after.
+  const goneBy = src.events?.kind === 'service' ? 6 * MINUTE : 5 * MINUTE;
+  const fireAt = next(next(stop + goneBy) + e.forMs);
   const notYet = next(next(stop + 3 * MINUTE) + e.forMs) - step;
   const at = (ms: number, firing: boolean): ExpectedAlerts =>
     ({ evalTime: seconds(ms), alertname: e.alert, alerts: firing ? [{ ...labels, sli: src.sliName, ...writer.groupLabels }] : [] });

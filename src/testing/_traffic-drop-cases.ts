@@ -7,9 +7,9 @@ import { formatNumber } from '../common/_number';
 import { inWords } from '../ml/alerts/_alert-settings';
 
 /*
- * ModelTrafficDrop compares the request rate with the rate one baseline (a week) earlier, so its tests need
- * that much history: after a baseline of steady traffic, the rate falls to half the allowed share of it and
- * the alert fires once held; a fall to just above the share stays silent. They evaluate every 5 minutes
+ * ModelTrafficDrop compares the request rate with the rate one baseline (a week) earlier, so its test needs
+ * that much history: after a baseline of steady traffic, a fall to just above the allowed share of it stays
+ * silent, and a fall to half the share fires the alert once held. They evaluate every 5 minutes
  * (a file of their own: a week at the inference tests' 30 s would take minutes in promtool).
  */
 
@@ -27,39 +27,37 @@ export function trafficDropCases(src: InferenceSource, id: PodIdentity, base: Se
   const step = TRAFFIC_DROP_INTERVAL_MS;
   const next = (ms: number) => Math.ceil(ms / step) * step;
   const forMs = a.pendingFor ? toMillis(a.pendingFor, 'generated tests', 'pendingFor') : 0;
-  const history = Math.ceil(promMillis(a.baseline) / MINUTE) + 30;
-  const onset = history * MINUTE;
-  // The rate over the window moves to the new level within one window (and one step): it is read from then.
-  const fireAt = next(next(onset + src.windowMs + MINUTE) + forMs);
-  const notYet = next(next(onset + MINUTE) + forMs) - step;
+  // One timeline (a week of history is the cost): a fall to just above the share, held past its window and
+  // for, stays silent; then a fall to half the share fires. The rate over the window reaches a new level
+  // within one window (and one step): the condition cannot hold before a step after a fall.
+  const settle = src.windowMs + MINUTE;
+  const nearAt = Math.ceil(promMillis(a.baseline) / MINUTE);
+  const silentAt = next(next(nearAt * MINUTE + settle) + forMs);
+  const lowAt = silentAt / MINUTE + 1;
+  const fireAt = next(next(lowAt * MINUTE + settle) + forMs);
+  const notYet = next(next(lowAt * MINUTE + MINUTE) + forMs) - step;
   const value = podLabelValues(src.queries.spec, id);
   const expected = { ...Object.fromEntries(src.queries.base.map(l => [l, value[l]])), ...labels };
   const at = (ms: number, firing: boolean): ExpectedAlerts => ({ evalTime: seconds(ms), alertname: a.name, alerts: firing ? [expected] : [] });
-  const series = (rps: number) => {
-    const set = (s: number) => {
-      const out = new SeriesSet();
-      writeService(out, src.queries.spec, id, { ...base, rps: s });
-      src.queries.namespaces.slice(1).forEach(ns => writeService(out, src.queries.spec, { ...id, namespace: ns }, base));
-      return out;
-    };
-    return timeline([{ set: set(base.rps), steps: history }, { set: set(rps), steps: (fireAt - onset) / MINUTE + 5 }]);
+  const set = (rps: number) => {
+    const out = new SeriesSet();
+    writeService(out, src.queries.spec, id, { ...base, rps });
+    src.queries.namespaces.slice(1).forEach(ns => writeService(out, src.queries.spec, { ...id, namespace: ns }, base));
+    return out;
   };
   const low = r / 2;
   const near = r < 1 ? Math.min(1.5 * r, (1 + r) / 2) : 1.5 * r;
   const held = forMs > 0 ? inWords(a.pendingFor!) : '0s (no pending period)';
   const pct = (x: number) => `${formatNumber(Number((x * 100).toPrecision(4)))}%`;
-  return [
-    {
-      name: `${a.name} fires when the request rate falls to ${pct(low)} of the rate ${a.baseline} earlier, once held for ${held}`,
-      inputSeries: series(base.rps * low),
-      expect: [...(notYet > onset ? [at(notYet, false)] : []), at(fireAt, true)],
-      evaluationIntervalMs: step,
-    },
-    {
-      name: `${a.name} stays silent when the request rate falls to ${pct(near)} of it`,
-      inputSeries: series(base.rps * near),
-      expect: [at(fireAt, false)],
-      evaluationIntervalMs: step,
-    },
-  ];
+  return [{
+    name: `${a.name} stays silent when the request rate falls to ${pct(near)} of the rate ${a.baseline} earlier, ` +
+      `fires once it falls to ${pct(low)} of it and is held for ${held}`,
+    inputSeries: timeline([
+      { set: set(base.rps), steps: nearAt },
+      { set: set(base.rps * near), steps: lowAt - nearAt },
+      { set: set(base.rps * low), steps: (fireAt / MINUTE) - lowAt + 5 },
+    ]),
+    expect: [at(silentAt, false), ...(notYet > silentAt ? [at(notYet, false)] : []), at(fireAt, true)],
+    evaluationIntervalMs: step,
+  }];
 }

@@ -6,7 +6,7 @@ import { DriftDetector, ModelPerformance, ModelQualityMonitoring, Ratio } from '
 import { promMillis, promDuration } from '../../src/common/_duration';
 import { ALIBI_DETECT, EVIDENTLY, MLRUN } from '../../src/ml/quality/_detector-exports';
 import { Fixture } from '../util/exposition';
-import { generateRuleTests, promtoolTestRules, ruleTestFiles } from '../util/rule-tests';
+import { generateRuleTests, promtoolTestRules, ruleTestFiles, runMutated } from '../util/rule-tests';
 import { TEST_SELECTOR } from '../util/synth';
 
 /*
@@ -129,20 +129,13 @@ describe('generated model-quality tests', () => {
 
   /** Runs one alert's tests of `model` against the rules with that alert's rule(s) changed. */
   function mutated(model: string, alert: string, change: (rule: any) => void): { ok: boolean; output: string } {
-    const rulesFile = `tenant-a.${model}-quality.rules.yaml`;
-    const original = fs.readFileSync(path.join(dir, rulesFile), 'utf8');
-    const doc = YAML.parse(original);
-    doc.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert === alert).forEach(change);
-    fs.writeFileSync(path.join(dir, rulesFile), YAML.stringify(doc));
-    const tests = YAML.parse(fs.readFileSync(path.join(dir, file(model)), 'utf8'));
-    tests.tests = tests.tests.filter((t: any) => t.name.startsWith(`${alert} `));
-    const only = `${model}.${alert}.only.test.yaml`;
-    fs.writeFileSync(path.join(dir, only), YAML.stringify(tests));
-    try {
-      return promtoolTestRules(dir, only);
-    } finally {
-      fs.writeFileSync(path.join(dir, rulesFile), original);
-    }
+    return runMutated(dir, {
+      rulesFile: `tenant-a.${model}-quality.rules.yaml`,
+      testFile: file(model),
+      pick: r => r.alert === alert,
+      change,
+      keepTest: name => name.startsWith(`${alert} `),
+    });
   }
   /** The number a comparison's right-hand side holds (the threshold), times `factor`. */
   const scaleThreshold = (factor: number) => (rule: any) => {

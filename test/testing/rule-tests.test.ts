@@ -4,10 +4,11 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
-import { InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests } from '../../src';
+import { GpuMetrics, InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests } from '../../src';
+import { DCGM } from '../../src/ml/_dcgm-exports';
 import { RUNTIME_CASES } from '../ml/_traffic';
 import { Fixture } from '../util/exposition';
-import { generateRuleTests, promtoolTestRules, ruleTestFiles } from '../util/rule-tests';
+import { generateRuleTests, promtoolTestRules, ruleTestFiles, runMutated } from '../util/rule-tests';
 import { TEST_SELECTOR } from '../util/synth';
 
 /*
@@ -133,17 +134,9 @@ describe('generated tests bite', () => {
     ['minimum share halved (0.2 → 0.1)', (r: any) => { r.expr = r.expr.replace('< 0.2 *', '< 0.1 *'); }],
     ['for doubled (15m → 30m)', (r: any) => { r.for = '30m'; }],
   ])('ModelTrafficDrop with its %s fails its tests (a week of history, every 5 minutes)', (_what, change) => {
-    const original = fs.readFileSync(path.join(dir, rulesFile()), 'utf8');
-    const doc = YAML.parse(original);
-    (change as (r: any) => void)(doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === 'ModelTrafficDrop'));
-    fs.writeFileSync(path.join(dir, rulesFile()), YAML.stringify(doc));
-    try {
-      const r = promtoolTestRules(dir, ruleTestFiles(result)[1]);
-      expect(r.ok).toBe(false);
-      expect(r.output).toContain('alertname: ModelTrafficDrop');
-    } finally {
-      fs.writeFileSync(path.join(dir, rulesFile()), original);
-    }
+    const r = runMutated(dir, { rulesFile: rulesFile(), testFile: ruleTestFiles(result)[1], pick: x => x.alert === 'ModelTrafficDrop', change: change as (x: any) => void });
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('alertname: ModelTrafficDrop');
   });
 
   test('settings away from the defaults get tests that pass: a 1h30m restart window, a CPU limit ratio, a 10m rate window, two namespaces, a traffic drop to half against 1d earlier', () => {
@@ -184,6 +177,56 @@ describe('generated tests bite', () => {
     const text = fs.readFileSync(path.join(g.dir, ruleTestFiles(g.result)[0]), 'utf8');
     expect(text).toMatch(/^# CANNOT FIRE: ModelMemoryHigh/m);
     fs.rmSync(path.dirname(g.dir), { recursive: true, force: true });
+  });
+});
+
+describe.each([
+  ['exported_* labels (honorLabels off, the default)', {}],
+  ['the exporter\'s own labels (honorLabels on)', { namespaceLabel: 'namespace', podLabel: 'pod' }],
+])('GPU alerts fed by DCGM\'s exporter, %s', (_what, options) => {
+  const { dir, result } = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'chat', {
+    runtime: InferenceRuntime.vllm(),
+    namespaces: ['tenant-a', 'tenant-b'],
+    selector: { app: 'chat' },
+    selectorLabels: TEST_SELECTOR,
+    gpu: GpuMetrics.dcgm(options),
+    alerts: { gpuUtilization: { maxRatio: Ratio.percent(80) }, gpuMemory: { pendingFor: Duration.minutes(5) } },
+  }));
+  afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+  const file = () => ruleTestFiles(result)[0];
+
+  test('get tests that pass with promtool, on the series the exporter writes', () => {
+    expect(result.notGenerated).toEqual([]);
+    const doc = YAML.parse(fs.readFileSync(path.join(dir, file()), 'utf8'));
+    expect(doc.tests.map((t: any) => t.name)).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ModelGpuSaturated fires just above/), expect.stringMatching(/^ModelGpuMemoryNearFull stays silent just below/),
+    ]));
+    const r = promtoolTestRules(dir, file());
+    if (!r.ok) throw new Error(r.output);
+    // Each DCGM series written has the fixture's label names, beside the scrape's (and the exporter's pod labels, under whichever names).
+    const fixture = Fixture.load('dcgm-exporter');
+    const scrape = new Set(['namespace', 'pod', 'container', 'service', 'endpoint', 'job', 'instance', 'exported_namespace', 'exported_pod', 'exported_container']);
+    const written = doc.tests.flatMap((t: any) => t.input_series.map((x: any) => x.series)).filter((x: string) => x.startsWith('DCGM_'));
+    expect(written.length).toBeGreaterThan(0);
+    for (const series of written) {
+      const name = series.slice(0, series.indexOf('{'));
+      const own = [...series.matchAll(/(\w+)="/g)].map(m => m[1]).filter(l => !scrape.has(l)).sort();
+      const fromFixture = Object.keys(fixture.series(name)[0].labels).filter(l => !scrape.has(l)).sort();
+      expect([name, own]).toEqual([name, fromFixture]);
+    }
+    expect([DCGM.utilization, DCGM.memoryUsed, DCGM.memoryFree].every(n => fixture.series(n).length > 0)).toBe(true);
+  });
+
+  test('they bite: ModelGpuSaturated with its threshold doubled fails them', () => {
+    const r = runMutated(dir, {
+      rulesFile: file().replace('.test.yaml', '.rules.yaml'),
+      testFile: file(),
+      pick: x => x.alert === 'ModelGpuSaturated',
+      change: x => { x.expr = x.expr.replace('> 0.8', '> 1.6'); },
+      keepTest: name => name.startsWith('ModelGpuSaturated '),
+    });
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('alertname: ModelGpuSaturated');
   });
 });
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { InferenceRuntime, MlInferenceMonitoring, Objective, Sli, SloAlert } from '../../src';
-import { generateRuleTests, promtoolTestRules, ruleTestFiles } from '../util/rule-tests';
+import { generateRuleTests, promtoolTestRules, ruleTestFiles, runMutated } from '../util/rule-tests';
 import { TEST_SELECTOR } from '../util/synth';
 
 /*
@@ -75,22 +75,14 @@ describe('generated SLO tier tests', () => {
 
   /** Runs the tests of one tier against the rules with that tier's rule changed. */
   function mutated(slo: string, tier: string, change: (rule: any) => void): { ok: boolean; output: string } {
-    const rulesFile = `tenant-a.slo-${slo}.rules.yaml`;
-    const original = fs.readFileSync(path.join(dir, rulesFile), 'utf8');
-    const doc = YAML.parse(original);
-    const rule = doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert && r.labels.slo_tier === tier);
-    change(rule);
-    fs.writeFileSync(path.join(dir, rulesFile), YAML.stringify(doc));
     // Only the tier's own tests: the others take minutes and say nothing about this change.
-    const tests = YAML.parse(fs.readFileSync(path.join(dir, sloFile(slo)), 'utf8'));
-    tests.tests = tests.tests.filter((t: any) => t.name.startsWith(`SloErrorBudgetBurn ${tier} `));
-    const only = `${tier}.only.test.yaml`;
-    fs.writeFileSync(path.join(dir, only), YAML.stringify(tests));
-    try {
-      return promtoolTestRules(dir, only);
-    } finally {
-      fs.writeFileSync(path.join(dir, rulesFile), original);
-    }
+    return runMutated(dir, {
+      rulesFile: `tenant-a.slo-${slo}.rules.yaml`,
+      testFile: sloFile(slo),
+      pick: r => r.alert && r.labels.slo_tier === tier,
+      change,
+      keepTest: name => name.startsWith(`SloErrorBudgetBurn ${tier} `),
+    });
   }
   const scaleThreshold = (factor: number) => (rule: any) => {
     rule.expr = rule.expr.replace(/> (\d+(?:\.\d+)?(?:e-?\d+)?)/g, (_: string, n: string) => `> ${Number(n) * factor}`);
@@ -112,20 +104,14 @@ describe('generated SLO tier tests', () => {
     ['for doubled (5m → 10m)', (r: any) => { r.for = '10m'; }],
     ['condition inverted (unless → and)', (r: any) => { r.expr = r.expr.replace('unless on', 'and on'); }],
   ])('the SLI\'s SloEventsStopped with its %s fails its tests', (_what, change) => {
-    const rulesFile = 'tenant-a.sli-api-availability.rules.yaml';
-    const original = fs.readFileSync(path.join(dir, rulesFile), 'utf8');
-    const doc = YAML.parse(original);
-    doc.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert === 'SloEventsStopped').forEach(change as (rule: any) => void);
-    fs.writeFileSync(path.join(dir, rulesFile), YAML.stringify(doc));
-    const tests = YAML.parse(fs.readFileSync(path.join(dir, sloFile('api-availability')), 'utf8'));
-    tests.tests = tests.tests.filter((t: any) => t.name.startsWith('SloEventsStopped '));
-    fs.writeFileSync(path.join(dir, 'stopped.only.test.yaml'), YAML.stringify(tests));
-    try {
-      const r = promtoolTestRules(dir, 'stopped.only.test.yaml');
-      expect(r.ok).toBe(false);
-      expect(r.output).toContain('alertname: SloEventsStopped');
-    } finally {
-      fs.writeFileSync(path.join(dir, rulesFile), original);
-    }
+    const r = runMutated(dir, {
+      rulesFile: 'tenant-a.sli-api-availability.rules.yaml',
+      testFile: sloFile('api-availability'),
+      pick: rule => rule.alert === 'SloEventsStopped',
+      change: change as (rule: any) => void,
+      keepTest: name => name.startsWith('SloEventsStopped '),
+    });
+    expect(r.ok).toBe(false);
+    expect(r.output).toContain('alertname: SloEventsStopped');
   }, 300_000);
 });

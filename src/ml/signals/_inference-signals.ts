@@ -1,4 +1,5 @@
 import { SignalCatalog } from './_catalog';
+import { DCGM } from '../_dcgm-exports';
 import { Series } from './_series';
 import { formatNumber } from '../../common/_number';
 import { LabelMatcher, selector } from '../../common/_promql';
@@ -255,7 +256,7 @@ export class InferenceSignals extends SignalCatalog {
   /** A per-pod gauge of the runtime read directly (KV cache, GPU), as a fraction of its capacity. */
   public podGaugeRatio(kind: 'kvCacheUsage' | 'gpuUtilization', extra: ReadonlyArray<LabelMatcher> = []): string {
     if (kind === 'gpuUtilization' && this.dcgm) {
-      return this.onServiceGpus(m => `${selector('DCGM_FI_DEV_GPU_UTIL', m)} / 100`, ['DCGM_FI_DEV_GPU_UTIL'], extra);
+      return this.onServiceGpus(m => `${selector(DCGM.utilization, m)} / 100`, [DCGM.utilization], extra);
     }
     const g = this.gauge(kind);
     this.readsGauge(g);
@@ -268,8 +269,8 @@ export class InferenceSignals extends SignalCatalog {
   /** GPU memory used over the GPU's memory, per GPU of the service's pods. */
   public gpuMemoryRatio(extra: ReadonlyArray<LabelMatcher> = []): string {
     if (this.dcgm) {
-      return this.onServiceGpus(m => `${selector('DCGM_FI_DEV_FB_USED', m)} / (${selector('DCGM_FI_DEV_FB_USED', m)} + ${selector('DCGM_FI_DEV_FB_FREE', m)})`,
-        ['DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE'], extra);
+      return this.onServiceGpus(m => `${selector(DCGM.memoryUsed, m)} / (${selector(DCGM.memoryUsed, m)} + ${selector(DCGM.memoryFree, m)})`,
+        [DCGM.memoryUsed, DCGM.memoryFree], extra);
     }
     const used = this.gauge('gpuMemoryUsed');
     const total = this.gauge('gpuMemoryTotal');
