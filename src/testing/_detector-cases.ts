@@ -1,5 +1,6 @@
 import { gauge, SeriesSet } from './_input-series';
-import { by, Labels, matching, phase, QualityScenario, ratioAbove, scraped, without } from './_quality-scenario';
+import { by, Labels, matching, phase, QualityScenario, scraped, without } from './_quality-scenario';
+import { ratioAbove } from './_test-case';
 import { formatNumber } from '../common/_number';
 import { ALIBI_DETECT, EVIDENTLY, MLRUN } from '../ml/quality/_detector-exports';
 import { DetectorSpec } from '../ml/quality/_quality-spec';

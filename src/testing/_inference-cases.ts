@@ -1,9 +1,8 @@
 import { dcgmAlertLabels, DcgmLabels, writeDcgm } from './_dcgm-series';
 import { SeriesSet, timeline } from './_input-series';
 import { DEFAULT_BUCKETS, gaugeSeriesLabels, HEALTHY, PodIdentity, podLabelValues, ServiceState, targetLabels, writeService } from './_service-series';
-import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
+import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, pendingMs, ratioAbove, seconds } from './_test-case';
 import { trafficDropCases } from './_traffic-drop-cases';
-import { toMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
 import { InferenceQueries, SERVICE_LABEL } from '../ml/_inference-queries';
 import { GaugeSignal, HistogramSignal } from '../ml/_runtime-spec';
@@ -98,7 +97,7 @@ export function inferenceCases(src: InferenceSource): GeneratedSuite {
 
 function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, alert: ResolvedAlert, p: Probe,
   labels: { [k: string]: string }): GeneratedCase[] {
-  const forMs = alert.pendingFor ? toMillis(alert.pendingFor, 'generated tests', 'pendingFor') : 0;
+  const forMs = pendingMs(alert);
   // The condition holds from `settle` at the latest; the alert fires one evaluation after `for` has passed.
   const fireAt = p.settleMs + forMs + MINUTE;
   const steps = Math.ceil(fireAt / MINUTE) + 1;
@@ -135,10 +134,6 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
   return out;
 }
 
-/** Above and below an open ratio threshold in (0, 1): halfway to 1 when 1.5× would reach it. */
-function ratioAbove(t: number): number {
-  return Math.min(t * 1.5, (1 + t) / 2);
-}
 
 function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, Probe | string]> {
   const { queries: q, settings: st } = src;
@@ -257,10 +252,7 @@ function coarseProbes(src: InferenceSource, service: (byModel: boolean) => { [k:
   const st = src.settings;
   if (!st.histogramTooCoarse.enabled) return [];
   const hs = quantileAlerts(src.queries.spec, st);
-  const tops = hs.map(({ histogram: h }) => {
-    const bounds = h.buckets ? h.buckets.map(b => b * h.unitSeconds) : DEFAULT_BUCKETS;
-    return bounds[bounds.length - 1];
-  });
+  const tops = hs.map(({ histogram: h }) => Math.max(...boundsSeconds(h)));
   const always = hs.find((q, i) => tops[i] < q.alert.maxSeconds);
   if (always) {
     return [[st.histogramTooCoarse, `the highest bucket of ${always.histogram.base} is below ${always.alert.name}'s threshold: it fires always, as it should`]];
@@ -280,6 +272,11 @@ function coarseProbes(src: InferenceSource, service: (byModel: boolean) => { [k:
       story: { above: 'when every request is slower than its highest finite bucket', below: 'while the requests fall within its buckets' },
     }];
   });
+}
+
+/** A histogram's finite bucket bounds in seconds (the client libraries' defaults where the preset does not know them). */
+function boundsSeconds(h: HistogramSignal): number[] {
+  return h.buckets ? h.buckets.map(b => b * h.unitSeconds) : DEFAULT_BUCKETS;
 }
 
 /** The probe, or why it could not be built (a label value no matcher example was found for). */
@@ -304,7 +301,7 @@ function guardAbove(guard: { [k: string]: Partial<ServiceState> } | undefined, a
  */
 function quantileProbe(h: HistogramSignal, a: { readonly maxSeconds: number; readonly quantile: number }, set: (s: number) => Partial<ServiceState>,
   labels: { [k: string]: string }): Probe {
-  const bounds = h.buckets ? h.buckets.map(b => b * h.unitSeconds) : DEFAULT_BUCKETS;
+  const bounds = boundsSeconds(h);
   const t = a.maxSeconds;
   // Bucket i holds (lower, bounds[i]]; the last entry is the +Inf bucket, observed at twice the highest bound.
   const candidates = [...bounds.map((hi, i) => {

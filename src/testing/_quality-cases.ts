@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { detectorScenarios } from './_detector-cases';
 import { counter, gauge, SeriesSet } from './_input-series';
-import { crossing, Labels, matching, phase, QualityScenario, ratioAbove, scenarioCase, scraped, silentCheck } from './_quality-scenario';
-import { GeneratedCase, GeneratedSuite, NotGenerated } from './_test-case';
-import { promDuration, promMillis, toMillis } from '../common/_duration';
+import { crossing, Labels, matching, phase, QualityScenario, scenarioCase, scraped, silentCheck } from './_quality-scenario';
+import { GeneratedCase, GeneratedSuite, NotGenerated, pendingMs, percent, ratioAbove } from './_test-case';
+import { promDuration, promMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
 import { LabelMatcher } from '../common/_promql';
 import { AccuracySource, QualityAlertSpec } from '../ml/quality/_quality-spec';
@@ -56,7 +56,7 @@ export function qualityCases(src: QualitySource): GeneratedSuite {
     const a = spec.alert;
     if (!a.enabled || !src.alertNames.includes(a.name)) continue;
     try {
-      const forMs = a.pendingFor ? toMillis(a.pendingFor, 'generated tests', 'pendingFor') : 0;
+      const forMs = pendingMs(a);
       const scenarios = scenariosOf(src, spec, { forMs, evalMs });
       if (typeof scenarios === 'string') {
         notGenerated.push({ alert: a.name, reason: scenarios, cannotFire: false });
@@ -226,8 +226,8 @@ function accuracyLowScenarios(spec: Spec<'accuracyLow'>, ns: string, rule: Label
     ...(w > 0 ? crossing(good, to, floor, w) : { fromMs: MINUTE, byMs: MINUTE }),
   });
   return [
-    { name: `fires when accuracy falls from ${pctOf(good)} to ${pctOf(low)}`, ...scenario(low), firing: [rule] },
-    { name: `stays silent when accuracy falls to ${pctOf(near)}, above the floor`, ...scenario(near), firing: [] },
+    { name: `fires when accuracy falls from ${percent(good)} to ${percent(low)}`, ...scenario(low), firing: [rule] },
+    { name: `stays silent when accuracy falls to ${percent(near)}, above the floor`, ...scenario(near), firing: [] },
   ];
 }
 
@@ -236,7 +236,7 @@ function accuracyDroppedScenarios(spec: Spec<'accuracyDropped'>, ns: string, rul
   const good = 0.9;
   const d = spec.drop;
   return [{
-    name: `stays silent while accuracy is ${pctOf(d / 2)} below its ${spec.baseline} average, fires once ${pctOf(1.5 * d)} below`,
+    name: `stays silent while accuracy is ${percent(d / 2)} below its ${spec.baseline} average, fires once ${percent(1.5 * d)} below`,
     ...nearThenFar({
       write: accuracyWriter(spec.accuracy, ns, LONG_STEP),
       historyMs: promMillis(spec.baseline),
@@ -259,7 +259,7 @@ function stoppedScenarios(spec: Spec<'predictionsStopped'>, ns: string, rule: La
   const labels = userSeries(ns, spec.matchers);
   const stopped = promMillis(spec.stoppedFor);
   const baseline = Math.ceil(promMillis(spec.baseline) / MINUTE);
-  const forMs = spec.alert.pendingFor ? toMillis(spec.alert.pendingFor, 'generated tests', 'pendingFor') : 0;
+  const forMs = pendingMs(spec.alert);
   // Long enough to hold the rate's window a baseline earlier at every check.
   const lull = Math.max(60, Math.ceil(stopped / MINUTE)) + Math.ceil(forMs / MINUTE) + 60;
   const onset = baseline + lull + 10;
@@ -293,8 +293,8 @@ function missingValuesScenarios(spec: Spec<'missingValues'>, ns: string, rule: L
   const scenario = (name: string, ratio: number, firing: Labels[]): QualityScenario =>
     ({ name, phases: [phase(history, write(base)), phase(1, write(ratio))], onsetMs: history * MINUTE, ...crossing(base, ratio, t, w), firing });
   const above = t > 0 ? ratioAbove(t) : 0.5;
-  const out = [scenario(`fires for the feature missing from ${pctOf(above)} of the inputs, not for one missing from ${pctOf(base)}`, above, [{ [f]: 'age', ...rule }])];
-  if (t > 0) out.push(scenario(`stays silent when a feature is missing from ${pctOf(t * 2 / 3)} of the inputs`, t * 2 / 3, []));
+  const out = [scenario(`fires for the feature missing from ${percent(above)} of the inputs, not for one missing from ${percent(base)}`, above, [{ [f]: 'age', ...rule }])];
+  if (t > 0) out.push(scenario(`stays silent when a feature is missing from ${percent(t * 2 / 3)} of the inputs`, t * 2 / 3, []));
   return out;
 }
 
@@ -303,7 +303,7 @@ function staleScenarios(spec: Spec<'evaluationStale'>, ns: string, rule: Labels)
   const maxAge = promMillis(spec.maxAge);
   const labels = userSeries(ns, spec.matchers);
   const every = Math.max(1, Math.floor(maxAge / 2 / MINUTE));
-  const forMs = spec.alert.pendingFor ? toMillis(spec.alert.pendingFor, 'generated tests', 'pendingFor') : 0;
+  const forMs = pendingMs(spec.alert);
   const successes = Math.ceil((maxAge + forMs) / MINUTE / every) + 4;
   const regular = Array.from({ length: successes }, (_, k) => phase(every, s => s.add(spec.gauge, labels, gauge(k * every * 60))));
   const absentLabels = Object.fromEntries(spec.matchers.map(m => [m.name, m.value]));
@@ -340,7 +340,7 @@ function staleScenarios(spec: Spec<'evaluationStale'>, ns: string, rule: Labels)
 /** A second version starts serving beside the first, and the first never stops (or stops halfway through the rollout). */
 function versionScenarios(spec: Spec<'versions'>, model: string, ns: string, rule: Labels): QualityScenario[] {
   const v = spec.source;
-  const forMs = spec.alert.pendingFor ? toMillis(spec.alert.pendingFor, 'generated tests', 'pendingFor') : 0;
+  const forMs = pendingMs(spec.alert);
   const labelsOf = (version: string) => userSeries(ns, v.matchers, { [v.modelLabel]: model, [v.versionLabel]: version });
   const serving = (old: boolean) => (s: SeriesSet) => {
     s.add(v.counter, labelsOf('v1'), counter(old ? EVENTS : 0));
@@ -390,6 +390,3 @@ function num(n: number): string {
   return formatNumber(Number(n.toPrecision(4)));
 }
 
-function pctOf(r: number): string {
-  return `${formatNumber(Number((r * 100).toPrecision(4)))}%`;
-}

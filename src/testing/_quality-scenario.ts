@@ -1,5 +1,5 @@
 import { Phase, SeriesSet, timeline } from './_input-series';
-import { ExpectedAlerts, GeneratedCase, seconds } from './_test-case';
+import { ExpectedAlerts, GeneratedCase, nextEvaluation, seconds } from './_test-case';
 import { LabelMatcher } from '../common/_promql';
 
 /*
@@ -54,7 +54,7 @@ const MINUTE = 60_000;
 /** The promtool case of one scenario of an alert held for `forMs`, evaluated every `evalMs`. @internal */
 export function scenarioCase(alert: string, forMs: number, s: QualityScenario, evalMs: number): GeneratedCase {
   const step = s.stepMs ?? MINUTE;
-  const next = (ms: number) => Math.ceil(ms / evalMs) * evalMs;
+  const next = (ms: number) => nextEvaluation(ms, evalMs);
   const fireAt = next(next(s.onsetMs + s.byMs) + forMs);
   const at = (ms: number, firing: ReadonlyArray<Labels>): ExpectedAlerts => ({ evalTime: seconds(ms), alertname: alert, alerts: firing });
   const expect: ExpectedAlerts[] = (s.earlier ?? []).map(e => at(silentCheck(e, forMs, evalMs), []));
@@ -71,7 +71,7 @@ export function scenarioCase(alert: string, forMs: number, s: QualityScenario, e
 
 /** When an episode that must stay silent is checked: as late as an alert it would have fired would fire. @internal */
 export function silentCheck(e: SilentEpisode, forMs: number, evalMs: number): number {
-  const next = (ms: number) => Math.ceil(ms / evalMs) * evalMs;
+  const next = (ms: number) => nextEvaluation(ms, evalMs);
   return next(next(e.onsetMs + e.byMs) + forMs);
 }
 
@@ -115,10 +115,6 @@ export function crossing(from: number, to: number, threshold: number, windowMs: 
   return { fromMs: Math.max(0, x - margin), byMs: Math.min(windowMs + stepMs, x + margin) };
 }
 
-/** A value above an open threshold in (0, 1): 1.5× it, or halfway to 1 when that would reach 1. @internal */
-export function ratioAbove(t: number): number {
-  return Math.min(t * 1.5, (1 + t) / 2);
-}
 
 /** A one-phase set builder. @internal */
 export function phase(steps: number, write: (set: SeriesSet) => void): Phase {

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Phase, SeriesSet, timeline } from './_input-series';
 import { SliWriter, sliWriter } from './_sli-series';
-import { ExpectedAlerts, GeneratedCase, GeneratedSuite, NotGenerated, seconds } from './_test-case';
+import { ExpectedAlerts, GeneratedCase, GeneratedSuite, nextEvaluation, NotGenerated, percent as pct, seconds } from './_test-case';
 import { formatNumber } from '../common/_number';
 import { SliEvents } from '../ml/_sli-events';
 import { inWords } from '../ml/alerts/_alert-settings';
@@ -71,7 +71,7 @@ export function sloCases(src: SloSource): GeneratedSuite {
   const writer = sliWriter(src.events, src.aggregateBy, src.namespace, src.families);
   if ('reason' in writer) {
     for (const t of src.tiers) notGenerated.push({ alert: `${t.alert} (${t.tier})`, reason: writer.reason, cannotFire: false });
-    if (src.bucketMissing) notGenerated.push({ alert: src.bucketMissing.alert, reason: writer.reason, cannotFire: false });
+    for (const a of [src.bucketMissing, src.eventsStopped]) if (a) notGenerated.push({ alert: a.alert, reason: writer.reason, cannotFire: false });
     return { cases, notGenerated };
   }
   // Enough traffic that every tier's guard passes by a factor of 2.
@@ -140,7 +140,7 @@ function bucketCases(src: SloSource, writer: SliWriter, rps: number, notGenerate
   }
   const step = SLO_TEST_INTERVAL_MS;
   // The histogram is there from the start: the alert is pending at the first evaluation, firing once `for` has passed.
-  const fireAt = Math.ceil((b.forMs + step) / step) * step;
+  const fireAt = nextEvaluation(b.forMs + step, step);
   const at = (ms: number, firing: boolean): ExpectedAlerts =>
     ({ evalTime: seconds(ms), alertname: b.alert, alerts: firing ? [{ ...labels, ...writer.groupLabels }] : [] });
   const without = new SeriesSet();
@@ -178,7 +178,7 @@ function eventsStoppedCases(src: SloSource, writer: SliWriter, rps: number, notG
     return [];
   }
   const step = SLO_TEST_INTERVAL_MS;
-  const next = (ms: number) => Math.ceil(ms / step) * step;
+  const next = (ms: number) => nextEvaluation(ms, step);
   const stop = 120 * MINUTE;
   // The 5m rate is gone once its window holds one sample: 4 minutes after the last (3.x), 5 (2.x); not before 3.
   // A service's targets must be gone too: `up` is read at the instant, which 2.x still sees 5 minutes after.
@@ -289,11 +289,7 @@ function findTime(src: SloSource, s: Scenario, from: number, dir: 1 | -1, span: 
 }
 
 function roundUp(ms: number): number {
-  return Math.ceil(ms / SLO_TEST_INTERVAL_MS) * SLO_TEST_INTERVAL_MS;
-}
-
-function pct(r: number): string {
-  return `${formatNumber(Number((r * 100).toPrecision(4)))}%`;
+  return nextEvaluation(ms, SLO_TEST_INTERVAL_MS);
 }
 
 /** A duration in words, to the minute. */

@@ -1,4 +1,7 @@
 import { InputSeries } from './_input-series';
+import { toMillis } from '../common/_duration';
+import { formatNumber } from '../common/_number';
+import type { ResolvedAlert } from '../ml/alerts/_alert-settings';
 
 /*
  * What the generators produce: promtool test cases for the alerts one PrometheusRule holds, and the
@@ -53,4 +56,24 @@ export interface GeneratedSuite {
 /** A promtool duration in seconds. @internal */
 export function seconds(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
+}
+
+/** The first evaluation at or after `ms`, with evaluations every `evalMs` from 0. @internal */
+export function nextEvaluation(ms: number, evalMs: number): number {
+  return Math.ceil(ms / evalMs) * evalMs;
+}
+
+/** An alert's pending period in ms (0 without one). @internal */
+export function pendingMs(a: ResolvedAlert): number {
+  return a.pendingFor ? toMillis(a.pendingFor, 'generated tests', 'pendingFor') : 0;
+}
+
+/** A value above an open threshold in (0, 1): 1.5× it, or halfway to 1 when that would reach 1. @internal */
+export function ratioAbove(t: number): number {
+  return Math.min(t * 1.5, (1 + t) / 2);
+}
+
+/** `2.5%` for 0.025, to four significant digits, for test names. @internal */
+export function percent(r: number): string {
+  return `${formatNumber(Number((r * 100).toPrecision(4)))}%`;
 }

@@ -1,8 +1,8 @@
 import type { InferenceSource } from './_inference-cases';
 import { SeriesSet, timeline } from './_input-series';
 import { PodIdentity, podLabelValues, ServiceState, writeService } from './_service-series';
-import { ExpectedAlerts, GeneratedCase, NotGenerated, seconds } from './_test-case';
-import { promMillis, toMillis } from '../common/_duration';
+import { ExpectedAlerts, GeneratedCase, nextEvaluation, NotGenerated, pendingMs, percent as pct, seconds } from './_test-case';
+import { promMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
 import { inWords } from '../ml/alerts/_alert-settings';
 
@@ -25,8 +25,8 @@ export function trafficDropCases(src: InferenceSource, id: PodIdentity, base: Se
   const labels = src.ruleLabels(a.name);
   if (!labels) return { alert: a.name, reason: 'the rule is written more than once', cannotFire: false };
   const step = TRAFFIC_DROP_INTERVAL_MS;
-  const next = (ms: number) => Math.ceil(ms / step) * step;
-  const forMs = a.pendingFor ? toMillis(a.pendingFor, 'generated tests', 'pendingFor') : 0;
+  const next = (ms: number) => nextEvaluation(ms, step);
+  const forMs = pendingMs(a);
   // One timeline (a week of history is the cost): a fall to just above the share, held past its window and
   // for, stays silent; then a fall to half the share fires. The rate over the window reaches a new level
   // within one window (and one step): the condition cannot hold before a step after a fall.
@@ -48,7 +48,6 @@ export function trafficDropCases(src: InferenceSource, id: PodIdentity, base: Se
   const low = r / 2;
   const near = r < 1 ? Math.min(1.5 * r, (1 + r) / 2) : 1.5 * r;
   const held = forMs > 0 ? inWords(a.pendingFor!) : '0s (no pending period)';
-  const pct = (x: number) => `${formatNumber(Number((x * 100).toPrecision(4)))}%`;
   return [{
     name: `${a.name} stays silent when the request rate falls to ${pct(near)} of the rate ${a.baseline} earlier, ` +
       `fires once it falls to ${pct(low)} of it and is held for ${held}`,

@@ -90,16 +90,7 @@ describe('generated tests bite', () => {
 
   /** Runs the generated tests against the rules with one alert's rule changed. */
   function mutated(alert: string, change: (rule: any) => void): { ok: boolean; output: string } {
-    const original = fs.readFileSync(path.join(dir, rulesFile()), 'utf8');
-    const doc = YAML.parse(original);
-    const rule = doc.groups.flatMap((g: any) => g.rules).find((r: any) => r.alert === alert);
-    change(rule);
-    fs.writeFileSync(path.join(dir, rulesFile()), YAML.stringify(doc));
-    try {
-      return promtoolTestRules(dir, testFile());
-    } finally {
-      fs.writeFileSync(path.join(dir, rulesFile()), original);
-    }
+    return runMutated(dir, { rulesFile: rulesFile(), testFile: testFile(), pick: r => r.alert === alert, change });
   }
   const scaleThreshold = (factor: number) => (rule: any) => {
     rule.expr = rule.expr.replace(/> (\d+(?:\.\d+)?(?:e-?\d+)?)/, (_: string, n: string) => `> ${Number(n) * factor}`);
