@@ -2,6 +2,8 @@ import { cdk8s, javascript, JsonFile } from 'projen';
 
 // Every piece of project configuration lives here: run `npx projen` after editing.
 const OPERATOR_VERSION = 'v0.93.0';
+// The package's version: the newest entry of CHANGELOG.md (test/package.test.ts holds them together).
+const VERSION = '0.1.0';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-ml-monitoring',
@@ -88,7 +90,8 @@ project.gitattributes.addAttributes('/src/imports/**', 'linguist-generated');
 project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/', '/.tools/');
 // The npm package holds what a user needs (lib/, .jsii, README, LICENSE, API.md): never the proof tools
 // the tests download, test output, the examples, the import scripts or CI files.
-project.npmignore?.exclude('/.tools/', '/.bench/', '/.e2e/', '/dist/', '/examples/', '/imports/', '/.ci/', '/test-reports/', '/coverage/', '/projenrc/');
+project.package.addVersion(VERSION);
+project.npmignore?.exclude('/CHANGELOG.md', '/.tools/', '/.bench/', '/.e2e/', '/dist/', '/examples/', '/imports/', '/.ci/', '/test-reports/', '/coverage/', '/projenrc/');
 
 // ---------------------------------------------------------------------------------------------
 // CRD bindings. Not part of `compile`: it reads pinned CRD files (default ../shared/crds/...),

@@ -21,13 +21,15 @@ export interface ExampleOptions {
 }
 
 /** Where alerts that match no route go: the ML platform team's mailbox. */
-const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', {
-  to: 'ml-platform@example.com',
-  fromAddress: 'alertmanager@example.com',
-  smarthost: 'smtp.example.com:587',
-  authUsername: 'alertmanager',
-  authPassword: SecretKey.of('smtp', 'password'),
-});
+const DEFAULT_RECEIVER = Receiver.email('ml-platform-mail', { to: 'ml-platform@example.com' });
+
+/** The SMTP server, sender and login, once for every email receiver (Alertmanager's global section). */
+const RECEIVER_DEFAULTS = {
+  smtpSmarthost: 'smtp.example.com:587',
+  smtpFrom: 'alertmanager@example.com',
+  smtpAuthUsername: 'alertmanager',
+  smtpAuthPassword: SecretKey.of('smtp', 'password'),
+};
 
 /**
  * The example app, the seed scenario on a stack this app owns: the prometheus-operator, Prometheus
@@ -55,6 +57,7 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
     grafana: { adminPassword: SecretKey.of('grafana-admin', 'password'), nodePort: 30300, externalUrl: 'https://grafana.example.com' },
     alerting: {
       defaultReceiver: DEFAULT_RECEIVER,
+      receiverDefaults: RECEIVER_DEFAULTS,
       // The alerts about the monitoring itself (missing series, coarse histograms, stopped SLIs, the stack's
       // health) go to the platform team's channel, never to a tenant's.
       monitoringReceiver: Receiver.slack('ml-platform-slack', { channel: '#ml-platform-monitoring', apiUrl: SecretKey.of('slack', 'platform-webhook-url') }),
@@ -93,7 +96,7 @@ export function buildKubePrometheusStackExampleApp(props: AppProps = {}): App {
     release: 'kube-prometheus-stack',
     namespace: 'monitoring',
     grafanaUrl: 'https://grafana.example.com',
-    alerting: { defaultReceiver: DEFAULT_RECEIVER },
+    alerting: { defaultReceiver: DEFAULT_RECEIVER, receiverDefaults: RECEIVER_DEFAULTS },
   });
   addMlMonitoring(chart, stack);
   return app;

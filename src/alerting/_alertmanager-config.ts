@@ -1,6 +1,8 @@
-import { ReceiverSpec } from './_receiver-spec';
+import { DefaultedField, sel } from './_receiver-spec';
 import { Receiver } from './receiver';
+import { ReceiverDefaults } from './routing-options';
 import { definedOnly } from '../common/_object';
+import { SecretKey } from '../common/secret-key';
 
 /** Where the operator mounts a Secret listed in the Alertmanager's `secrets`. @internal */
 export const SECRETS_DIR = '/etc/alertmanager/secrets';
@@ -25,14 +27,33 @@ Model: {{ . }}{{ end }}{{ with .Annotations.dashboard_url }}
 {{ define "mlmon.html" }}{{ range .Alerts }}<h3>{{ .Annotations.summary }}</h3><p>{{ .Annotations.description }}</p><p>Tenant: {{ .Labels.namespace }} Model: {{ .Labels.model }} Severity: {{ .Labels.severity }}</p>{{ with .Annotations.dashboard_url }}<p><a href="{{ . }}">Dashboard</a></p>{{ end }}{{ with .Annotations.runbook_url }}<p><a href="{{ . }}">Runbook</a></p>{{ end }}{{ end }}{{ end }}
 `;
 
-/** One receiver in alertmanager.yaml, its secrets as mounted files. @internal */
+/** One receiver in alertmanager.yaml, its secrets as mounted files; what it leaves unset comes from `global`. @internal */
 export function renderReceiver(r: Receiver): { [key: string]: unknown } {
-  const spec: ReceiverSpec = r._spec;
-  if (spec.configsKey === '') return { name: spec.name };
-  const config: { [key: string]: unknown } = {};
-  for (const [k, v] of Object.entries(spec.config)) if (v !== undefined) config[k] = v;
-  for (const s of spec.secrets) setPath(config, s.fileField.split('.'), `${SECRETS_DIR}/${s.ref.secretName}/${s.ref.key}`);
-  return { name: spec.name, [spec.configsKey]: [config] };
+  const out: { [key: string]: unknown[] } = {};
+  for (const integration of r._spec.integrations) {
+    const config: { [key: string]: unknown } = {};
+    for (const [k, v] of Object.entries(integration.config)) if (v !== undefined) config[k] = v;
+    for (const s of integration.secrets) setPath(config, s.fileField.split('.'), secretFile(s.ref));
+    (out[integration.configsKey] ??= []).push(config);
+  }
+  return { name: r.name, ...out };
+}
+
+/** alertmanager.yaml's `global` section from the routing's receiver defaults. @internal */
+export function renderGlobal(d: ReceiverDefaults | undefined): { [key: string]: unknown } {
+  return definedOnly({
+    resolve_timeout: '5m',
+    smtp_smarthost: d?.smtpSmarthost,
+    smtp_from: d?.smtpFrom,
+    smtp_auth_username: d?.smtpAuthUsername,
+    smtp_auth_password_file: d?.smtpAuthPassword && secretFile(d.smtpAuthPassword),
+    smtp_require_tls: d?.smtpRequireTls,
+    slack_api_url_file: d?.slackApiUrl && secretFile(d.slackApiUrl),
+  });
+}
+
+function secretFile(ref: SecretKey): string {
+  return `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
 }
 
 function setPath(obj: { [key: string]: any }, path: string[], value: string): void {
@@ -41,10 +62,24 @@ function setPath(obj: { [key: string]: any }, path: string[], value: string): vo
   cur[path[path.length - 1]] = value;
 }
 
-/** One receiver of an AlertmanagerConfig: secrets as SecretKeySelectors in the object's namespace. @internal */
-export function renderCrdReceiver(r: Receiver): { [key: string]: unknown } {
-  const spec: ReceiverSpec = r._spec;
-  if (spec.crdKey === '') return { name: spec.name };
-  return { name: spec.name, [spec.crdKey]: [definedOnly(spec.crdConfig, { deep: true })] };
+/**
+ * One receiver of an AlertmanagerConfig: secrets as SecretKeySelectors in the object's namespace. An
+ * AlertmanagerConfig has no global section of its own (the adopted Alertmanager's applies), so the routing's
+ * receiver defaults are written into each integration that leaves them unset. @internal
+ */
+export function renderCrdReceiver(r: Receiver, d: ReceiverDefaults | undefined): { [key: string]: unknown } {
+  const out: { [key: string]: unknown[] } = {};
+  for (const integration of r._spec.integrations) {
+    const has = (f: DefaultedField) => integration.defaulted.includes(f);
+    const inlined = definedOnly({
+      smarthost: has('smtpSmarthost') ? d?.smtpSmarthost : undefined,
+      from: has('smtpFrom') ? d?.smtpFrom : undefined,
+      authUsername: has('smtpAuth') ? d?.smtpAuthUsername : undefined,
+      authPassword: has('smtpAuth') && d?.smtpAuthPassword ? sel(d.smtpAuthPassword) : undefined,
+      requireTLS: has('smtpRequireTls') ? d?.smtpRequireTls : undefined,
+      apiURL: has('slackApiUrl') && d?.slackApiUrl ? sel(d.slackApiUrl) : undefined,
+    });
+    (out[integration.crdKey] ??= []).push(definedOnly({ ...integration.crdConfig, ...inlined }, { deep: true }));
+  }
+  return { name: r.name, ...out };
 }
-

@@ -22,9 +22,25 @@ export interface ReceiverParts {
   readonly crdConfig: { [key: string]: unknown };
 }
 
-/** @internal */
-export interface ReceiverSpec extends ReceiverParts {
+/**
+ * A setting an integration left to the routing's `receiverDefaults`, as Alertmanager's global section fills
+ * it (config.go: an email config takes the global smarthost, sender, username, password and TLS requirement
+ * it does not set; a Slack config the global API URL). @internal
+ */
+export type DefaultedField = 'smtpSmarthost' | 'smtpFrom' | 'smtpAuth' | 'smtpRequireTls' | 'slackApiUrl';
+
+/** One integration of a receiver: its renderings and the settings it takes from the routing's defaults. @internal */
+export interface IntegrationSpec extends ReceiverParts {
+  /** What kind of integration, for errors, e.g. `email`. */
+  readonly kind: string;
+  /** Settings left to the routing's `receiverDefaults`. */
+  readonly defaulted: ReadonlyArray<DefaultedField>;
+}
+
+/** A receiver: its name and the integrations it notifies (none for a receiver that drops what it is sent). @internal */
+export interface ReceiverSpec {
   readonly name: string;
+  readonly integrations: ReadonlyArray<IntegrationSpec>;
 }
 
 /** References to the message templates shipped beside alertmanager.yaml (`mlmon.tmpl`). @internal */

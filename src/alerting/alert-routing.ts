@@ -1,9 +1,9 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderCrdReceiver, renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { renderCrdReceiver, renderGlobal, renderReceiver, TEMPLATES } from './_alertmanager-config';
 import { isDayOfMonthRange, isLocation, isMonthRange } from './_time-intervals';
-import { Receiver } from './receiver';
-import { AlertMatcher, InhibitRuleOptions, MatchOperator, RouteOptions, TimeIntervalOptions } from './routing-options';
+import { Receiver, validateEmailAddress, validateSmarthost } from './receiver';
+import { AlertMatcher, InhibitRuleOptions, MatchOperator, ReceiverDefaults, RouteOptions, TimeIntervalOptions } from './routing-options';
 import { AppRegistry } from '../common/_app-registry';
 import { promDuration } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
@@ -14,6 +14,7 @@ import { validateKubeLabels, validateNamespace, validateObjectName, validateProm
 import { definedOnly } from '../common/_object';
 import { validateRe2 } from '../common/_regex';
 import { refuseUnencodableText } from '../common/_text';
+import { secretKeySelector } from '../common/secret-key';
 import { Severity } from '../common/severity';
 
 /** What `AlertRouting` emits. */
@@ -37,6 +38,12 @@ export interface AlertRoutingOptions {
    * match no route are dropped
    */
   readonly defaultReceiver?: Receiver;
+  /**
+   * Settings that every receiver takes unless it sets its own (Alertmanager's `global`): the SMTP server,
+   * sender and login of email receivers, the webhook of Slack receivers.
+   * @default - none: each receiver sets its own
+   */
+  readonly receiverDefaults?: ReceiverDefaults;
   /**
    * Labels alerts are grouped by into one notification.
    * @default ["namespace", "alertname"]
@@ -165,6 +172,7 @@ export class AlertRouting extends Construct {
     const where = this.node.path;
     refuseUnencodableText(where, props);
     this.props = props;
+    validateReceiverDefaults(where, props.receiverDefaults);
     this.defaultReceiver = props.defaultReceiver ?? Receiver.none('null');
     this.register(this.defaultReceiver, 'defaultReceiver');
     this.addMonitoringRoutes(props);
@@ -234,7 +242,6 @@ export class AlertRouting extends Construct {
   public addRoute(options: RouteOptions): void {
     refuseUnencodableText(this.node.path, options);
     const where = `${this.node.path} route ${this.routes.length + 1}`;
-    this.register(options.receiver, 'receiver');
     const matchers: AlertMatcher[] = [...(options.matchers ?? [])];
     if (options.severity) {
       if (!(options.severity instanceof Severity)) throw invalidProp(where, 'severity', options.severity, 'a Severity');
@@ -242,13 +249,20 @@ export class AlertRouting extends Construct {
     }
     if (options.namespace !== undefined) matchers.push(m('namespace', validateNamespace(where, 'namespace', options.namespace)));
     if (options.alertName !== undefined) matchers.push(m('alertname', options.alertName));
-    if (matchers.length === 0) throw invalidProp(where, 'matchers', [], 'at least one matcher (severity, namespace, alertName or matchers); the default receiver takes everything else');
+    if (options.matchAll && matchers.length > 0) {
+      throw invalidProp(where, 'matchAll', true, 'either matchAll (every alert) or matchers (severity, namespace, alertName or matchers), not both');
+    }
+    if (!options.matchAll && matchers.length === 0) {
+      throw invalidProp(where, 'matchers', [], 'at least one matcher (severity, namespace, alertName or matchers), or matchAll: true for a catch-all route; the default receiver takes everything else');
+    }
     for (const i of [...(options.muteTimeIntervals ?? []), ...(options.activeTimeIntervals ?? [])]) this.referencedIntervals.add(i);
     matchers.forEach((x, i) => renderMatcher(where, `matchers[${i}]`, x));
     options.groupBy?.forEach(l => l === '...' || validatePromLabelName(where, 'groupBy', l));
     for (const [prop, d] of [['groupWait', options.groupWait], ['groupInterval', options.groupInterval], ['repeatInterval', options.repeatInterval]] as const) {
       if (d !== undefined) promDuration(d, where, prop);
     }
+    // Registered last: a route refused above leaves no receiver behind.
+    this.register(options.receiver, 'receiver');
     this.routes.push({ receiver: options.receiver.name, matchers, options, where });
   }
 
@@ -344,18 +358,24 @@ export class AlertRouting extends Construct {
 
   /** The Secrets the receivers read credentials from: list them in the Alertmanager's `secrets`. */
   public get secretNames(): string[] {
-    return [...new Set(this.receivers.flatMap(r => r._spec.secrets.map(s => s.ref.secretName)))].sort();
+    const d = this.props.receiverDefaults;
+    const fromDefaults = [d?.smtpAuthPassword, d?.slackApiUrl].filter(x => x !== undefined).map(x => x!.secretName);
+    const fromReceivers = this.receivers.flatMap(r => r._spec.integrations.flatMap(i => i.secrets.map(s => s.ref.secretName)));
+    return [...new Set([...fromDefaults, ...fromReceivers])].sort();
   }
 
   /** The rendered alertmanager.yaml. */
   public renderConfig(): string {
     const where = this.node.path;
     const config = definedOnly({
-      global: { resolve_timeout: '5m' },
+      global: renderGlobal(this.props.receiverDefaults),
       templates: ['/etc/alertmanager/config/*.tmpl'],
       route: snakeKeys({
         ...this.rootFields(),
-        routes: this.allRoutes.map(r => snakeKeys({ ...this.routeFields(r), matchers: r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) })),
+        routes: this.allRoutes.map(r => snakeKeys({
+          ...this.routeFields(r),
+          matchers: r.matchers.length > 0 ? r.matchers.map((x, i) => renderMatcher(r.where, `matchers[${i}]`, x)) : undefined,
+        })),
       }),
       inhibit_rules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
         source_matchers: ir.sourceMatchers.map(x => renderMatcher(where, 'sourceMatchers', x)),
@@ -380,13 +400,17 @@ export class AlertRouting extends Construct {
   /** The AlertmanagerConfig (v1alpha1) spec of the same routing tree. */
   private renderAlertmanagerConfigSpec(): { [key: string]: unknown } {
     const where = this.node.path;
-    const matchers = (ms: AlertMatcher[]) => ms.map(x => ({ name: x.label, value: x.value, matchType: x.operator ?? MatchOperator.EQUAL }));
+    // Equality is the operator's default (no matchType, no regex): written out, `matchType: =` is a YAML 1.1
+    // value token that PyYAML (and the linters and scanners built on it) refuses to read.
+    const matchers = (ms: AlertMatcher[]) => ms.map(x => definedOnly({
+      name: x.label, value: x.value, matchType: (x.operator ?? MatchOperator.EQUAL) === MatchOperator.EQUAL ? undefined : x.operator,
+    }));
     return definedOnly({
       route: definedOnly({
         ...this.rootFields(),
-        routes: this.allRoutes.map(r => definedOnly({ ...this.routeFields(r), matchers: matchers(r.matchers) })),
+        routes: this.allRoutes.map(r => definedOnly({ ...this.routeFields(r), matchers: r.matchers.length > 0 ? matchers(r.matchers) : undefined })),
       }),
-      receivers: this.receivers.map(renderCrdReceiver),
+      receivers: this.receivers.map(r => renderCrdReceiver(r, this.props.receiverDefaults)),
       inhibitRules: this.inhibitRules.length > 0 ? this.inhibitRules.map(ir => definedOnly({
         sourceMatch: matchers(ir.sourceMatchers), targetMatch: matchers(ir.targetMatchers), equal: ir.equal,
       })) : undefined,
@@ -447,6 +471,19 @@ export class AlertRouting extends Construct {
       throw invalidProp(this.node.path, prop, r.name, 'a receiver name used by one receiver only (two different receivers share this name)');
     }
     this.receiverByName.set(r.name, r);
+    const d = this.props.receiverDefaults;
+    const given: { [f: string]: [unknown, string] } = {
+      smtpSmarthost: [d?.smtpSmarthost, 'smarthost'],
+      smtpFrom: [d?.smtpFrom, 'fromAddress'],
+      slackApiUrl: [d?.slackApiUrl, 'apiUrl'],
+    };
+    for (const integration of r._spec.integrations) {
+      for (const f of integration.defaulted) {
+        if (given[f] !== undefined && given[f][0] === undefined) {
+          throw invalidProp(this.node.path, prop, r.name, `a receiver whose ${integration.kind} integration sets ${given[f][1]}, or receiverDefaults.${f} on this routing (Alertmanager has no default for it)`);
+        }
+      }
+    }
   }
 
   private validateIntervals(): string[] {
@@ -454,6 +491,19 @@ export class AlertRouting extends Construct {
     return [...this.referencedIntervals].filter(n => !defined.has(n))
       .map(n => `${this.node.path}: a route refers to time interval "${n}", which is never defined; add it with addTimeInterval()`);
   }
+}
+
+function validateReceiverDefaults(where: string, d: ReceiverDefaults | undefined): void {
+  if (d === undefined) return;
+  const w = `${where} receiverDefaults`;
+  if (d.smtpSmarthost !== undefined) validateSmarthost(w, 'smtpSmarthost', d.smtpSmarthost);
+  if (d.smtpFrom !== undefined) validateEmailAddress(w, 'smtpFrom', d.smtpFrom);
+  if ((d.smtpAuthUsername === undefined) !== (d.smtpAuthPassword === undefined)) {
+    throw invalidProp(w, 'smtpAuthPassword', 'only one of smtpAuthUsername and smtpAuthPassword', 'both or neither');
+  }
+  if (d.smtpAuthPassword !== undefined) secretKeySelector(w, 'smtpAuthPassword', d.smtpAuthPassword);
+  if (d.slackApiUrl !== undefined) secretKeySelector(w, 'slackApiUrl', d.slackApiUrl);
+  if (d.smtpRequireTls !== undefined && typeof d.smtpRequireTls !== 'boolean') throw invalidProp(w, 'smtpRequireTls', d.smtpRequireTls, 'true or false');
 }
 
 function m(label: string, value: string, operator = MatchOperator.EQUAL): AlertMatcher {

@@ -23,31 +23,40 @@ export interface ReceiverOptions {
 export interface SlackReceiverOptions extends ReceiverOptions {
   /** The channel, e.g. `#ml-alerts`. */
   readonly channel: string;
-  /** The incoming-webhook URL, from a Secret. */
-  readonly apiUrl: SecretKey;
+  /**
+   * The incoming-webhook URL, from a Secret.
+   * @default - the routing's `receiverDefaults.slackApiUrl` (an error at construct time when neither is set)
+   */
+  readonly apiUrl?: SecretKey;
 }
 
 /** An email receiver. */
 export interface EmailReceiverOptions extends ReceiverOptions {
   /** The recipients, comma-separated or one address. */
   readonly to: string;
-  /** The sender address. */
-  readonly fromAddress: string;
-  /** The SMTP server, `host:port`. */
-  readonly smarthost: string;
   /**
-   * The SMTP user name.
-   * @default - no authentication
+   * The sender address.
+   * @default - the routing's `receiverDefaults.smtpFrom` (an error at construct time when neither is set)
+   */
+  readonly fromAddress?: string;
+  /**
+   * The SMTP server, `host:port`.
+   * @default - the routing's `receiverDefaults.smtpSmarthost` (an error at construct time when neither is set)
+   */
+  readonly smarthost?: string;
+  /**
+   * The SMTP user name (with `authPassword`).
+   * @default - the routing's `receiverDefaults.smtpAuthUsername` and password, else no authentication
    */
   readonly authUsername?: string;
   /**
-   * The SMTP password, from a Secret.
-   * @default - no authentication
+   * The SMTP password, from a Secret (with `authUsername`).
+   * @default - the routing's `receiverDefaults.smtpAuthPassword`, else no authentication
    */
   readonly authPassword?: SecretKey;
   /**
    * Require STARTTLS.
-   * @default true
+   * @default - the routing's `receiverDefaults.smtpRequireTls`, else true
    */
   readonly requireTls?: boolean;
 }

@@ -1,6 +1,46 @@
 import { Duration } from 'cdk8s';
 import { Receiver } from './receiver';
+import { SecretKey } from '../common/secret-key';
 import { Severity } from '../common/severity';
+
+/**
+ * Settings that every receiver of a routing takes unless it sets its own, as Alertmanager's `global`
+ * section: the SMTP server and sender once for every email receiver, the Slack webhook once for every Slack
+ * receiver. With the AlertmanagerConfig output (which has no global section) they are written into each
+ * receiver that leaves them unset.
+ */
+export interface ReceiverDefaults {
+  /**
+   * The SMTP server, `host:port`, of email receivers without their own `smarthost`.
+   * @default - none: every email receiver sets its own
+   */
+  readonly smtpSmarthost?: string;
+  /**
+   * The sender address of email receivers without their own `fromAddress`.
+   * @default - none: every email receiver sets its own
+   */
+  readonly smtpFrom?: string;
+  /**
+   * The SMTP user name (with `smtpAuthPassword`) of email receivers without their own.
+   * @default - no authentication
+   */
+  readonly smtpAuthUsername?: string;
+  /**
+   * The SMTP password, from a Secret (with `smtpAuthUsername`).
+   * @default - no authentication
+   */
+  readonly smtpAuthPassword?: SecretKey;
+  /**
+   * Whether email receivers without their own `requireTls` require STARTTLS.
+   * @default true
+   */
+  readonly smtpRequireTls?: boolean;
+  /**
+   * The incoming-webhook URL, from a Secret, of Slack receivers without their own `apiUrl`.
+   * @default - none: every Slack receiver sets its own
+   */
+  readonly slackApiUrl?: SecretKey;
+}
 
 /** How a matcher compares a label. */
 export enum MatchOperator {
@@ -51,6 +91,12 @@ export interface RouteOptions {
    * @default - none
    */
   readonly matchers?: AlertMatcher[];
+  /**
+   * Match every alert: a catch-all route, with no matcher (usually with `continueMatching`, to copy every
+   * alert to an archive or a second team, or last, to send what no route before it took).
+   * @default false - the route needs at least one matcher
+   */
+  readonly matchAll?: boolean;
   /**
    * Keep matching the routes after this one (deliver to several receivers).
    * @default false

@@ -78,3 +78,22 @@ export function promMillis(text: string): number {
     return ms + Number(n) * UNITS.find(([u]) => u === unit)![1];
   }, 0);
 }
+
+/** Scrape and evaluation intervals the library accepts: 1s to 5m. @internal */
+const INTERVAL_RANGE_MS: readonly [number, number] = [1_000, 300_000];
+
+/**
+ * Renders a scrape or rule-evaluation interval, refusing one outside 1s..5m. Prometheus itself takes any
+ * positive duration, but a sub-second interval is a typo (`Duration.millis(30)` for 30 seconds) that would
+ * scrape or evaluate thousands of times a minute, and an interval longer than the 5m lookback delta leaves
+ * every series stale between two samples: instant queries and alerts then see nothing.
+ * @internal
+ */
+export function promInterval(d: Duration, where: string, prop: string): string {
+  const text = promDuration(d, where, prop);
+  const ms = toMillis(d, where, prop);
+  if (ms < INTERVAL_RANGE_MS[0] || ms > INTERVAL_RANGE_MS[1]) {
+    throw invalidProp(where, prop, text, 'an interval from 1s to 5m: shorter is a typo for seconds, and longer than Prometheus\' 5m lookback delta leaves every series stale between two samples');
+  }
+  return text;
+}

@@ -9,7 +9,7 @@ import { Objective } from './objective';
 import { SliSignals, SloSignals } from './signals/_sli-signals';
 import { Sli } from './sli';
 import { MatchOperator } from '../alerting/routing-options';
-import { promDuration, toMillis } from '../common/_duration';
+import { promDuration, promInterval, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { formatNumber } from '../common/_number';
 import { refuseUnencodableText } from '../common/_text';
@@ -182,7 +182,7 @@ export class SloAlert extends Construct {
       throw invalidProp(where, 'minEvents', minEvents, 'a number of events, 0 or more');
     }
     const interval = props.evaluationInterval ?? Duration.seconds(30);
-    promDuration(interval, where, 'evaluationInterval');
+    promInterval(interval, where, 'evaluationInterval');
     const place = resolvePlacement(this, props, ['slo', 'sli', 'slo_tier', 'severity', 'namespace']);
     // The tenant (the rules' namespace) is part of the dashboard's identity, as the SLI is of the series'.
     const rulesNamespace = place.rulesNamespace ?? Chart.of(this).namespace;

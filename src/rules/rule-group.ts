@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
 import { AppRegistry } from '../common/_app-registry';
-import { promDuration } from '../common/_duration';
+import { promDuration, promInterval } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { literalText, literalValues, validateTemplate } from '../common/_go-template';
 import { validateAlertName, validatePromLabels, validateRecordName, validateUrl } from '../common/_names';
@@ -39,7 +39,7 @@ export class RuleGroup {
     this.where = `${where} group "${name}"`;
     this.name = name;
     this.interval = options.interval;
-    this.intervalText = options.interval ? promDuration(options.interval, this.where, 'interval') : undefined;
+    this.intervalText = options.interval ? promInterval(options.interval, this.where, 'interval') : undefined;
     if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 0)) {
       throw invalidProp(this.where, 'limit', options.limit, 'a whole number of 0 or more');
     }

@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MonitorKind, Relabeling, RelabelAction, ScrapeEndpointOptions, ScrapeScheme } from './scrape-options';
 import { AppRegistry } from '../common/_app-registry';
-import { promDuration, toMillis } from '../common/_duration';
+import { promDuration, promInterval, toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { metadata } from '../common/_metadata';
@@ -94,7 +94,7 @@ function renderEndpoint(where: string, kind: MonitorKind, props: ScrapeTargetPro
   const path = props.path ?? '/metrics';
   if (typeof path !== 'string' || !path.startsWith('/') || /\s/.test(path)) throw invalidProp(where, 'path', path, 'an absolute HTTP path such as "/metrics"');
   const interval = props.interval ?? Duration.seconds(30);
-  const intervalText = promDuration(interval, where, 'interval');
+  const intervalText = promInterval(interval, where, 'interval');
   let timeoutText: string | undefined;
   if (props.scrapeTimeout !== undefined) {
     timeoutText = promDuration(props.scrapeTimeout, where, 'scrapeTimeout');

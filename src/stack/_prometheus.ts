@@ -6,7 +6,7 @@ import {
 } from './_common';
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { headerCarriesCredential, headerNamesCredential } from '../common/_credentials';
-import { promDuration } from '../common/_duration';
+import { promDuration, promInterval } from '../common/_duration';
 import { NOT_REPEATED, invalidProp } from '../common/_errors';
 import { GVK } from '../common/_gvk';
 import { validatePromLabels, validateUrl } from '../common/_names';
@@ -37,8 +37,8 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   const retention = promDuration(o.retention ?? Duration.days(15), where, 'retention');
   const retentionSize = validateSize(where, 'retentionSize', o.retentionSize);
   const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
-  const scrapeInterval = promDuration(o.scrapeInterval ?? Duration.seconds(30), where, 'scrapeInterval');
-  const evaluationInterval = promDuration(o.evaluationInterval ?? Duration.seconds(30), where, 'evaluationInterval');
+  const scrapeInterval = promInterval(o.scrapeInterval ?? Duration.seconds(30), where, 'scrapeInterval');
+  const evaluationInterval = promInterval(o.evaluationInterval ?? Duration.seconds(30), where, 'evaluationInterval');
   const externalLabels = validatePromLabels(where, 'externalLabels', o.externalLabels);
   const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
 

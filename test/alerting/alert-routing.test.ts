@@ -127,7 +127,7 @@ describe('AlertRouting', () => {
     test('duplicate receiver names, empty routes, bad matchers and intervals, undefined time intervals', () => {
       const c = testChart();
       const r = new AlertRouting(c, 'r', { defaultReceiver: Receiver.none('null') });
-      expect(() => r.addRoute({ receiver: Receiver.none('null') })).toThrow(/a receiver name used by one receiver only/);
+      expect(() => r.addRoute({ matchAll: true, receiver: Receiver.none('null') })).toThrow(/a receiver name used by one receiver only/);
       expect(() => r.addRoute({ receiver: Receiver.none('x') })).toThrow(/test\/r route 1: invalid matchers \[\]: at least one matcher/);
       expect(() => r.addRoute({ receiver: Receiver.none('y'), matchers: [{ label: 'bad-label', value: 'x' }] })).toThrow(/invalid matchers\[0\].label "bad-label"/);
       expect(() => r.addRoute({ receiver: Receiver.none('z'), matchers: [{ label: 'a', value: '(', operator: MatchOperator.REGEX }] })).toThrow(/invalid matchers\[0\].value "\(": a regular expression in RE2 syntax.*missing closing \)/);
@@ -167,8 +167,8 @@ describe('AlertRouting as an AlertmanagerConfig (adopted kube-prometheus-stack)'
     expect(amc.spec.route.receiver).toBe('tenant-a-slack');
     // The monitoring's own alerts first (the Watchdog, then ml_signal="monitoring" to the default receiver), then the six added.
     expect(amc.spec.route.routes).toHaveLength(8);
-    expect(amc.spec.route.routes[1]).toEqual({ receiver: 'tenant-a-slack', matchers: [{ name: 'ml_signal', value: 'monitoring', matchType: '=' }] });
-    expect(amc.spec.route.routes[2]).toEqual({ receiver: 'oncall', matchers: [{ name: 'severity', value: 'critical', matchType: '=' }], muteTimeIntervals: ['weekends'] });
+    expect(amc.spec.route.routes[1]).toEqual({ receiver: 'tenant-a-slack', matchers: [{ name: 'ml_signal', value: 'monitoring' }] });
+    expect(amc.spec.route.routes[2]).toEqual({ receiver: 'oncall', matchers: [{ name: 'severity', value: 'critical' }], muteTimeIntervals: ['weekends'] });
     const rec = (n: string) => amc.spec.receivers.find((x: any) => x.name === n);
     expect(rec('tenant-a-slack').slackConfigs[0].apiURL).toEqual({ name: 'slack', key: 'webhook-url' });
     expect(rec('retrain').webhookConfigs[0].httpConfig.authorization.credentials).toEqual({ name: 'retrain', key: 'token' });
@@ -194,7 +194,7 @@ describe('inhibitions contributed by the constructs that own the alerts', () => 
     new SloAlert(chart, 's1', { stack, sli: a.availability(), objective: Objective.percent(99.9) });
     new SloAlert(chart, 's2', { stack, sli: a.availability(), objective: Objective.percent(99) });
     const rules = byKind(synthChart(chart), 'AlertmanagerConfig').find(d => d.metadata.namespace === 'monitoring')!.spec.inhibitRules;
-    const text = rules.map((r: any) => `${r.sourceMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)} -> ${r.targetMatch.map((x: any) => `${x.name}${x.matchType}${x.value}`)}`);
+    const text = rules.map((r: any) => `${r.sourceMatch.map((x: any) => `${x.name}${x.matchType ?? '='}${x.value}`)} -> ${r.targetMatch.map((x: any) => `${x.name}${x.matchType ?? '='}${x.value}`)}`);
     expect(text).toEqual([
       'severity=critical -> severity=warning',
       'alertname=MLInferenceDown -> alertname=~MLInferenceHighLatency|ModelErrorRatioHigh',

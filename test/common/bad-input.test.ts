@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { PrometheusRules, Receiver, ScalingSignal, SecretKey, Severity } from '../../src';
+import { InferenceRuntime, MlInferenceMonitoring, MonitoringStack, PrometheusRules, Receiver, ScalingSignal, SecretKey, Severity } from '../../src';
 import { testChart } from '../util/synth';
 
 /* Bad input that used to crash with a TypeError or slip through: a clear Error naming the prop, not a TypeError. */
@@ -24,6 +24,14 @@ describe('bad input is an Error that names the prop, never a TypeError', () => {
     ['a pending period longer than Prometheus can hold', () => new PrometheusRules(testChart(), 'r2', { name: 'r', namespace: 'ml', labels: { a: 'b' } })
       .addGroup('g').addAlertingRule({ alert: 'A', expr: 'vector(1)', severity: Severity.WARNING, summary: 's', pendingFor: Duration.days(200_000) }),
     /invalid pendingFor "17280000000000ms": a duration of at most 106751 days/],
+    ['a scrape interval of 30 ms (a typo for 30 s)', () => new MlInferenceMonitoring(testChart('ml'), 'm', {
+      runtime: InferenceRuntime.fastApi(), namespace: 'ml', selector: { app: 'a' }, selectorLabels: { release: 'p' }, scrape: { interval: Duration.millis(30) },
+    }), /invalid interval "30ms": an interval from 1s to 5m/],
+    ['a scrape interval longer than the 5m lookback (every series stale between samples)', () => new MonitoringStack(testChart('monitoring'), 's', {
+      prometheus: { scrapeInterval: Duration.minutes(10) },
+    }), /invalid scrapeInterval "10m": an interval from 1s to 5m/],
+    ['a rule evaluation interval of 500 ms', () => new PrometheusRules(testChart(), 'r3', { name: 'r', namespace: 'ml', labels: { a: 'b' } })
+      .addGroup('g', { interval: Duration.millis(500) }), /invalid interval "500ms": an interval from 1s to 5m/],
   ])('%s', (_what, fn, message) => {
     const e = errorOf(fn);
     expect(e).not.toBeInstanceOf(TypeError);
