@@ -66,7 +66,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   eslintOptions: {
     dirs: ['src'],
-    devdirs: ['test', 'examples', 'imports', '.projenrc.ts'],
+    devdirs: ['test', 'examples', 'imports', 'scripts', '.projenrc.ts'],
     ignorePatterns: ['src/imports/', '*.js', '*.d.ts', 'node_modules/', 'dist/', 'lib/'],
     commandOptions: { fix: false },
   },
@@ -79,7 +79,7 @@ project.addDevDeps('eslint-import-resolver-typescript@3.6.3');
 
 // The example app and the import script are type-checked and linted like the tests (each folder has a
 // tsconfig.json so ESLint's project service finds it).
-for (const dir of ['examples', 'imports']) {
+for (const dir of ['examples', 'imports', 'scripts']) {
   new JsonFile(project, `${dir}/tsconfig.json`, {
     obj: { extends: '../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '..' }, include: ['**/*.ts'] },
   });
@@ -91,7 +91,7 @@ project.gitignore.exclude('/dist/', '/.bench/', '/.e2e/', '/.tools/');
 // The npm package holds what a user needs (lib/, .jsii, README, LICENSE, API.md): never the proof tools
 // the tests download, test output, the examples, the import scripts or CI files.
 project.package.addVersion(VERSION);
-project.npmignore?.exclude('/CHANGELOG.md', '/.tools/', '/.bench/', '/.e2e/', '/dist/', '/examples/', '/imports/', '/.ci/', '/test-reports/', '/coverage/', '/projenrc/');
+project.npmignore?.exclude('/CHANGELOG.md', '/scripts/', '/.tools/', '/.bench/', '/.e2e/', '/dist/', '/examples/', '/imports/', '/.ci/', '/test-reports/', '/coverage/', '/projenrc/');
 
 // ---------------------------------------------------------------------------------------------
 // CRD bindings. Not part of `compile`: it reads pinned CRD files (default ../shared/crds/...),
@@ -99,6 +99,13 @@ project.npmignore?.exclude('/CHANGELOG.md', '/.tools/', '/.bench/', '/.e2e/', '/
 project.addTask('import:crds', {
   description: `Regenerate src/imports from the prometheus-operator ${OPERATOR_VERSION} CRDs (see imports/README.md)`,
   exec: 'ts-node --project imports/tsconfig.json imports/import-crds.ts',
+});
+
+// README.md's "Alerts and dashboards" section, generated from the code (test/docs/readme-reference.test.ts
+// fails when it is stale).
+project.addTask('docs:reference', {
+  description: 'Rewrite the alerts and dashboards reference in README.md from the code',
+  exec: 'ts-node --project scripts/tsconfig.json scripts/readme-reference.ts',
 });
 
 // The main job: synthesize the example app into dist/example/*.k8s.yaml.
@@ -112,12 +119,13 @@ project.addTask('example', {
 // rewrites: fixing is `lint:fix`). Each pass writes its own JUnit report (JEST_JUNIT_OUTPUT_DIR chooses the
 // folder, one per engine in .ci/run):
 // - test:unit: everything but the long simulations and the end-to-end proof, on both cores (under 2 minutes);
-// - test:long: the SLO simulations over days of series (promtool), which take minutes by design, and the fuzz
-//   suite (1,200 generated cases through promtool, amtool and the schemas);
+// - test:long: the SLO simulations over days of series (promtool), which take minutes by design, the fuzz
+//   suite (1,200 generated cases through promtool, amtool and the schemas), the generated rule tests, and the
+//   quick start (the packed library installed into a fresh cdk8s app with npm);
 // - e2e: the example app on a real Prometheus and Alertmanager on loopback, alone, so no other test loads
 //   the machine while it measures delivery times.
 const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/fuzz/fuzz.test.ts', 'test/testing/rule-tests.test.ts', 'test/testing/slo-rule-tests.test.ts',
-  'test/testing/quality-rule-tests.test.ts'];
+  'test/testing/quality-rule-tests.test.ts', 'test/quickstart/quick-start.test.ts'];
 project.addTask('test:unit', {
   description: 'Unit and promtool tests, without the long simulations and the end-to-end proof',
   exec: `jest --ci --maxWorkers=2 --testPathIgnorePatterns '/test/e2e/' ${LONG_TESTS.map(t => `'/${t.replace('.test.ts', '')}'`).join(' ')}`,

@@ -25,7 +25,8 @@ const UNIT_SECONDS: { [unit: string]: number } = {
 export interface RuntimeScrapeOptions {
   /**
    * The metrics port name (a Service port name for a ServiceMonitor, a container port name for a PodMonitor).
-   * @default - the runtime's usual port name
+   * @default - the runtime's usual port name: `http` for fastApi, bentoMl, vllm and tgi; `metrics` for triton,
+   * mlServer, seldonCoreV2, torchServe and rayServe (README.md lists each preset's monitor, port and path)
    */
   readonly port?: string;
   /**
@@ -132,7 +133,7 @@ export interface CustomRuntimeOptions extends RuntimeScrapeOptions {
   readonly errorLabelMatchers?: { [label: string]: string };
   /**
    * The latency histogram.
-   * @default - no latency alert or panel, unless `averageLatency` is given
+   * @default - no latency alert, latency panel or latency SLI
    */
   readonly latencyHistogram?: CustomLatencyHistogram;
   /**
@@ -183,7 +184,7 @@ export class InferenceRuntime {
    * (buckets 0.01 ... 60 s, no labels): the per-handler `http_request_duration_seconds` has only the buckets
    * 0.1, 0.5 and 1 s, so no quantile read from it ever exceeds 1 s. The high-resolution histogram also
    * times requests to `/metrics` and probes unless the instrumentator's `excluded_handlers` lists them.
-   * No model label.
+   * No model label. Scraped by a ServiceMonitor on the Service port named `http`, path `/metrics`.
    */
   public static fastApi(options: HistogramRuntimeOptions = {}): InferenceRuntime {
     const notMetrics = m('handler', '!~', '/metrics|/health.*|/ready.*|/live.*');
