@@ -211,6 +211,11 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       performanceAlerts: { minAccuracy: Ratio.percent(85) },
       alerts: { dataDrift: { pendingFor: seconds(4, Duration.minutes(15)) } },
       dataHealth: { predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
+      // The detector's exporter and the nightly evaluation's metrics endpoint, scraped in the tenant's namespace.
+      scrape: [
+        { name: 'drift-detector', selector: { app: 'fraud-detector-drift' }, port: 'metrics' },
+        { name: 'evaluation', selector: { app: 'fraud-evaluation' }, port: 'metrics' },
+      ],
     });
   }
 }

@@ -54,7 +54,8 @@ export function renderDashboard(model: DashboardModel): Dashboard {
       return { refId: String.fromCharCode(65 + i), datasource: DATASOURCE, expr: q.expr, legendFormat: q.legend ?? '__auto', range: true };
     });
     const steps: Array<{ color: string; value: number | null }> = [{ color: 'green', value: null }];
-    for (const t of o.thresholds ?? []) steps.push({ color: t.color, value: t.value });
+    // Written in ascending order, as Grafana keeps them (its field config sorts the steps it loads).
+    for (const t of [...(o.thresholds ?? [])].sort((a, b) => a.value - b.value)) steps.push({ color: t.color, value: t.value });
     const custom: { [k: string]: unknown } = panel.type === PanelType.TIMESERIES ? {
       drawStyle: 'line',
       lineWidth: 1,
@@ -84,7 +85,9 @@ export function renderDashboard(model: DashboardModel): Dashboard {
       },
       options: panel.type === PanelType.STAT
         ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', textMode: 'auto' }
-        : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
+        : panel.type === PanelType.GAUGE
+          ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, orientation: 'auto', showThresholdMarkers: true, showThresholdLabels: false }
+          : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
     } as GrafanaPanel);
     x += w;
     rowHeight = Math.max(rowHeight, h);

@@ -196,6 +196,11 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * routes (matcher strategy OnNamespace, the default): the routing tree is then emitted in every tenant
    * namespace of the monitoring constructs made through the stack, so each tenant's alerts take the same
    * routes; set `alertmanagerConfigMatcherStrategy` when the release uses another strategy.
+   *
+   * Returns an `IMonitoringStack` (not a `MonitoringStack`: nothing of the stack is written but the routing):
+   * give it as `stack` to the monitoring constructs; its `alerting` is the AlertmanagerConfig routing tree.
+   *
+   * @returns the adopted stack, an `IMonitoringStack`
    */
   public static fromKubePrometheusStack(scope: Construct, id: string, options: KubePrometheusStackOptions): IMonitoringStack {
     return new AdoptedKubePrometheusStack(scope, id, options);

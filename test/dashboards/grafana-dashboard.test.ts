@@ -69,6 +69,30 @@ describe('GrafanaDashboard', () => {
     expect(() => DashboardVariable.query({ name: 'datasource', query: 'x' })).toThrow(/a name other than "datasource"/);
   });
 
+  test('a gauge and a stat with thresholds: the guide\'s error-ratio dial, green below 1 %, orange to 5 %, red above', () => {
+    const chart = testChart('monitoring');
+    const d = new GrafanaDashboard(chart, 'guide', { title: 'Guide' });
+    // Given in any order; written ascending, as Grafana keeps them.
+    const steps = [{ value: 0.05, color: 'red' }, { value: 0.01, color: 'orange' }];
+    d.addPanel(Panel.gauge({ title: 'Error ratio', unit: PanelUnit.PERCENT_UNIT, min: 0, max: 0.1, thresholds: steps, queries: [{ expr: 'vector(0.02)' }] }));
+    d.addPanel(Panel.stat({ title: 'p95 latency', unit: PanelUnit.SECONDS, thresholds: [{ value: 5, color: '#E02F44' }], queries: [{ expr: 'vector(1)' }] }));
+    validateAll(synthChart(chart));
+    const [gauge, stat] = dashboardJson(chart).json.panels;
+    expect(gauge).toMatchObject({ type: 'gauge', gridPos: { w: 6, h: 6 }, options: { showThresholdMarkers: true, reduceOptions: { calcs: ['lastNotNull'] } } });
+    expect(gauge.fieldConfig.defaults).toMatchObject({ min: 0, max: 0.1, unit: 'percentunit' });
+    expect(gauge.fieldConfig.defaults.thresholds.steps).toEqual([{ color: 'green', value: null }, { color: 'orange', value: 0.01 }, { color: 'red', value: 0.05 }]);
+    expect(stat.fieldConfig.defaults.thresholds.steps).toEqual([{ color: 'green', value: null }, { color: '#E02F44', value: 5 }]);
+  });
+
+  test('thresholds Grafana cannot read unambiguously are Errors naming the step', () => {
+    const q = [{ expr: 'up' }];
+    expect(() => Panel.gauge({ title: 'g', queries: q, thresholds: [{ value: 0.05, color: 'red' }, { value: 0.05, color: 'orange' }] }))
+      .toThrow(/Panel.gauge "g": invalid thresholds\[1\].value 0.05: a value no other step has/);
+    expect(() => Panel.stat({ title: 's', queries: q, thresholds: [{ value: NaN, color: 'red' }] })).toThrow(/invalid thresholds\[0\].value NaN: a finite number/);
+    expect(() => Panel.stat({ title: 's', queries: q, thresholds: [{ value: 1, color: '' }] })).toThrow(/invalid thresholds\[0\].color "": a Grafana color name or a hex code/);
+    expect(() => Panel.gauge({ title: 'g', queries: q, min: 1, max: 0 })).toThrow(/invalid max 0: a number above min \(1\)/);
+  });
+
   test('Grafana variables are expanded the way Grafana sends the query', () => {
     expect(expandGrafanaVariables('rate(x{ns=~"$namespace"}[$__rate_interval])', { namespace: 'tenant-a' })).toBe('rate(x{ns=~"tenant-a"}[5m])');
   });

@@ -182,7 +182,9 @@ beforeAll(async () => {
     fs.writeFileSync(f, YAML.stringify({ groups: d.spec.groups }));
     return f;
   });
-  const monitors = byKind(env.docs, 'ServiceMonitor').filter(d => SCRAPED.includes(d.metadata.namespace!));
+  // The monitored services' monitors, which stamp ml_service (the quality detectors' monitors scrape services this test does not run).
+  const monitors = byKind(env.docs, 'ServiceMonitor').filter(d => SCRAPED.includes(d.metadata.namespace!)
+    && d.spec.endpoints.some((e: any) => (e.relabelings ?? []).some((r: any) => r.targetLabel === 'ml_service')));
   expect(monitors.map(d => d.metadata.namespace)).toEqual(SCRAPED);
   const promPort = await freePort();
   env.promUrl = `http://127.0.0.1:${promPort}`;

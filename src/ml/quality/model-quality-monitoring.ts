@@ -4,13 +4,16 @@ import { addQualityPanels } from './_quality-dashboard';
 import { QualityAlertSpec } from './_quality-spec';
 import { DriftDetector } from './drift-detector';
 import { ModelPerformance } from './model-performance';
-import { ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts } from './quality-options';
+import {
+  ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts, QualityScrapeOptions,
+} from './quality-options';
 import { invalidProp } from '../../common/_errors';
 import { shortObjectName, validateLabelValue, validateNamespace } from '../../common/_names';
 import { refuseUnencodableText } from '../../common/_text';
 import { shortUid } from '../../dashboards/_uid';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../../rules/prometheus-rules';
+import { ScrapeTarget } from '../../scrape/scrape-target';
 import { QualitySource } from '../../testing/_quality-cases';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from '../_placement-settings';
 import { addQualityBlindSpots } from '../alerts/_blind-spot-alerts';
@@ -68,15 +71,26 @@ export interface ModelQualityMonitoringProps extends MonitoringPlacementProps {
    * @default - every alert of the given signals, with its defaults
    */
   readonly alerts?: QualityAlerts;
+  /**
+   * The services that export the series the quality rules read (drift detectors, evaluation jobs, feedback
+   * counters), each scraped by a ServiceMonitor or PodMonitor in the model's namespace with the stack's
+   * selector labels. A detector's gauges reach Prometheus only when something scrapes it: give it here, or
+   * scrape it with a monitor of your own; `ModelQualityMetricsMissing` fires when its series stay absent.
+   * @default - none: every series read must already be scraped
+   */
+  readonly scrape?: QualityScrapeOptions[];
 }
 
 /**
  * Model-quality monitoring: drift from detectors or computed in PromQL, accuracy against ground truth,
- * data health and model versions, as alerts labelled for routing (`ml_signal`) and a dashboard.
+ * data health and model versions, as alerts labelled for routing (`ml_signal`) and a dashboard. The services
+ * that export those series are scraped when listed in `scrape`; otherwise they must be scraped already.
  */
 export class ModelQualityMonitoring extends Construct {
   /** The PrometheusRule with the quality rules. */
   public readonly rules: PrometheusRules;
+  /** The monitors of the services given in `scrape`, in order. */
+  public readonly scrapeTargets: ScrapeTarget[];
   /** The names of the alerts emitted. */
   public readonly alertNames: string[] = [];
   /** The dashboard, unless disabled. */
@@ -109,6 +123,7 @@ export class ModelQualityMonitoring extends Construct {
     this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
     routeTenants(place, [namespace]);
+    this.scrapeTargets = this.addScrapeTargets(where, props.scrape ?? [], namespace, slug.replace(/-quality$/, ''), place.selectorLabels);
     const group = this.rules.addGroup(`ml-quality.${model}`);
     group._keepRecordingRulesFirst();
     const catalog = new QualitySignals(model, namespace, group);
@@ -156,6 +171,27 @@ export class ModelQualityMonitoring extends Construct {
         versions,
       });
     }
+  }
+
+  private addScrapeTargets(where: string, scrape: QualityScrapeOptions[], namespace: string, model: string,
+    labels: { [key: string]: string } | undefined): ScrapeTarget[] {
+    if (!Array.isArray(scrape)) throw invalidProp(where, 'scrape', scrape, 'a list of services to scrape, e.g. [{ name: "drift-detector", selector: { app: "detector" }, port: "metrics" }]');
+    const names = new Set<string>();
+    return scrape.map((o, i) => {
+      const name = o?.name;
+      if (typeof name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name) || names.has(name)) {
+        throw invalidProp(where, `scrape[${i}].name`, name, 'a name unique among scrape, lower-case letters, digits and "-", e.g. "drift-detector"');
+      }
+      names.add(name);
+      return new ScrapeTarget(this, `Scrape-${name}`, {
+        ...o,
+        namespace,
+        name: shortObjectName(`${model}-${name}`, 253),
+        labels,
+        // With honorLabels (trusted exporters only) the tenant is forced back after the scrape.
+        targetLabels: o.honorLabels ? { namespace } : undefined,
+      });
+    });
   }
 
   /** What the generated tests need: each alert as resolved, and its rule's static labels as synthesized. @internal */

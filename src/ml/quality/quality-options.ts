@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Ratio } from '../../common/ratio';
+import { ScrapeEndpointOptions } from '../../scrape/scrape-options';
 import { AlertTuning } from '../alert-tuning';
 
 /**
@@ -242,4 +243,16 @@ export interface QualityAlerts {
    * @default - enabled, absent for 1 day, warning, pending 10 minutes
    */
   readonly metricsMissing?: QualityMetricsMissingOptions;
+}
+
+/**
+ * A service whose metrics the quality rules read (a drift detector's exporter, an evaluation job's metrics
+ * endpoint, the service that counts feedback), scraped by a monitor in the model's namespace so its series
+ * carry that tenant's `namespace`.
+ */
+export interface QualityScrapeOptions extends ScrapeEndpointOptions {
+  /** What runs there, e.g. `drift-detector`: the monitor is named `<modelName>-<name>`. */
+  readonly name: string;
+  /** Labels of its Services (ServiceMonitor, the default) or Pods (PodMonitor). At least one. */
+  readonly selector: { [key: string]: string };
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { counter, drift, fromFixture, quality, run } from './_quality';
-import { DriftDetector, ModelPerformance, ModelQualityMonitoring, Ratio } from '../../../src';
+import { DriftDetector, ModelPerformance, ModelQualityMonitoring, MonitorKind, Ratio } from '../../../src';
 import { Sample } from '../../util/exposition';
 import { oneOfKind, testChart, TEST_SELECTOR } from '../../util/synth';
 
@@ -314,5 +314,37 @@ describe('ModelQualityMonitoring construction', () => {
     expect(() => DriftDetector.customGauge({ name: 'PSI', metric: 'psi', threshold: 0.2 })).toThrow(/invalid name "PSI"/);
     expect(() => DriftDetector.customGauge({ name: 'psi', metric: 'psi-score', threshold: 0.2 })).toThrow(/invalid metric "psi-score"/);
     expect(() => ModelPerformance.confusionCounters({ truePositives: 'a', falsePositives: 'a', trueNegatives: 'b', falseNegatives: 'c' })).toThrow(/four different counters/);
+  });
+});
+
+describe('the services the quality rules read are scraped when listed', () => {
+  test('a detector and an evaluation job get monitors in the model\'s namespace with the stack\'s selector labels; they validate', () => {
+    const { q, docs } = quality({
+      driftDetectors: [DriftDetector.alibiDetect()],
+      dataHealth: { evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
+      scrape: [
+        { name: 'drift-detector', selector: { app: 'fraud-detector-drift' }, port: 'metrics' },
+        { name: 'evaluation', selector: { app: 'fraud-eval' }, portNumber: 9091, kind: MonitorKind.POD_MONITOR, path: '/prom' },
+      ],
+    });
+    expect(q.scrapeTargets.map(t => t.kind)).toEqual([MonitorKind.SERVICE_MONITOR, MonitorKind.POD_MONITOR]);
+    const sm = oneOfKind(docs, 'ServiceMonitor');
+    expect(sm.metadata).toEqual({ name: 'fraud-drift-detector', namespace: 'ml', labels: TEST_SELECTOR });
+    expect(sm.spec).toMatchObject({ selector: { matchLabels: { app: 'fraud-detector-drift' } }, endpoints: [{ port: 'metrics', path: '/metrics', interval: '30s' }] });
+    const pm = oneOfKind(docs, 'PodMonitor');
+    expect(pm.spec.podMetricsEndpoints[0]).toMatchObject({ portNumber: 9091, path: '/prom' });
+    // The tenant of every series it scrapes is the model's: no label stamped, so Prometheus' namespace holds.
+    expect(sm.spec.endpoints[0].relabelings).toBeUndefined();
+  });
+
+  test('without scrape no monitor is written; bad entries are Errors naming the entry', () => {
+    expect(quality({ driftDetectors: [DriftDetector.alibiDetect()] }).docs.filter(d => /Monitor$/.test(d.kind))).toEqual([]);
+    const make = (scrape: any) => () => new ModelQualityMonitoring(testChart('ml'), 'q', {
+      modelName: 'fraud', selectorLabels: TEST_SELECTOR, driftDetectors: [DriftDetector.alibiDetect()], scrape,
+    });
+    expect(make([{ name: 'Detector', selector: { app: 'd' }, port: 'metrics' }])).toThrow(/invalid scrape\[0\].name "Detector": a name unique among scrape/);
+    expect(make([{ name: 'd', selector: { app: 'd' }, port: 'm' }, { name: 'd', selector: { app: 'e' }, port: 'm' }])).toThrow(/invalid scrape\[1\].name "d"/);
+    expect(make([{ name: 'd', selector: { app: 'd' } }])).toThrow(/Scrape-d: invalid port \(undefined\): the name of the metrics port/);
+    expect(make([{ name: 'd', selector: {}, port: 'm' }])).toThrow(/Scrape-d: invalid selector/);
   });
 });
