@@ -145,6 +145,9 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
     alerts: {
       latency: { maxLatency: Duration.seconds(5), pendingFor: seconds(4, Duration.minutes(2)) },
       errorRatio: { maxErrorRatio: Ratio.percent(5), pendingFor: seconds(4, Duration.minutes(5)) },
+      // The guide's per-pod view: one slow or failing pod, which the service's figures average away.
+      latencyPerPod: { maxLatency: Duration.seconds(5) },
+      errorRatioPerPod: { maxErrorRatio: Ratio.percent(10) },
       podRestarts: { maxRestarts: 3, window: Duration.minutes(10) },
       podNotReady: { pendingFor: Duration.minutes(5) },
       cpu: { maxCores: 0.8, pendingFor: Duration.minutes(10) },

@@ -38,7 +38,9 @@ function defaults(): Made[] {
     ['MlInferenceMonitoring (gpu: GpuMetrics.dcgm(), or triton())', InferenceRuntime.vllm(), GpuMetrics.dcgm()],
   ] as const) {
     const c = chart(by);
-    new MlInferenceMonitoring(c, 'svc', { runtime, namespace: 'ml', selector: { app: 'svc' }, stack: stackOf(c), gpu });
+    // The per-pod variants are off unless given: given here with their defaults, to be listed.
+    const perPod = by === 'MlInferenceMonitoring' ? { latencyPerPod: {}, errorRatioPerPod: {} } : {};
+    new MlInferenceMonitoring(c, 'svc', { runtime, namespace: 'ml', selector: { app: 'svc' }, stack: stackOf(c), gpu, alerts: perPod });
   }
   const slo = chart('SloAlert');
   const sloStack = stackOf(slo);
@@ -134,6 +136,7 @@ export function renderReference(): string {
     'Every alert with its defaults (`for`, severity, and the summary, which states the default threshold); `<x>` is',
     'the alert\'s label x, `<value>` the value that fired it. Each is tuned by its construct\'s `alerts` prop',
     '(`enabled`, `alertName`, `pendingFor`, `severity`, `labels` and its thresholds); its runbook is under [Runbooks](#runbooks).',
+    'The per-pod variants (`latencyPerPod`, `errorRatioPerPod`) are off unless given; every other alert is on where its signal exists.',
     '',
     'Where each runtime preset scrapes by default (`port` or `portNumber` and `path` in its options change it):',
     '',

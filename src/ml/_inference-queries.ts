@@ -138,8 +138,7 @@ export class InferenceQueries {
   }
 
   /** A quantile of a histogram in seconds; absent while the histogram receives no observations. */
-  public quantile(h: HistogramSignal, q: number, window: string = this.window): string {
-    const l = this.labels(h.byModel);
+  public quantile(h: HistogramSignal, q: number, window: string = this.window, l: ReadonlyArray<string> = this.labels(h.byModel)): string {
     const scaled = h.unitSeconds === 1 ? '' : ` * ${formatNumber(h.unitSeconds)}`;
     const buckets = this.histogramRate(h, '_bucket', [...l, 'le'], window);
     const traffic = this.histogramRate(h, '_count', l, window);

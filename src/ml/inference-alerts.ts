@@ -153,6 +153,20 @@ export interface InferenceAlerts {
    */
   readonly errorRatio?: ErrorRatioAlertOptions;
   /**
+   * `ModelPodLatencyHigh`: the latency quantile of each pod, beside the service's: one slow pod (a bad node,
+   * a cold cache, a noisy neighbour) that the service's quantile averages away. Runtimes with a latency
+   * histogram only (an Error otherwise). Default for 2m, warning, with the traffic guard per pod.
+   * @default - off; given (even as `{}`), on: p95 above 5s for 2m
+   */
+  readonly latencyPerPod?: LatencyAlertOptions;
+  /**
+   * `ModelPodErrorRatioHigh`: the error ratio of each pod, beside the service's: one pod that fails while the
+   * others serve. Runtimes that count failed requests only (an Error otherwise). Default for 5m, warning,
+   * with the traffic guard per pod.
+   * @default - off; given (even as `{}`), on: above 5 % for 5m
+   */
+  readonly errorRatioPerPod?: ErrorRatioAlertOptions;
+  /**
    * Pod restarting. Default warning, no pending period.
    * @default - enabled: more than 3 restarts in 10m
    */

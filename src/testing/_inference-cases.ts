@@ -171,6 +171,15 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     const p = threshold('error ratio', st.errorRatio.max, e => ({ errorRatio: e }), valuesOf(q.ratioLabels));
     out.push([st.errorRatio, { ...p, silent: guardAbove(guard, p.above) }]);
   }
+  // The per-pod variants, on the probed pod (the service's other pods, in its other namespaces, stay healthy).
+  if (spec.latency && st.latencyPerPod.enabled) {
+    const p = quantileProbe(spec.latency, st.latencyPerPod, s => ({ latency: s }), { ...service(spec.latency.byModel), pod: value.pod });
+    out.push([st.latencyPerPod, { ...p, silent: guardAbove(guard, p.above) }]);
+  }
+  if (spec.errors && st.errorRatioPerPod.enabled) {
+    const p = threshold('error ratio', st.errorRatioPerPod.max, e => ({ errorRatio: e }), valuesOf([...q.ratioLabels, 'pod']));
+    out.push([st.errorRatioPerPod, { ...p, silent: guardAbove(guard, p.above) }]);
+  }
   const restartMinutes = st.podRestarts.windowMs / MINUTE;
   out.push([st.podRestarts, {
     labels: pod,

@@ -270,3 +270,63 @@ describe('MlInferenceMonitoring default alerts (promtool test rules)', () => {
     expect(rules.filter(r => r.record).every(r => r.labels?.model === 'fraud-v2')).toBe(true);
   });
 });
+
+describe('per-pod variants (alerts.latencyPerPod, alerts.errorRatioPerPod)', () => {
+  const PODS = ['fraud-a', 'fraud-b'];
+  const podRequests = (pod: string, status: string, values: string) =>
+    ({ series: `http_requests_total{ml_service="${SVC}",namespace="${NS}",pod="${pod}",handler="/predict",method="POST",status="${status}"}`, values });
+  /** The instrumentator's high-resolution histogram of one pod: `perMinute` requests, each 8 s or 50 ms. */
+  function podLatency(pod: string, perMinute: number, slow: boolean) {
+    const l = `ml_service="${SVC}",namespace="${NS}",pod="${pod}"`;
+    const bounds = Fixture.load('fastapi').bucketBounds('http_request_duration_highr_seconds');
+    const inc = `0+${perMinute}x30`;
+    return [
+      ...[...bounds, '+Inf'].map(le => ({ series: `http_request_duration_highr_seconds_bucket{${l},le="${le}"}`, values: le === '+Inf' || (slow ? 8 : 0.05) <= Number(le) ? inc : '0+0x30' })),
+      { series: `http_request_duration_highr_seconds_count{${l}}`, values: inc },
+    ];
+  }
+  const doc = rulesFor({ alerts: { latencyPerPod: {}, errorRatioPerPod: {} } });
+  const perPodNames = (d: any) => (d.spec.groups[0].rules as any[]).map(r => r.alert).filter(a => /^ModelPod(Latency|ErrorRatio)High$/.test(a));
+
+  test('off unless given; given, they read per-pod recorded series', () => {
+    expect(perPodNames(rulesFor())).toEqual([]);
+    expect(perPodNames(doc)).toEqual(['ModelPodLatencyHigh', 'ModelPodErrorRatioHigh']);
+    const rules = doc.spec.groups[0].rules as any[];
+    expect(rules.find(r => r.alert === 'ModelPodLatencyHigh').expr).toMatch(/^ml_service_pod:request_duration_seconds:p95_5m\{[^}]*\} > 5 and on \(namespace, ml_service, pod\)/);
+    expect(rules.find(r => r.record === 'ml_service_pod:request_duration_seconds:p95_5m').expr).toContain('by (namespace, ml_service, pod, le)');
+  });
+
+  test('one slow pod of two fires ModelPodLatencyHigh for that pod only, while the service\'s p95 stays below 5s', () => {
+    run(doc, [{
+      interval: '1m',
+      // 20 slow requests a minute on fraud-a, 1000 fast on fraud-b: 2 % slow overall.
+      input_series: [...podLatency(PODS[0], 20, true), ...podLatency(PODS[1], 1000, false),
+        podRequests(PODS[0], '2xx', '0+20x30'), podRequests(PODS[1], '2xx', '0+1000x30'), ...PODS.map(p => upSeries('1+0x30', p))],
+      alert_rule_test: [
+        { eval_time: '10m', alertname: 'ModelPodLatencyHigh', exp_alerts: [{ exp_labels: labels({ pod: PODS[0], severity: 'warning' }) }] },
+        { eval_time: '10m', alertname: 'ModelLatencyHigh', exp_alerts: [] },
+      ],
+    }]);
+  });
+
+  test('one failing pod fires ModelPodErrorRatioHigh for that pod only, while the service\'s ratio stays below 5 %', () => {
+    run(doc, [{
+      interval: '1m',
+      // fraud-a fails half of its 60 requests a minute; fraud-b none of its 1200: 2.4 % overall.
+      input_series: [podRequests(PODS[0], '2xx', '0+30x30'), podRequests(PODS[0], '5xx', '0+30x30'), podRequests(PODS[1], '2xx', '0+1200x30'),
+        ...PODS.map(p => upSeries('1+0x30', p))],
+      alert_rule_test: [
+        { eval_time: '5m30s', alertname: 'ModelPodErrorRatioHigh', exp_alerts: [] },
+        { eval_time: '10m', alertname: 'ModelPodErrorRatioHigh', exp_alerts: [{ exp_labels: labels({ pod: PODS[0], severity: 'warning' }) }] },
+        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] },
+      ],
+    }]);
+  });
+
+  test('asked of a runtime without the signal, an Error naming the prop; a threshold above the highest bucket too', () => {
+    const make = (runtime: InferenceRuntime, alerts: any) => () => rulesFor({ runtime, alerts });
+    expect(make(InferenceRuntime.triton(), { latencyPerPod: {} })).toThrow(/invalid alerts.latencyPerPod "given": no latencyPerPod alert for the triton runtime, which exports no latency histogram/);
+    expect(make(InferenceRuntime.fastApi(), { latencyPerPod: { maxLatency: Duration.seconds(120) } })).toThrow(/alerts.latencyPerPod.maxLatency/);
+    expect(make(InferenceRuntime.fastApi(), { latencyPerPod: { enabled: false } })).not.toThrow();
+  });
+});

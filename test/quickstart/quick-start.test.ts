@@ -125,7 +125,8 @@ describe('the quick start, in a fresh cdk8s app, from the packed library', () =>
     expect(am.output).toMatch(/SUCCESS/);
     // What the guide asked for: the six alerts with its thresholds, in both tenants, to Slack and email.
     const rules = docs.filter(d => d.kind === 'PrometheusRule').flatMap(d => d.spec.groups.flatMap((g: any) => g.rules));
-    for (const alert of ['MLInferenceHighLatency', 'ModelErrorRatioHigh', 'ModelPodRestarting', 'ModelPodNotReady', 'ModelCpuHigh', 'ModelMemoryHigh']) {
+    for (const alert of ['MLInferenceHighLatency', 'ModelErrorRatioHigh', 'ModelPodRestarting', 'ModelPodNotReady', 'ModelCpuHigh', 'ModelMemoryHigh',
+      'ModelPodLatencyHigh', 'ModelPodErrorRatioHigh']) {
       expect(rules.filter((r: any) => r.alert === alert).length).toBeGreaterThan(0);
     }
     expect(docs.filter(d => d.kind === 'ServiceMonitor' && d.metadata.name === 'ml-inference').map(d => d.metadata.namespace).sort()).toEqual(['tenant-a', 'tenant-b']);

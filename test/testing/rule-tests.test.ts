@@ -22,8 +22,10 @@ const TARGET_LABELS = new Set(['namespace', 'ml_service', 'pod', 'instance', 'jo
 
 
 describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset', (_name, c) => {
+  // With the per-pod variants wherever the runtime has their signal.
+  const perPod = { latencyPerPod: c.runtime._spec.latency ? {} : undefined, errorRatioPerPod: c.runtime._spec.errors ? {} : undefined };
   const { dir, result } = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
-    runtime: c.runtime, namespace: 'tenant-a', selector: { app: 'model' }, selectorLabels: TEST_SELECTOR,
+    runtime: c.runtime, namespace: 'tenant-a', selector: { app: 'model' }, selectorLabels: TEST_SELECTOR, alerts: perPod,
   }));
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
@@ -82,7 +84,12 @@ describe('generated tests bite', () => {
     namespace: 'tenant-a',
     selector: { app: 'model' },
     selectorLabels: TEST_SELECTOR,
-    alerts: { latency: { maxLatency: Duration.millis(750) }, errorRatio: { maxErrorRatio: Ratio.percent(2), pendingFor: Duration.minutes(4) } },
+    alerts: {
+      latency: { maxLatency: Duration.millis(750) },
+      errorRatio: { maxErrorRatio: Ratio.percent(2), pendingFor: Duration.minutes(4) },
+      latencyPerPod: { maxLatency: Duration.seconds(2) },
+      errorRatioPerPod: { maxErrorRatio: Ratio.percent(10) },
+    },
   }));
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
   const testFile = () => ruleTestFiles(result)[0];
@@ -108,6 +115,10 @@ describe('generated tests bite', () => {
     ['ModelErrorRatioHigh', 'threshold halved', scaleThreshold(0.5)],
     ['ModelErrorRatioHigh', 'for doubled', (r: any) => { r.for = '8m'; }],
     ['ModelErrorRatioHigh', 'for halved', (r: any) => { r.for = '2m'; }],
+    ['ModelPodLatencyHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelPodLatencyHigh', 'threshold halved', scaleThreshold(0.5)],
+    ['ModelPodErrorRatioHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelPodErrorRatioHigh', 'for doubled', (r: any) => { r.for = '10m'; }],
     ['ModelCpuHigh', 'threshold doubled', scaleThreshold(2)],
     ['ModelMemoryHigh', 'threshold halved', scaleThreshold(0.5)],
     ['ModelPodRestarting', 'threshold doubled', scaleThreshold(2)],

@@ -20,6 +20,8 @@ export interface InferenceSettings {
   readonly minRequestRate: number;
   readonly latency: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
   readonly errorRatio: ResolvedAlert & { readonly max: number };
+  readonly latencyPerPod: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
+  readonly errorRatioPerPod: ResolvedAlert & { readonly max: number };
   readonly podRestarts: ResolvedAlert & { readonly maxRestarts: number; readonly window: string; readonly windowMs: number };
   readonly podNotReady: ResolvedAlert;
   readonly cpu: ResolvedAlert & { readonly maxCores?: number; readonly maxLimitRatio?: number };
@@ -66,6 +68,18 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
       quantile: validateQuantile(where, 'alerts.latency.quantile', a.latency?.quantile ?? 0.95),
     },
     errorRatio: { ...tune('errorRatio', 'ModelErrorRatioHigh', Duration.minutes(5), Severity.CRITICAL), max: ratioValue(where, 'alerts.errorRatio.maxErrorRatio', a.errorRatio?.maxErrorRatio ?? Ratio.percent(5)) },
+    // The per-pod variants are off unless given.
+    latencyPerPod: {
+      ...tune('latencyPerPod', 'ModelPodLatencyHigh', Duration.minutes(2)),
+      enabled: a.latencyPerPod !== undefined && (a.latencyPerPod.enabled ?? true),
+      maxSeconds: seconds(where, 'alerts.latencyPerPod.maxLatency', a.latencyPerPod?.maxLatency ?? Duration.seconds(5)),
+      quantile: validateQuantile(where, 'alerts.latencyPerPod.quantile', a.latencyPerPod?.quantile ?? 0.95),
+    },
+    errorRatioPerPod: {
+      ...tune('errorRatioPerPod', 'ModelPodErrorRatioHigh', Duration.minutes(5)),
+      enabled: a.errorRatioPerPod !== undefined && (a.errorRatioPerPod.enabled ?? true),
+      max: ratioValue(where, 'alerts.errorRatioPerPod.maxErrorRatio', a.errorRatioPerPod?.maxErrorRatio ?? Ratio.percent(5)),
+    },
     podRestarts: {
       ...tune('podRestarts', 'ModelPodRestarting', undefined),
       maxRestarts,
@@ -154,6 +168,11 @@ function guard(c: Ctx, signalLabels: ReadonlyArray<string>): string {
   return `on (${by}) (sum by (${by}) (${c.s.requestRate().select()}) >= ${formatNumber(c.st.minRequestRate)})`;
 }
 
+/** The traffic guard of a per-pod alert: the pod serves at least `minRequestRate` requests per second. */
+function podGuard(c: Ctx): string {
+  return `on (namespace, ${SERVICE_LABEL}, pod) (${c.s.requestRatePerPod().select()} >= ${formatNumber(c.st.minRequestRate)})`;
+}
+
 /** An LLM token-latency quantile above its threshold (time to first token, inter-token latency). */
 function tokenLatencyAlert(key: 'timeToFirstToken' | 'interTokenLatency', available: (s: InferenceSignals) => boolean,
   series: (s: InferenceSignals, quantile: number) => Series, what: string, consequence: string): InferenceAlertDefinition {
@@ -216,6 +235,33 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
         summary: inNs(c.s, `error ratio above ${pct(t)}`),
         description: `{{ $value | humanizePercentage }} of the requests to ${c.s.service} fail (threshold ${pct(t)} over ${c.s.window}, ` +
           `at least ${formatNumber(c.st.minRequestRate)} requests/s)${c.held}.`,
+      };
+    },
+  },
+  {
+    key: 'latencyPerPod',
+    available: s => s.hasLatencyHistogram,
+    text: c => {
+      const l = c.st.latencyPerPod;
+      const p = quantileName(l.quantile);
+      return {
+        expr: `${c.s.latencyQuantilePerPod(l.quantile).select()} > ${formatNumber(l.maxSeconds)} and ${podGuard(c)}`,
+        summary: `${capital(podOf(c.s))} has ${p} latency above ${formatNumber(l.maxSeconds)}s`,
+        description: `The ${p} request latency of this pod is {{ $value | humanizeDuration }} (threshold ${formatNumber(l.maxSeconds)}s over ${c.s.window})${c.held}, ` +
+          'whatever the service\'s as a whole: look at its node, its resources and its recent restarts.',
+      };
+    },
+  },
+  {
+    key: 'errorRatioPerPod',
+    available: s => s.hasErrors,
+    text: c => {
+      const t = c.st.errorRatioPerPod.max;
+      return {
+        expr: `${c.s.errorRatioPerPod().select()} > ${formatNumber(t)} and ${podGuard(c)}`,
+        summary: `${capital(podOf(c.s))} fails more than ${pct(t)} of its requests`,
+        description: `{{ $value | humanizePercentage }} of the requests this pod serves fail (threshold ${pct(t)} over ${c.s.window}, ` +
+          `at least ${formatNumber(c.st.minRequestRate)} requests/s to the pod)${c.held}.`,
       };
     },
   },
@@ -356,6 +402,13 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
 /** Writes every enabled alert the runtime supports; returns their names. @internal */
 export function addInferenceAlerts(where: string, group: RuleGroup, s: InferenceSignals, st: InferenceSettings, common: AlertCommon): string[] {
   const names: string[] = [];
+  // A per-pod variant is asked for by name: a runtime without its signal is an Error, never a silent gap.
+  const variants = [['latencyPerPod', 'latency histogram'], ['errorRatioPerPod', 'count of failed requests']] as const;
+  for (const [key, needs] of variants) {
+    if (st[key].enabled && !INFERENCE_ALERTS.some(d => d.key === key && d.available(s))) {
+      throw invalidProp(where, `alerts.${key}`, 'given', `no ${key} alert for the ${s.q.spec.name} runtime, which exports no ${needs}`);
+    }
+  }
   for (const def of INFERENCE_ALERTS) {
     if (!def.available(s)) continue;
     const a = st[def.key] as ResolvedAlert;

@@ -132,6 +132,24 @@ export class InferenceSignals extends SignalCatalog {
     });
   }
 
+  /** All requests per second of each pod of the service (the per-pod alerts' traffic guard). */
+  public requestRatePerPod(): Series {
+    const q = this.q;
+    const labels = [...q.base, 'pod'];
+    this.reads([q.spec.requests.metric], 'runtime', q.spec.requests.atStart);
+    return this.signal('requestsPerPod', `ml_service_pod:requests:rate${q.window}`, labels, q.requestFamilies, () => q.requestRate(q.window, labels));
+  }
+
+  /** Failed over all requests of each pod; absent while the pod serves nothing. */
+  public errorRatioPerPod(): Series {
+    const q = this.q;
+    const labels = [...q.ratioLabels, 'pod'];
+    return this.signal('errorRatioPerPod', `ml_service_pod:request_errors:ratio_rate${q.window}`, labels, [...q.requestFamilies, ...q.errorFamilies], () => {
+      const by = q.by(labels);
+      return `sum ${by} (${q.errorRate(q.window, labels)}) / (sum ${by} (${q.requestRate(q.window, labels)}) > 0)`;
+    });
+  }
+
   /** Whether the runtime counts failed requests. */
   public get hasErrors(): boolean {
     return this.q.hasErrors;
@@ -151,6 +169,18 @@ export class InferenceSignals extends SignalCatalog {
     this.readsHistogram(h, '_bucket');
     return this.signal(`latency:${quantile}`, `ml_service:request_duration_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
       q.histogramFamilies(h), () => q.quantile(h, quantile));
+  }
+
+  /** A latency quantile in seconds of each pod, from the runtime's histogram. */
+  public latencyQuantilePerPod(quantile: number): Series {
+    const q = this.q;
+    const h = q.spec.latency;
+    if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
+    checkQuantile(quantile);
+    this.readsHistogram(h, '_bucket');
+    const labels = [...q.labels(h.byModel), 'pod'];
+    return this.signal(`latencyPerPod:${quantile}`, `ml_service_pod:request_duration_seconds:${quantileName(quantile)}_${q.window}`, labels,
+      q.histogramFamilies(h), () => q.quantile(h, quantile, q.window, labels));
   }
 
   /** Whether the runtime exports anything an average latency can be computed from. */
