@@ -245,7 +245,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
       const l = c.st.latencyPerPod;
       const p = quantileName(l.quantile);
       return {
-        expr: `${c.s.latencyQuantilePerPod(l.quantile).select()} > ${formatNumber(l.maxSeconds)} and ${podGuard(c)}`,
+        expr: `${c.s.latencyQuantile(l.quantile, true).select()} > ${formatNumber(l.maxSeconds)} and ${podGuard(c)}`,
         summary: `${capital(podOf(c.s))} has ${p} latency above ${formatNumber(l.maxSeconds)}s`,
         description: `The ${p} request latency of this pod is {{ $value | humanizeDuration }} (threshold ${formatNumber(l.maxSeconds)}s over ${c.s.window})${c.held}, ` +
           'whatever the service\'s as a whole: look at its node, its resources and its recent restarts.',

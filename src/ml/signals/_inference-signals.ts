@@ -160,26 +160,16 @@ export class InferenceSignals extends SignalCatalog {
     return this.q.spec.latency !== undefined;
   }
 
-  /** A latency quantile in seconds, from the runtime's histogram. */
-  public latencyQuantile(quantile: number): Series {
+  /** A latency quantile in seconds, from the runtime's histogram: per service, or per pod of the service. */
+  public latencyQuantile(quantile: number, perPod = false): Series {
     const q = this.q;
     const h = q.spec.latency;
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
     checkQuantile(quantile);
     this.readsHistogram(h, '_bucket');
-    return this.signal(`latency:${quantile}`, `ml_service:request_duration_seconds:${quantileName(quantile)}_${q.window}`, q.labels(h.byModel),
-      q.histogramFamilies(h), () => q.quantile(h, quantile));
-  }
-
-  /** A latency quantile in seconds of each pod, from the runtime's histogram. */
-  public latencyQuantilePerPod(quantile: number): Series {
-    const q = this.q;
-    const h = q.spec.latency;
-    if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
-    checkQuantile(quantile);
-    this.readsHistogram(h, '_bucket');
-    const labels = [...q.labels(h.byModel), 'pod'];
-    return this.signal(`latencyPerPod:${quantile}`, `ml_service_pod:request_duration_seconds:${quantileName(quantile)}_${q.window}`, labels,
+    const labels = [...q.labels(h.byModel), ...(perPod ? ['pod'] : [])];
+    const [key, prefix] = perPod ? ['latencyPerPod', 'ml_service_pod'] : ['latency', 'ml_service'];
+    return this.signal(`${key}:${quantile}`, `${prefix}:request_duration_seconds:${quantileName(quantile)}_${q.window}`, labels,
       q.histogramFamilies(h), () => q.quantile(h, quantile, q.window, labels));
   }
 
