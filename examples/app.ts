@@ -148,6 +148,8 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       // The guide's per-pod view: one slow or failing pod, which the service's figures average away.
       latencyPerPod: { maxLatency: Duration.seconds(5) },
       errorRatioPerPod: { maxErrorRatio: Ratio.percent(10) },
+      // And per endpoint (the instrumentator's handler label): one failing route the others' traffic hides.
+      errorRatioPerHandler: { maxErrorRatio: Ratio.percent(10) },
       podRestarts: { maxRestarts: 3, window: Duration.minutes(10) },
       podNotReady: { pendingFor: Duration.minutes(5) },
       cpu: { maxCores: 0.8, pendingFor: Duration.minutes(10) },

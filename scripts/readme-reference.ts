@@ -36,10 +36,12 @@ function defaults(): Made[] {
     ['MlInferenceMonitoring (LLM runtimes: vllm(), tgi())', InferenceRuntime.vllm(), undefined],
     ['MlInferenceMonitoring (average-latency runtimes: triton(), torchServe())', InferenceRuntime.triton(), undefined],
     ['MlInferenceMonitoring (gpu: GpuMetrics.dcgm(), or triton())', InferenceRuntime.vllm(), GpuMetrics.dcgm()],
+    ['MlInferenceMonitoring (runtimes whose latency histogram names the endpoint: bentoMl(), rayServe())', InferenceRuntime.bentoMl(), undefined],
   ] as const) {
     const c = chart(by);
     // The per-pod variants are off unless given: given here with their defaults, to be listed.
-    const perPod = by === 'MlInferenceMonitoring' ? { latencyPerPod: {}, errorRatioPerPod: {} } : {};
+    const perPod = by === 'MlInferenceMonitoring' ? { latencyPerPod: {}, errorRatioPerPod: {}, errorRatioPerHandler: {} }
+      : by.includes('bentoMl') ? { latencyPerHandler: {} } : {};
     new MlInferenceMonitoring(c, 'svc', { runtime, namespace: 'ml', selector: { app: 'svc' }, stack: stackOf(c), gpu, alerts: perPod });
   }
   const slo = chart('SloAlert');
@@ -136,7 +138,8 @@ export function renderReference(): string {
     'Every alert with its defaults (`for`, severity, and the summary, which states the default threshold); `<x>` is',
     'the alert\'s label x, `<value>` the value that fired it. Each is tuned by its construct\'s `alerts` prop',
     '(`enabled`, `alertName`, `pendingFor`, `severity`, `labels` and its thresholds); its runbook is under [Runbooks](#runbooks).',
-    'The per-pod variants (`latencyPerPod`, `errorRatioPerPod`) are off unless given; every other alert is on where its signal exists.',
+    'The per-pod and per-endpoint variants (`latencyPerPod`, `errorRatioPerPod`, `latencyPerHandler`, `errorRatioPerHandler`) are off unless',
+    'given; every other alert is on where its signal exists.',
     '',
     'Where each runtime preset scrapes by default (`port` or `portNumber` and `path` in its options change it):',
     '',

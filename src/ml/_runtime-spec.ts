@@ -110,6 +110,12 @@ export interface RuntimeSpec {
    * a regex matcher of the preset accepts (e.g. the instrumentator's grouped `status="5xx"`, not `500`).
    */
   readonly exampleLabels?: { readonly [label: string]: ReadonlyArray<string> };
+  /**
+   * The label that names the endpoint (handler, route) a request went to, on the request and error counters,
+   * and on the latency histogram when `onLatency`; `example` is a value the runtime writes (from its source),
+   * for generated tests.
+   */
+  readonly handler?: { readonly label: string; readonly example: string; readonly onLatency: boolean };
   /** GPU signals exposed by the runtime itself. */
   readonly gpuUtilization?: GaugeSignal;
   readonly gpuMemoryUsed?: GaugeSignal;

@@ -167,6 +167,21 @@ export interface InferenceAlerts {
    */
   readonly errorRatioPerPod?: ErrorRatioAlertOptions;
   /**
+   * `ModelHandlerLatencyHigh`: the latency quantile of each endpoint (handler, route) of the service: one slow
+   * endpoint that the others' traffic averages away. Runtimes whose latency histogram names the endpoint only
+   * (bentoMl: `endpoint`, rayServe: `route`; an Error otherwise). Default for 2m, warning, with the traffic
+   * guard per endpoint.
+   * @default - off; given (even as `{}`), on: p95 above 5s for 2m
+   */
+  readonly latencyPerHandler?: LatencyAlertOptions;
+  /**
+   * `ModelHandlerErrorRatioHigh`: the error ratio of each endpoint (handler, route) of the service. Runtimes
+   * whose request counters name the endpoint only (fastApi and vllm: `handler`, bentoMl: `endpoint`,
+   * rayServe: `route`; an Error otherwise). Default for 5m, warning, with the traffic guard per endpoint.
+   * @default - off; given (even as `{}`), on: above 5 % for 5m
+   */
+  readonly errorRatioPerHandler?: ErrorRatioAlertOptions;
+  /**
    * Pod restarting. Default warning, no pending period.
    * @default - enabled: more than 3 restarts in 10m
    */

@@ -195,6 +195,8 @@ export class InferenceRuntime {
       path: '/metrics',
       requests: { metric: 'http_requests_total', matchers: [notMetrics], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [notMetrics, m('status', '=~', STATUS_5XX)], byModel: false },
+      // The route template the request matched (instrumentator.py); the high-resolution histogram has no labels.
+      handler: { label: 'handler', example: '/predict', onLatency: false },
       // The instrumentator groups status codes by default (should_group_status_codes=True in instrumentation.py).
       exampleLabels: { status: ['2xx', '5xx'] },
       errorsAreExtra: false,
@@ -432,6 +434,7 @@ export class InferenceRuntime {
       versionLabel: 'service_version',
       requests: { metric: 'bentoml_service_request_total', matchers: [notProbes], byModel: true },
       errors: { metric: 'bentoml_service_request_total', matchers: [notProbes, m('http_response_code', '=~', '5..')], byModel: true },
+      handler: { label: 'endpoint', example: '/summarize', onLatency: true },
       errorsAreExtra: false,
       latency: {
         base: 'bentoml_service_request_duration_seconds',
@@ -461,6 +464,7 @@ export class InferenceRuntime {
       modelLabel: 'application',
       requests: { metric: 'ray_serve_num_http_requests_total', byModel: true },
       errors: { metric: 'ray_serve_num_http_error_requests_total', matchers: [m('error_code', '=~', '5..')], byModel: true },
+      handler: { label: 'route', example: '/translate', onLatency: true },
       errorsAreExtra: false,
       latency: {
         base: 'ray_serve_http_request_latency_ms',
@@ -491,6 +495,7 @@ export class InferenceRuntime {
       modelLabel: 'model_name',
       requests: { metric: 'http_requests_total', matchers: [api], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [api, m('status', '=~', STATUS_5XX)], byModel: false },
+      handler: { label: 'handler', example: '/v1/chat/completions', onLatency: false },
       // vLLM's OpenAI server instruments its routes with the instrumentator's defaults, grouped status codes
       // (vllm/entrypoints/serve/instrumentator/metrics.py @ 02a69ad).
       exampleLabels: { handler: ['/v1/chat/completions', '/v1/completions'], status: ['2xx', '5xx'] },

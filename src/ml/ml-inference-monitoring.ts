@@ -187,8 +187,8 @@ export class MlInferenceMonitoring extends Construct {
     for (const q of quantileAlerts(spec, st)) {
       checkQuantileThreshold(where, q.thresholdProp, q.histogram, q.alert.maxSeconds, spec.name);
     }
-    if (st.latencyPerPod.enabled && spec.latency) {
-      checkQuantileThreshold(where, 'alerts.latencyPerPod.maxLatency', spec.latency, st.latencyPerPod.maxSeconds, spec.name);
+    for (const key of ['latencyPerPod', 'latencyPerHandler'] as const) {
+      if (st[key].enabled && spec.latency) checkQuantileThreshold(where, `alerts.${key}.maxLatency`, spec.latency, st[key].maxSeconds, spec.name);
     }
     // The tenant (the rules' namespace) is part of the dashboard's identity: dashboards of every tenant share
     // the stack's Grafana and namespace, and one service name may run in several tenants.
@@ -219,7 +219,8 @@ export class MlInferenceMonitoring extends Construct {
 
     // While a target is down, its service's latency and error alerts say nothing new: the construct that
     // owns these alerts (and knows the names it emitted them under) contributes the inhibition.
-    const muted = [st.latency.name, st.errorRatio.name, st.latencyPerPod.name, st.errorRatioPerPod.name].filter(n => this.alertNames.includes(n));
+    const muted = [st.latency, st.errorRatio, st.latencyPerPod, st.errorRatioPerPod, st.latencyPerHandler, st.errorRatioPerHandler]
+      .map(a => a.name).filter(n => this.alertNames.includes(n));
     if (this.alertNames.includes(st.targetDown.name) && muted.length > 0) {
       place.stack?.alerting._contributeInhibition({
         sourceMatchers: [{ label: 'alertname', value: st.targetDown.name }],

@@ -180,6 +180,16 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     const p = threshold('error ratio', st.errorRatioPerPod.max, e => ({ errorRatio: e }), valuesOf([...q.ratioLabels, 'pod']));
     out.push([st.errorRatioPerPod, { ...p, silent: guardAbove(guard, p.above) }]);
   }
+  // The per-handler variants, on the endpoint the generated series name (the runtime's own example).
+  const handler = spec.handler ? { [spec.handler.label]: spec.handler.example } : undefined;
+  if (spec.latency && handler && spec.handler!.onLatency && st.latencyPerHandler.enabled) {
+    const p = quantileProbe(spec.latency, st.latencyPerHandler, s => ({ latency: s }), { ...service(spec.latency.byModel), ...handler });
+    out.push([st.latencyPerHandler, { ...p, silent: guardAbove(guard, p.above) }]);
+  }
+  if (spec.errors && handler && st.errorRatioPerHandler.enabled) {
+    const p = threshold('error ratio', st.errorRatioPerHandler.max, e => ({ errorRatio: e }), { ...valuesOf(q.ratioLabels), ...handler });
+    out.push([st.errorRatioPerHandler, { ...p, silent: guardAbove(guard, p.above) }]);
+  }
   const restartMinutes = st.podRestarts.windowMs / MINUTE;
   out.push([st.podRestarts, {
     labels: pod,

@@ -1,5 +1,5 @@
 import { counter, gauge, SeriesSet, wholeCounter } from './_input-series';
-import { labelsFor } from './_label-values';
+import { labelsFor, passesAll } from './_label-values';
 import { LabelMatcher } from '../common/_promql';
 import { SERVICE_LABEL } from '../ml/_inference-queries';
 import { CounterSignal, GaugeSignal, HistogramSignal, RuntimeSpec } from '../ml/_runtime-spec';
@@ -84,10 +84,15 @@ export function targetLabels(id: PodIdentity): { [k: string]: string } {
  * the model label when the series is by model, and the scrape's labels. Throws when none are found. @internal
  */
 export function seriesLabels(spec: RuntimeSpec, id: PodIdentity, what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean,
-  refused?: ReadonlyArray<LabelMatcher>): { [k: string]: string } {
-  const r = labelsFor(matchers ?? [], refused, spec.exampleLabels);
+  refused?: ReadonlyArray<LabelMatcher>, byHandler = false): { [k: string]: string } {
+  // The endpoint a request went to, where the series name it: the runtime's own example, unless a matcher chose one.
+  const h = byHandler && spec.handler ? { [spec.handler.label]: spec.handler.example } : {};
+  const known = { ...spec.exampleLabels, ...(spec.handler && byHandler ? { [spec.handler.label]: [spec.handler.example] } : {}) };
+  const r = labelsFor(matchers ?? [], refused, known);
   if ('reason' in r) throw new Error(`${what}: ${r.reason}`);
-  return { ...r.labels, ...(byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {}), ...targetLabels(id) };
+  const labels = { ...h, ...r.labels };
+  if (!passesAll(matchers ?? [], labels)) throw new Error(`${what}: the endpoint ${JSON.stringify(h)} does not pass the preset's matchers`);
+  return { ...labels, ...(byModel && spec.modelLabel ? { [spec.modelLabel]: id.model } : {}), ...targetLabels(id) };
 }
 
 /** The labels a runtime gauge of the pod is written with. @internal */
@@ -99,8 +104,8 @@ export function gaugeSeriesLabels(spec: RuntimeSpec, id: PodIdentity, g: GaugeSi
 export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity, s: ServiceState): void {
   const target = targetLabels(id);
   const step = (perSecond: number) => perSecond * 60;
-  const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>) =>
-    seriesLabels(spec, id, what, matchers, byModel, refused);
+  const labels = (what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean, refused?: ReadonlyArray<LabelMatcher>,
+    byHandler = false) => seriesLabels(spec, id, what, matchers, byModel, refused, byHandler);
 
   if (s.target === 'absent') return;
   out.add('up', target, gauge(s.target === 'up' ? 1 : 0));
@@ -117,15 +122,15 @@ export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity,
   };
   const req = spec.requests;
   const err = spec.errors;
-  if (!err) {request(req, labels('requests', req.matchers, req.byModel), s.rps);} else if (spec.errorsAreExtra) {
-    request(req, labels('requests', req.matchers, req.byModel), ok);
-    request(err, labels('errors', err.matchers, err.byModel), failed);
+  if (!err) {request(req, labels('requests', req.matchers, req.byModel, undefined, true), s.rps);} else if (spec.errorsAreExtra) {
+    request(req, labels('requests', req.matchers, req.byModel, undefined, true), ok);
+    request(err, labels('errors', err.matchers, err.byModel, undefined, true), failed);
   } else if (err.metric === req.metric) {
-    request(req, labels('successful requests', req.matchers, req.byModel, err.matchers), ok);
-    request(err, labels('failed requests', [...(req.matchers ?? []), ...(err.matchers ?? [])], err.byModel), failed);
+    request(req, labels('successful requests', req.matchers, req.byModel, err.matchers, true), ok);
+    request(err, labels('failed requests', [...(req.matchers ?? []), ...(err.matchers ?? [])], err.byModel, undefined, true), failed);
   } else {
-    request(req, labels('requests', req.matchers, req.byModel), s.rps);
-    request(err, labels('errors', err.matchers, err.byModel), failed);
+    request(req, labels('requests', req.matchers, req.byModel, undefined, true), s.rps);
+    request(err, labels('errors', err.matchers, err.byModel, undefined, true), failed);
   }
 
   const histogram = (what: string, h: HistogramSignal, seconds: number) => {
@@ -143,7 +148,7 @@ export function writeService(out: SeriesSet, spec: RuntimeSpec, id: PodIdentity,
     // A histogram whose count is the request counter (KServe, Knative) is written on the requests' own series.
     const shared = requests.filter(r => r.metric === `${h.base}_count`);
     if (shared.length > 0) shared.forEach(r => write(r.labels, r.perSecond));
-    else write(labels(what, h.matchers, h.byModel), s.rps);
+    else write(labels(what, h.matchers, h.byModel, undefined, h === spec.latency && spec.handler?.onLatency === true), s.rps);
   };
   if (spec.latency) histogram('latency histogram', spec.latency, s.latency);
   if (spec.timeToFirstToken) histogram('time-to-first-token histogram', spec.timeToFirstToken, s.timeToFirstToken);

@@ -330,3 +330,33 @@ describe('per-pod variants (alerts.latencyPerPod, alerts.errorRatioPerPod)', () 
     expect(make(InferenceRuntime.fastApi(), { latencyPerPod: { enabled: false } })).not.toThrow();
   });
 });
+
+describe('per-handler variants (alerts.latencyPerHandler, alerts.errorRatioPerHandler)', () => {
+  const handlerRequests = (handler: string, status: string, values: string) =>
+    ({ series: `http_requests_total{ml_service="${SVC}",namespace="${NS}",pod="${POD}",handler="${handler}",method="POST",status="${status}"}`, values });
+  const doc = rulesFor({ alerts: { errorRatioPerHandler: {} } });
+
+  test('one failing endpoint of two fires ModelHandlerErrorRatioHigh for it only, while the service\'s ratio stays below 5 %', () => {
+    run(doc, [{
+      interval: '1m',
+      // /explain fails half of its 60 requests a minute; /predict none of its 1200 (the instrumentator's grouped status).
+      input_series: [handlerRequests('/explain', '2xx', '0+30x30'), handlerRequests('/explain', '5xx', '0+30x30'), handlerRequests('/predict', '2xx', '0+1200x30'),
+        upSeries()],
+      alert_rule_test: [
+        { eval_time: '5m30s', alertname: 'ModelHandlerErrorRatioHigh', exp_alerts: [] },
+        { eval_time: '10m', alertname: 'ModelHandlerErrorRatioHigh', exp_alerts: [{ exp_labels: labels({ handler: '/explain', severity: 'warning' }) }] },
+        { eval_time: '10m', alertname: 'ModelErrorRatioHigh', exp_alerts: [] },
+      ],
+    }]);
+  });
+
+  test('the endpoint label is the runtime\'s own: handler, endpoint, route; latency per endpoint only where the histogram names it', () => {
+    const expr = (runtime: InferenceRuntime, alerts: any, alert: string) =>
+      (rulesFor({ runtime, alerts }).spec.groups[0].rules as any[]).find(r => r.alert === alert).expr as string;
+    expect(expr(InferenceRuntime.bentoMl(), { latencyPerHandler: {} }, 'ModelHandlerLatencyHigh')).toMatch(/^ml_service_handler:request_duration_seconds:p95_5m\{.*\} > 5 and on \(namespace, ml_service, endpoint\)/);
+    expect(expr(InferenceRuntime.rayServe(), { errorRatioPerHandler: {} }, 'ModelHandlerErrorRatioHigh')).toMatch(/on \(namespace, ml_service, route\)/);
+    expect(() => rulesFor({ alerts: { latencyPerHandler: {} } })).toThrow(/invalid alerts.latencyPerHandler "given": no latencyPerHandler alert for the fastapi runtime, which exports no latency histogram labelled by endpoint/);
+    expect(() => rulesFor({ runtime: InferenceRuntime.triton(), alerts: { errorRatioPerHandler: {} } })).toThrow(/which exports no count of failed requests labelled by endpoint/);
+  });
+});
+

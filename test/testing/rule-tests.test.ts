@@ -22,8 +22,14 @@ const TARGET_LABELS = new Set(['namespace', 'ml_service', 'pod', 'instance', 'jo
 
 
 describe.each(Object.entries(RUNTIME_CASES))('generated tests for the %s preset', (_name, c) => {
-  // With the per-pod variants wherever the runtime has their signal.
-  const perPod = { latencyPerPod: c.runtime._spec.latency ? {} : undefined, errorRatioPerPod: c.runtime._spec.errors ? {} : undefined };
+  // With the per-pod and per-handler variants wherever the runtime has their signal.
+  const spec = c.runtime._spec;
+  const perPod = {
+    latencyPerPod: spec.latency ? {} : undefined,
+    errorRatioPerPod: spec.errors ? {} : undefined,
+    latencyPerHandler: spec.latency && spec.handler?.onLatency ? {} : undefined,
+    errorRatioPerHandler: spec.errors && spec.handler ? {} : undefined,
+  };
   const { dir, result } = generateRuleTests(chart => new MlInferenceMonitoring(chart, 'model-svc', {
     runtime: c.runtime, namespace: 'tenant-a', selector: { app: 'model' }, selectorLabels: TEST_SELECTOR, alerts: perPod,
   }));
@@ -89,6 +95,7 @@ describe('generated tests bite', () => {
       errorRatio: { maxErrorRatio: Ratio.percent(2), pendingFor: Duration.minutes(4) },
       latencyPerPod: { maxLatency: Duration.seconds(2) },
       errorRatioPerPod: { maxErrorRatio: Ratio.percent(10) },
+      errorRatioPerHandler: { maxErrorRatio: Ratio.percent(20), pendingFor: Duration.minutes(3) },
     },
   }));
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
@@ -119,6 +126,8 @@ describe('generated tests bite', () => {
     ['ModelPodLatencyHigh', 'threshold halved', scaleThreshold(0.5)],
     ['ModelPodErrorRatioHigh', 'threshold doubled', scaleThreshold(2)],
     ['ModelPodErrorRatioHigh', 'for doubled', (r: any) => { r.for = '10m'; }],
+    ['ModelHandlerErrorRatioHigh', 'threshold doubled', scaleThreshold(2)],
+    ['ModelHandlerErrorRatioHigh', 'for doubled', (r: any) => { r.for = '6m'; }],
     ['ModelCpuHigh', 'threshold doubled', scaleThreshold(2)],
     ['ModelMemoryHigh', 'threshold halved', scaleThreshold(0.5)],
     ['ModelPodRestarting', 'threshold doubled', scaleThreshold(2)],

@@ -22,6 +22,8 @@ export interface InferenceSettings {
   readonly errorRatio: ResolvedAlert & { readonly max: number };
   readonly latencyPerPod: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
   readonly errorRatioPerPod: ResolvedAlert & { readonly max: number };
+  readonly latencyPerHandler: ResolvedAlert & { readonly maxSeconds: number; readonly quantile: number };
+  readonly errorRatioPerHandler: ResolvedAlert & { readonly max: number };
   readonly podRestarts: ResolvedAlert & { readonly maxRestarts: number; readonly window: string; readonly windowMs: number };
   readonly podNotReady: ResolvedAlert;
   readonly cpu: ResolvedAlert & { readonly maxCores?: number; readonly maxLimitRatio?: number };
@@ -48,6 +50,17 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
   if (typeof a !== 'object' || a === null) throw invalidProp(where, 'alerts', a, 'an InferenceAlerts object, e.g. { latency: { maxLatency: Duration.seconds(2) } }');
   const tune = (key: Key, name: string, pendingFor: Duration | undefined, severity: Severity = W) =>
     resolveAlert(where, `alerts.${key}`, a[key], { name, pendingFor, severity });
+  const variantLatency = (key: 'latencyPerPod' | 'latencyPerHandler', name: string) => ({
+    ...tune(key, name, Duration.minutes(2)),
+    enabled: a[key] !== undefined && (a[key]!.enabled ?? true),
+    maxSeconds: seconds(where, `alerts.${key}.maxLatency`, a[key]?.maxLatency ?? Duration.seconds(5)),
+    quantile: validateQuantile(where, `alerts.${key}.quantile`, a[key]?.quantile ?? 0.95),
+  });
+  const variantErrorRatio = (key: 'errorRatioPerPod' | 'errorRatioPerHandler', name: string) => ({
+    ...tune(key, name, Duration.minutes(5)),
+    enabled: a[key] !== undefined && (a[key]!.enabled ?? true),
+    max: ratioValue(where, `alerts.${key}.maxErrorRatio`, a[key]?.maxErrorRatio ?? Ratio.percent(5)),
+  });
   const cpu = a.cpu ?? {};
   if (cpu.maxCores !== undefined && cpu.maxLimitRatio !== undefined) {
     throw invalidProp(where, 'alerts.cpu.maxLimitRatio', cpu.maxLimitRatio.toString(), 'either maxCores or maxLimitRatio, not both');
@@ -68,18 +81,11 @@ export function resolveInferenceSettings(where: string, alerts: InferenceAlerts 
       quantile: validateQuantile(where, 'alerts.latency.quantile', a.latency?.quantile ?? 0.95),
     },
     errorRatio: { ...tune('errorRatio', 'ModelErrorRatioHigh', Duration.minutes(5), Severity.CRITICAL), max: ratioValue(where, 'alerts.errorRatio.maxErrorRatio', a.errorRatio?.maxErrorRatio ?? Ratio.percent(5)) },
-    // The per-pod variants are off unless given.
-    latencyPerPod: {
-      ...tune('latencyPerPod', 'ModelPodLatencyHigh', Duration.minutes(2)),
-      enabled: a.latencyPerPod !== undefined && (a.latencyPerPod.enabled ?? true),
-      maxSeconds: seconds(where, 'alerts.latencyPerPod.maxLatency', a.latencyPerPod?.maxLatency ?? Duration.seconds(5)),
-      quantile: validateQuantile(where, 'alerts.latencyPerPod.quantile', a.latencyPerPod?.quantile ?? 0.95),
-    },
-    errorRatioPerPod: {
-      ...tune('errorRatioPerPod', 'ModelPodErrorRatioHigh', Duration.minutes(5)),
-      enabled: a.errorRatioPerPod !== undefined && (a.errorRatioPerPod.enabled ?? true),
-      max: ratioValue(where, 'alerts.errorRatioPerPod.maxErrorRatio', a.errorRatioPerPod?.maxErrorRatio ?? Ratio.percent(5)),
-    },
+    // The per-pod and per-handler variants are off unless given.
+    latencyPerPod: variantLatency('latencyPerPod', 'ModelPodLatencyHigh'),
+    errorRatioPerPod: variantErrorRatio('errorRatioPerPod', 'ModelPodErrorRatioHigh'),
+    latencyPerHandler: variantLatency('latencyPerHandler', 'ModelHandlerLatencyHigh'),
+    errorRatioPerHandler: variantErrorRatio('errorRatioPerHandler', 'ModelHandlerErrorRatioHigh'),
     podRestarts: {
       ...tune('podRestarts', 'ModelPodRestarting', undefined),
       maxRestarts,
@@ -168,9 +174,10 @@ function guard(c: Ctx, signalLabels: ReadonlyArray<string>): string {
   return `on (${by}) (sum by (${by}) (${c.s.requestRate().select()}) >= ${formatNumber(c.st.minRequestRate)})`;
 }
 
-/** The traffic guard of a per-pod alert: the pod serves at least `minRequestRate` requests per second. */
-function podGuard(c: Ctx): string {
-  return `on (namespace, ${SERVICE_LABEL}, pod) (${c.s.requestRatePerPod().select()} >= ${formatNumber(c.st.minRequestRate)})`;
+/** The traffic guard of a per-pod or per-handler alert: the pod (the endpoint) serves at least `minRequestRate` requests per second. */
+function partGuard(c: Ctx, part: 'pod' | 'handler'): string {
+  const series = c.s.requestRateBy(part);
+  return `on (namespace, ${SERVICE_LABEL}, ${series.labels[series.labels.length - 1]}) (${series.select()} >= ${formatNumber(c.st.minRequestRate)})`;
 }
 
 /** An LLM token-latency quantile above its threshold (time to first token, inter-token latency). */
@@ -245,7 +252,7 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
       const l = c.st.latencyPerPod;
       const p = quantileName(l.quantile);
       return {
-        expr: `${c.s.latencyQuantile(l.quantile, true).select()} > ${formatNumber(l.maxSeconds)} and ${podGuard(c)}`,
+        expr: `${c.s.latencyQuantile(l.quantile, 'pod').select()} > ${formatNumber(l.maxSeconds)} and ${partGuard(c, 'pod')}`,
         summary: `${capital(podOf(c.s))} has ${p} latency above ${formatNumber(l.maxSeconds)}s`,
         description: `The ${p} request latency of this pod is {{ $value | humanizeDuration }} (threshold ${formatNumber(l.maxSeconds)}s over ${c.s.window})${c.held}, ` +
           'whatever the service\'s as a whole: look at its node, its resources and its recent restarts.',
@@ -258,10 +265,39 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
     text: c => {
       const t = c.st.errorRatioPerPod.max;
       return {
-        expr: `${c.s.errorRatioPerPod().select()} > ${formatNumber(t)} and ${podGuard(c)}`,
+        expr: `${c.s.errorRatioBy('pod').select()} > ${formatNumber(t)} and ${partGuard(c, 'pod')}`,
         summary: `${capital(podOf(c.s))} fails more than ${pct(t)} of its requests`,
         description: `{{ $value | humanizePercentage }} of the requests this pod serves fail (threshold ${pct(t)} over ${c.s.window}, ` +
           `at least ${formatNumber(c.st.minRequestRate)} requests/s to the pod)${c.held}.`,
+      };
+    },
+  },
+  {
+    key: 'latencyPerHandler',
+    available: s => s.hasLatencyHistogram && s.q.spec.handler?.onLatency === true,
+    text: c => {
+      const l = c.st.latencyPerHandler;
+      const p = quantileName(l.quantile);
+      const h = c.s.q.spec.handler!.label;
+      return {
+        expr: `${c.s.latencyQuantile(l.quantile, 'handler').select()} > ${formatNumber(l.maxSeconds)} and ${partGuard(c, 'handler')}`,
+        summary: inNs(c.s, `${h} {{ $labels.${h} }} has ${p} latency above ${formatNumber(l.maxSeconds)}s`),
+        description: `The ${p} latency of the requests to {{ $labels.${h} }} is {{ $value | humanizeDuration }} (threshold ${formatNumber(l.maxSeconds)}s over ${c.s.window})` +
+          `${c.held}, whatever the service's as a whole.`,
+      };
+    },
+  },
+  {
+    key: 'errorRatioPerHandler',
+    available: s => s.hasErrors && s.q.spec.handler !== undefined,
+    text: c => {
+      const t = c.st.errorRatioPerHandler.max;
+      const h = c.s.q.spec.handler!.label;
+      return {
+        expr: `${c.s.errorRatioBy('handler').select()} > ${formatNumber(t)} and ${partGuard(c, 'handler')}`,
+        summary: inNs(c.s, `${h} {{ $labels.${h} }} fails more than ${pct(t)} of its requests`),
+        description: `{{ $value | humanizePercentage }} of the requests to {{ $labels.${h} }} fail (threshold ${pct(t)} over ${c.s.window}, ` +
+          `at least ${formatNumber(c.st.minRequestRate)} requests/s to it)${c.held}.`,
       };
     },
   },
@@ -403,7 +439,10 @@ const INFERENCE_ALERTS: ReadonlyArray<InferenceAlertDefinition> = [
 export function addInferenceAlerts(where: string, group: RuleGroup, s: InferenceSignals, st: InferenceSettings, common: AlertCommon): string[] {
   const names: string[] = [];
   // A per-pod variant is asked for by name: a runtime without its signal is an Error, never a silent gap.
-  const variants = [['latencyPerPod', 'latency histogram'], ['errorRatioPerPod', 'count of failed requests']] as const;
+  const variants = [
+    ['latencyPerPod', 'latency histogram'], ['errorRatioPerPod', 'count of failed requests'],
+    ['latencyPerHandler', 'latency histogram labelled by endpoint'], ['errorRatioPerHandler', 'count of failed requests labelled by endpoint'],
+  ] as const;
   for (const [key, needs] of variants) {
     if (st[key].enabled && !INFERENCE_ALERTS.some(d => d.key === key && d.available(s))) {
       throw invalidProp(where, `alerts.${key}`, 'given', `no ${key} alert for the ${s.q.spec.name} runtime, which exports no ${needs}`);

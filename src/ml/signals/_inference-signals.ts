@@ -9,6 +9,9 @@ import { GaugeSignal, HistogramSignal } from '../_runtime-spec';
 
 const POD_LABELS = ['namespace', SERVICE_LABEL, 'pod'];
 
+/** What a per-part alert splits the service by: its pods, or its endpoints (handler, route). @internal */
+export type Part = 'pod' | 'handler';
+
 /** Who writes a family the service's alerts and panels read. @internal */
 export type ReadSource = 'runtime' | 'kube-state-metrics' | 'cAdvisor';
 
@@ -132,19 +135,27 @@ export class InferenceSignals extends SignalCatalog {
     });
   }
 
-  /** All requests per second of each pod of the service (the per-pod alerts' traffic guard). */
-  public requestRatePerPod(): Series {
-    const q = this.q;
-    const labels = [...q.base, 'pod'];
-    this.reads([q.spec.requests.metric], 'runtime', q.spec.requests.atStart);
-    return this.signal('requestsPerPod', `ml_service_pod:requests:rate${q.window}`, labels, q.requestFamilies, () => q.requestRate(q.window, labels));
+  /** The label that splits the service by `part`: `pod`, or the runtime's endpoint label. */
+  private partLabel(part: Part): string {
+    if (part === 'pod') return 'pod';
+    const h = this.q.spec.handler;
+    if (!h) throw new Error(`internal: the ${this.q.spec.name} runtime names no endpoint`);
+    return h.label;
   }
 
-  /** Failed over all requests of each pod; absent while the pod serves nothing. */
-  public errorRatioPerPod(): Series {
+  /** All requests per second of each pod or endpoint of the service (the traffic guard of the per-part alerts). */
+  public requestRateBy(part: Part): Series {
     const q = this.q;
-    const labels = [...q.ratioLabels, 'pod'];
-    return this.signal('errorRatioPerPod', `ml_service_pod:request_errors:ratio_rate${q.window}`, labels, [...q.requestFamilies, ...q.errorFamilies], () => {
+    const labels = [...q.base, this.partLabel(part)];
+    this.reads([q.spec.requests.metric], 'runtime', q.spec.requests.atStart);
+    return this.signal(`requestsPer:${part}`, `ml_service_${part}:requests:rate${q.window}`, labels, q.requestFamilies, () => q.requestRate(q.window, labels));
+  }
+
+  /** Failed over all requests of each pod or endpoint; absent while it serves nothing. */
+  public errorRatioBy(part: Part): Series {
+    const q = this.q;
+    const labels = [...q.ratioLabels, this.partLabel(part)];
+    return this.signal(`errorRatioPer:${part}`, `ml_service_${part}:request_errors:ratio_rate${q.window}`, labels, [...q.requestFamilies, ...q.errorFamilies], () => {
       const by = q.by(labels);
       return `sum ${by} (${q.errorRate(q.window, labels)}) / (sum ${by} (${q.requestRate(q.window, labels)}) > 0)`;
     });
@@ -160,16 +171,16 @@ export class InferenceSignals extends SignalCatalog {
     return this.q.spec.latency !== undefined;
   }
 
-  /** A latency quantile in seconds, from the runtime's histogram: per service, or per pod of the service. */
-  public latencyQuantile(quantile: number, perPod = false): Series {
+  /** A latency quantile in seconds, from the runtime's histogram: per service, or per pod or endpoint of the service. */
+  public latencyQuantile(quantile: number, part?: Part): Series {
     const q = this.q;
     const h = q.spec.latency;
     if (!h) throw new Error(`internal: the ${q.spec.name} runtime has no latency histogram`);
     checkQuantile(quantile);
     this.readsHistogram(h, '_bucket');
-    const labels = [...q.labels(h.byModel), ...(perPod ? ['pod'] : [])];
-    const [key, prefix] = perPod ? ['latencyPerPod', 'ml_service_pod'] : ['latency', 'ml_service'];
-    return this.signal(`${key}:${quantile}`, `${prefix}:request_duration_seconds:${quantileName(quantile)}_${q.window}`, labels,
+    const labels = [...q.labels(h.byModel), ...(part ? [this.partLabel(part)] : [])];
+    const key = part ? `latencyPer:${part}` : 'latency';
+    return this.signal(`${key}:${quantile}`, `${part ? `ml_service_${part}` : 'ml_service'}:request_duration_seconds:${quantileName(quantile)}_${q.window}`, labels,
       q.histogramFamilies(h), () => q.quantile(h, quantile, q.window, labels));
   }
 
