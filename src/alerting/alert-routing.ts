@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderCrdReceiver, renderGlobal, renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { DefaultedField } from './_receiver-spec';
 import { isDayOfMonthRange, isLocation, isMonthRange } from './_time-intervals';
 import { Receiver, validateEmailAddress, validateSmarthost } from './receiver';
 import { AlertMatcher, InhibitRuleOptions, MatchOperator, ReceiverDefaults, RouteOptions, TimeIntervalOptions } from './routing-options';
@@ -471,16 +472,15 @@ export class AlertRouting extends Construct {
       throw invalidProp(this.node.path, prop, r.name, 'a receiver name used by one receiver only (two different receivers share this name)');
     }
     this.receiverByName.set(r.name, r);
-    const d = this.props.receiverDefaults;
-    const given: { [f: string]: [unknown, string] } = {
-      smtpSmarthost: [d?.smtpSmarthost, 'smarthost'],
-      smtpFrom: [d?.smtpFrom, 'fromAddress'],
-      slackApiUrl: [d?.slackApiUrl, 'apiUrl'],
-    };
+    // The settings Alertmanager has no default of its own for (its config.go refuses the file without them),
+    // by the receiver prop that would set them; the others fall back to Alertmanager's defaults.
+    const required = { smtpSmarthost: 'smarthost', smtpFrom: 'fromAddress', slackApiUrl: 'apiUrl' } as const;
+    const isRequired = (f: DefaultedField): f is keyof typeof required => f in required;
+    const d = this.props.receiverDefaults ?? {};
     for (const integration of r._spec.integrations) {
-      for (const f of integration.defaulted) {
-        if (given[f] !== undefined && given[f][0] === undefined) {
-          throw invalidProp(this.node.path, prop, r.name, `a receiver whose ${integration.kind} integration sets ${given[f][1]}, or receiverDefaults.${f} on this routing (Alertmanager has no default for it)`);
+      for (const f of integration.defaulted.filter(isRequired)) {
+        if (d[f] === undefined) {
+          throw invalidProp(this.node.path, prop, r.name, `a receiver whose ${integration.kind} integration sets ${required[f]}, or receiverDefaults.${f} on this routing (Alertmanager has no default for it)`);
         }
       }
     }

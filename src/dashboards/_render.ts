@@ -32,6 +32,9 @@ export function expandGrafanaVariables(expr: string, values: { [name: string]: s
 }
 
 /** Renders the dashboard JSON, typed against Grafana's own schema. @internal */
+/** What a single-value panel (stat, gauge) shows: the last value that is not null. */
+const LAST_VALUE = { calcs: ['lastNotNull'], fields: '', values: false };
+
 export function renderDashboard(model: DashboardModel): Dashboard {
   const panels: Array<GrafanaPanel | RowPanel> = [];
   let x = 0;
@@ -84,9 +87,9 @@ export function renderDashboard(model: DashboardModel): Dashboard {
         overrides: [],
       },
       options: panel.type === PanelType.STAT
-        ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'area', textMode: 'auto' }
+        ? { reduceOptions: LAST_VALUE, colorMode: 'value', graphMode: 'area', textMode: 'auto' }
         : panel.type === PanelType.GAUGE
-          ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, orientation: 'auto', showThresholdMarkers: true, showThresholdLabels: false }
+          ? { reduceOptions: LAST_VALUE, orientation: 'auto', showThresholdMarkers: true, showThresholdLabels: false }
           : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
     } as GrafanaPanel);
     x += w;

@@ -156,20 +156,21 @@ export class Panel {
     if (!Number.isInteger(w) || w < 1 || w > 24) throw invalidProp(`${where} "${o.title}"`, 'width', w, 'a whole number of grid columns from 1 to 24');
     if (!Number.isInteger(h) || h < 1 || h > 100) throw invalidProp(`${where} "${o.title}"`, 'height', h, 'a whole number of grid rows from 1 to 100');
     if (o.unit !== undefined && !Object.values(PanelUnit).includes(o.unit)) throw invalidProp(`${where} "${o.title}"`, 'unit', o.unit, 'a PanelUnit');
+    const at = `${where} "${o.title}"`;
     for (const prop of ['min', 'max'] as const) {
-      if (o[prop] !== undefined && (typeof o[prop] !== 'number' || !Number.isFinite(o[prop]))) throw invalidProp(`${where} "${o.title}"`, prop, o[prop], 'a finite number');
+      if (o[prop] !== undefined && (typeof o[prop] !== 'number' || !Number.isFinite(o[prop]))) throw invalidProp(at, prop, o[prop], 'a finite number');
     }
-    if (o.min !== undefined && o.max !== undefined && o.min >= o.max) throw invalidProp(`${where} "${o.title}"`, 'max', o.max, `a number above min (${o.min})`);
-    if (o.thresholds !== undefined && !Array.isArray(o.thresholds)) throw invalidProp(`${where} "${o.title}"`, 'thresholds', o.thresholds, 'a list of { value, color } steps');
+    if (o.min !== undefined && o.max !== undefined && o.min >= o.max) throw invalidProp(at, 'max', o.max, `a number above min (${o.min})`);
+    if (o.thresholds !== undefined && !Array.isArray(o.thresholds)) throw invalidProp(at, 'thresholds', o.thresholds, 'a list of { value, color } steps');
     (o.thresholds ?? []).forEach((t, i) => {
       if (t === null || typeof t !== 'object' || typeof t.value !== 'number' || !Number.isFinite(t.value)) {
-        throw invalidProp(`${where} "${o.title}"`, `thresholds[${i}].value`, t?.value, 'a finite number');
+        throw invalidProp(at, `thresholds[${i}].value`, t?.value, 'a finite number');
       }
       if (o.thresholds!.slice(0, i).some(x => x.value === t.value)) {
-        throw invalidProp(`${where} "${o.title}"`, `thresholds[${i}].value`, t.value, 'a value no other step has: two steps at one value leave the color to chance');
+        throw invalidProp(at, `thresholds[${i}].value`, t.value, 'a value no other step has: two steps at one value leave the color to chance');
       }
       if (typeof t.color !== 'string' || !/^(#[0-9a-fA-F]{3,8}|[a-z][-a-z]*|rgba?\([\d\s.,%]+\))$/.test(t.color)) {
-        throw invalidProp(`${where} "${o.title}"`, `thresholds[${i}].color`, t.color, 'a Grafana color name or a hex code, e.g. "red" or "#F2CC0C"');
+        throw invalidProp(at, `thresholds[${i}].color`, t.color, 'a Grafana color name or a hex code, e.g. "red" or "#F2CC0C"');
       }
     });
     return o;

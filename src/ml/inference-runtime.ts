@@ -434,6 +434,7 @@ export class InferenceRuntime {
       versionLabel: 'service_version',
       requests: { metric: 'bentoml_service_request_total', matchers: [notProbes], byModel: true },
       errors: { metric: 'bentoml_service_request_total', matchers: [notProbes, m('http_response_code', '=~', '5..')], byModel: true },
+      // The endpoint label of the request counter and the duration histogram (test/fixtures/runtimes/bentoml.prom).
       handler: { label: 'endpoint', example: '/summarize', onLatency: true },
       errorsAreExtra: false,
       latency: {
@@ -464,6 +465,7 @@ export class InferenceRuntime {
       modelLabel: 'application',
       requests: { metric: 'ray_serve_num_http_requests_total', byModel: true },
       errors: { metric: 'ray_serve_num_http_error_requests_total', matchers: [m('error_code', '=~', '5..')], byModel: true },
+      // The route label of the request and error counters and the latency histogram (test/fixtures/runtimes/ray-serve.prom).
       handler: { label: 'route', example: '/translate', onLatency: true },
       errorsAreExtra: false,
       latency: {
@@ -495,6 +497,7 @@ export class InferenceRuntime {
       modelLabel: 'model_name',
       requests: { metric: 'http_requests_total', matchers: [api], byModel: false },
       errors: { metric: 'http_requests_total', matchers: [api, m('status', '=~', STATUS_5XX)], byModel: false },
+      // The instrumentator's handler label; the e2e latency histogram has none (test/fixtures/runtimes/vllm.prom).
       handler: { label: 'handler', example: '/v1/chat/completions', onLatency: false },
       // vLLM's OpenAI server instruments its routes with the instrumentator's defaults, grouped status codes
       // (vllm/entrypoints/serve/instrumentator/metrics.py @ 02a69ad).

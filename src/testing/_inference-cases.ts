@@ -154,10 +154,26 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     : { labels, settleMs, above: set(ratio ? ratioAbove(t) : t * 1.5 + 1), below: t > 0 ? set(t * 2 / 3) : undefined });
 
   const out: Array<[ResolvedAlert, Probe | string]> = [];
-  if (spec.latency) {
-    const p = quantileProbe(spec.latency, st.latency, s => ({ latency: s }), service(spec.latency.byModel));
-    out.push([st.latency, { ...p, silent: guardAbove(guard, p.above) }]);
-  } else if (spec.averageLatency) {
+  // The latency and error alerts of the service, and their per-pod and per-endpoint variants: the same probes
+  // on the labels each is split by (the probed pod; the endpoint the generated series name, the runtime's own).
+  const handler = spec.handler ? { [spec.handler.label]: spec.handler.example } : undefined;
+  const splits: Array<[InferenceSettings['latency'], InferenceSettings['errorRatio'], { [k: string]: string } | undefined, boolean]> = [
+    [st.latency, st.errorRatio, {}, true],
+    [st.latencyPerPod, st.errorRatioPerPod, { pod: value.pod }, true],
+    [st.latencyPerHandler, st.errorRatioPerHandler, handler, spec.handler?.onLatency === true],
+  ];
+  for (const [latency, errors, split, latencySplit] of splits) {
+    if (!split) continue;
+    if (spec.latency && latencySplit) {
+      const p = quantileProbe(spec.latency, latency, s => ({ latency: s }), { ...service(spec.latency.byModel), ...split });
+      out.push([latency, { ...p, silent: guardAbove(guard, p.above) }]);
+    }
+    if (spec.errors) {
+      const p = threshold('error ratio', errors.max, e => ({ errorRatio: e }), { ...valuesOf(q.ratioLabels), ...split });
+      out.push([errors, { ...p, silent: guardAbove(guard, p.above) }]);
+    }
+  }
+  if (!spec.latency && spec.averageLatency) {
     const t = st.latency.maxSeconds;
     out.push([st.latency, {
       labels: valuesOf(q.latencyLabels),
@@ -166,29 +182,6 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
       below: { latency: t * 2 / 3 },
       silent: guardAbove(guard, { latency: t * 1.5 }),
     }]);
-  }
-  if (spec.errors) {
-    const p = threshold('error ratio', st.errorRatio.max, e => ({ errorRatio: e }), valuesOf(q.ratioLabels));
-    out.push([st.errorRatio, { ...p, silent: guardAbove(guard, p.above) }]);
-  }
-  // The per-pod variants, on the probed pod (the service's other pods, in its other namespaces, stay healthy).
-  if (spec.latency && st.latencyPerPod.enabled) {
-    const p = quantileProbe(spec.latency, st.latencyPerPod, s => ({ latency: s }), { ...service(spec.latency.byModel), pod: value.pod });
-    out.push([st.latencyPerPod, { ...p, silent: guardAbove(guard, p.above) }]);
-  }
-  if (spec.errors && st.errorRatioPerPod.enabled) {
-    const p = threshold('error ratio', st.errorRatioPerPod.max, e => ({ errorRatio: e }), valuesOf([...q.ratioLabels, 'pod']));
-    out.push([st.errorRatioPerPod, { ...p, silent: guardAbove(guard, p.above) }]);
-  }
-  // The per-handler variants, on the endpoint the generated series name (the runtime's own example).
-  const handler = spec.handler ? { [spec.handler.label]: spec.handler.example } : undefined;
-  if (spec.latency && handler && spec.handler!.onLatency && st.latencyPerHandler.enabled) {
-    const p = quantileProbe(spec.latency, st.latencyPerHandler, s => ({ latency: s }), { ...service(spec.latency.byModel), ...handler });
-    out.push([st.latencyPerHandler, { ...p, silent: guardAbove(guard, p.above) }]);
-  }
-  if (spec.errors && handler && st.errorRatioPerHandler.enabled) {
-    const p = threshold('error ratio', st.errorRatioPerHandler.max, e => ({ errorRatio: e }), { ...valuesOf(q.ratioLabels), ...handler });
-    out.push([st.errorRatioPerHandler, { ...p, silent: guardAbove(guard, p.above) }]);
   }
   const restartMinutes = st.podRestarts.windowMs / MINUTE;
   out.push([st.podRestarts, {

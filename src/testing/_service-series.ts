@@ -85,9 +85,10 @@ export function targetLabels(id: PodIdentity): { [k: string]: string } {
  */
 export function seriesLabels(spec: RuntimeSpec, id: PodIdentity, what: string, matchers: ReadonlyArray<LabelMatcher> | undefined, byModel: boolean,
   refused?: ReadonlyArray<LabelMatcher>, byHandler = false): { [k: string]: string } {
-  // The endpoint a request went to, where the series name it: the runtime's own example, unless a matcher chose one.
+  // The endpoint a request went to, where the series name it: the runtime's own example, the value tried
+  // first for a regex matcher of the label, and written where no matcher sets it (a negative one leaves it out).
   const h = byHandler && spec.handler ? { [spec.handler.label]: spec.handler.example } : {};
-  const known = { ...spec.exampleLabels, ...(spec.handler && byHandler ? { [spec.handler.label]: [spec.handler.example] } : {}) };
+  const known = { ...spec.exampleLabels, ...Object.fromEntries(Object.entries(h).map(([k, v]) => [k, [v]])) };
   const r = labelsFor(matchers ?? [], refused, known);
   if ('reason' in r) throw new Error(`${what}: ${r.reason}`);
   const labels = { ...h, ...r.labels };

@@ -10,7 +10,7 @@ import { RuleGroup } from '../../rules/rule-group';
 import { quantileName, SERVICE_LABEL } from '../_inference-queries';
 import { HistogramSignal, RuntimeSpec } from '../_runtime-spec';
 import { InferenceAlerts } from '../inference-alerts';
-import { InferenceSignals } from '../signals/_inference-signals';
+import { InferenceSignals, Part } from '../signals/_inference-signals';
 import { Series } from '../signals/_series';
 
 type Key = Exclude<keyof InferenceAlerts, 'metricsMissing' | 'histogramTooCoarse'>;
@@ -175,9 +175,9 @@ function guard(c: Ctx, signalLabels: ReadonlyArray<string>): string {
 }
 
 /** The traffic guard of a per-pod or per-handler alert: the pod (the endpoint) serves at least `minRequestRate` requests per second. */
-function partGuard(c: Ctx, part: 'pod' | 'handler'): string {
+function partGuard(c: Ctx, part: Part): string {
   const series = c.s.requestRateBy(part);
-  return `on (namespace, ${SERVICE_LABEL}, ${series.labels[series.labels.length - 1]}) (${series.select()} >= ${formatNumber(c.st.minRequestRate)})`;
+  return `on (${series.labels.join(', ')}) (${series.select()} >= ${formatNumber(c.st.minRequestRate)})`;
 }
 
 /** An LLM token-latency quantile above its threshold (time to first token, inter-token latency). */

@@ -118,12 +118,13 @@ export class ModelQualityMonitoring extends Construct {
     }
     validateNamespace(where, 'namespace', namespace);
     const place = resolvePlacement(this, props, ['model', 'ml_signal', 'severity', 'namespace'], namespace);
-    const slug = `${model.toLowerCase().replace(/[^a-z0-9.-]/g, '-')}-quality`.replace(/^[^a-z0-9]+/, '');
+    const modelSlug = model.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+/, '');
+    const slug = `${modelSlug}-quality`.replace(/^-/, '');
     const uid = shortUid(`ml-quality-${namespace}-${model}`);
     this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
     routeTenants(place, [namespace]);
-    this.scrapeTargets = this.addScrapeTargets(where, props.scrape ?? [], namespace, slug.replace(/-quality$/, ''), place.selectorLabels);
+    this.scrapeTargets = this.addScrapeTargets(where, props.scrape ?? [], namespace, modelSlug, place.selectorLabels);
     const group = this.rules.addGroup(`ml-quality.${model}`);
     group._keepRecordingRulesFirst();
     const catalog = new QualitySignals(model, namespace, group);
@@ -159,7 +160,7 @@ export class ModelQualityMonitoring extends Construct {
         title: `Model quality: ${model}`,
         uid,
         tags: ['ml-monitoring', 'model-quality'],
-        configMapName: shortObjectName(`${namespace}-${slug.replace(/-quality$/, '-quality-dashboard')}`, 253),
+        configMapName: shortObjectName(`${namespace}-${slug}-dashboard`, 253),
         timeRange: Duration.days(7),
       });
       addQualityPanels(this.dashboard, catalog, {
