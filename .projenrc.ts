@@ -3,7 +3,7 @@ import { cdk8s, javascript, JsonFile } from 'projen';
 // Every piece of project configuration lives here: run `npx projen` after editing.
 const OPERATOR_VERSION = 'v0.93.0';
 // The package's version: the newest entry of CHANGELOG.md (test/package.test.ts holds them together).
-const VERSION = '0.1.0';
+const VERSION = '0.2.0';
 
 const project = new cdk8s.ConstructLibraryCdk8s({
   name: 'cdk8s-ml-monitoring',
@@ -119,13 +119,15 @@ project.addTask('example', {
 // rewrites: fixing is `lint:fix`). Each pass writes its own JUnit report (JEST_JUNIT_OUTPUT_DIR chooses the
 // folder, one per engine in .ci/run):
 // - test:unit: everything but the long simulations and the end-to-end proof, on both cores (under 2 minutes);
-// - test:long: the SLO simulations over days of series (promtool), which take minutes by design, the fuzz
-//   suite (1,200 generated cases through promtool, amtool and the schemas), the generated rule tests, and the
-//   quick start (the packed library installed into a fresh cdk8s app with npm);
+// - test:long: the SLO simulations over days of series (promtool, and a real Prometheus over backfilled
+//   history beside Sloth's rules), which take minutes by design, the fuzz suite (1,200 generated cases through
+//   promtool, amtool and the schemas), the generated rule tests, and the quick start (the packed library
+//   installed into a fresh cdk8s app with npm); on both cores (each file runs its promtool processes in turn);
 // - e2e: the example app on a real Prometheus and Alertmanager on loopback, alone, so no other test loads
 //   the machine while it measures delivery times.
-const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/fuzz/fuzz.test.ts', 'test/testing/rule-tests.test.ts', 'test/testing/slo-rule-tests.test.ts',
-  'test/testing/quality-rule-tests.test.ts', 'test/quickstart/quick-start.test.ts'];
+const LONG_TESTS = ['test/ml/slo-idle.test.ts', 'test/ml/slo-long-burn.test.ts', 'test/ml/slo-real-intervals.test.ts', 'test/fuzz/fuzz.test.ts',
+  'test/testing/rule-tests.test.ts', 'test/testing/rule-tests-presets-a.test.ts', 'test/testing/rule-tests-presets-b.test.ts',
+  'test/testing/slo-rule-tests.test.ts', 'test/testing/quality-rule-tests.test.ts', 'test/quickstart/quick-start.test.ts'];
 project.addTask('test:unit', {
   description: 'Unit and promtool tests, without the long simulations and the end-to-end proof',
   exec: `jest --ci --maxWorkers=2 --testPathIgnorePatterns '/test/e2e/' ${LONG_TESTS.map(t => `'/${t.replace('.test.ts', '')}'`).join(' ')}`,
@@ -133,8 +135,8 @@ project.addTask('test:unit', {
   receiveArgs: true,
 });
 project.addTask('test:long', {
-  description: 'The long SLO simulations (days of series through promtool)',
-  exec: `jest --ci --coverage=false ${LONG_TESTS.join(' ')}`,
+  description: 'The long SLO simulations (days of series through promtool and a backfilled Prometheus), generated rule tests, fuzz, quick start',
+  exec: `jest --ci --coverage=false --maxWorkers=2 ${LONG_TESTS.join(' ')}`,
   env: { JEST_JUNIT_OUTPUT_NAME: 'junit-long.xml' },
 });
 project.addTask('e2e', {

@@ -20,6 +20,7 @@ export * from './ml/ml-inference-monitoring';
 export * from './ml/objective';
 export * from './ml/sli';
 export * from './ml/slo-alert';
+export * from './ml/slo-backfill';
 export * from './ml/inference-autoscaler';
 export * from './ml/quality/drift-detector';
 export * from './ml/quality/model-performance';

@@ -2,7 +2,7 @@ import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertCommon, ResolvedAlert } from './alerts/_alert-settings';
 import { addSloBlindSpots } from './alerts/_blind-spot-alerts';
-import { SliSignals, TILE_SECONDS } from './signals/_sli-signals';
+import { SliSignals } from './signals/_sli-signals';
 import { Sli } from './sli';
 import { SloMonitoringAlerts } from './slo-alert';
 import { invalidProp } from '../common/_errors';
@@ -49,14 +49,12 @@ export class SliRecording extends Construct {
     this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
     const fast = this.rules.addGroup(`sli.${sli.name}`, { interval });
     fast._keepRecordingRulesFirst();
-    this.signals = new SliSignals(sli, fast, this.rules.addGroup(`sli.${sli.name}.tiles`, { interval: Duration.seconds(TILE_SECONDS) }));
-    // Every SLO reads the 5m rates, the 1h ratio and the tiles (the budget sums them): record them in
-    // dependency order now, so the SLI's object is the same whichever SLO asks first.
-    this.signals.bad();
-    this.signals.total();
-    this.signals.ratio1h();
-    this.signals.badTiles();
-    this.signals.totalTiles();
+    this.signals = new SliSignals(sli, fast, interval.toMilliseconds({ integral: false }) / 1000);
+    // Every SLO reads the 5m rates, the tiles and the windows' head: record them in dependency order now, so
+    // the SLI's object is the same whichever SLO asks first.
+    this.signals.rates();
+    this.signals.tiles();
+    this.signals.head();
     // The SLI's blind spots: its events stopping, its latency bucket missing.
     const blindSpots = addSloBlindSpots(where, fast, this.signals, monitoring.alerts, monitoring.common);
     this.bucketMissing = blindSpots.bucketMissing;

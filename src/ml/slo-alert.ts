@@ -130,10 +130,11 @@ const DAY_MS = 86_400_000;
 
 /**
  * Multi-window, multi-burn-rate SLO alerts (SRE workbook), with the fewest rules that keep every window
- * traffic-weighted: the SLI's bad and total event rates are recorded once (shared by every SLO on the
- * SLI), the fastest page tier reads an exact 1h ratio, and every longer window is summed from recorded
- * 5m rates, never from raw series. Adds the error budget remaining, the burn rate and an info series, and
- * an error-budget dashboard.
+ * traffic-weighted and exact at its recent edge: the SLI's bad and total 5m event rates, and the same rates
+ * once per 5 minutes ("tiles"), are recorded once (shared by every SLO on the SLI); every window is the
+ * current 5m rate plus the tiles before it, never a rate over raw series. At most 12 rules per SLO (11
+ * for an availability SLI): four tiers, the error budget remaining, an info series, the SLI's four
+ * recordings and its blind-spot alerts. Adds an error-budget dashboard.
  */
 export class SloAlert extends Construct {
   /** The SLO name (`slo` label). */
@@ -203,8 +204,9 @@ export class SloAlert extends Construct {
     this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
     placeRules(place, this.rules);
     routeTenants(place, [rulesNamespace]);
-    // Page tiers run at the evaluation interval. Ticket tiers (1d and 3d windows, hours to detect) and the
-    // budget series (the whole SLO window) run every 5m, reading the SLI's 5m tiles: a tenth of the work.
+    // Every tier runs at the evaluation interval: its windows are exact at their recent edge and read the
+    // SLI's 5m tiles for the rest, so a ticket is raised as soon as a page would be. The budget series
+    // (the whole SLO window, for dashboards) run every 5m.
     const group = this.rules.addGroup(`slo.${this.sloName}`, { interval });
     const slowGroup = this.rules.addGroup(`slo.${this.sloName}.slow`, { interval: Duration.minutes(5) });
     group._keepRecordingRulesFirst();
@@ -237,7 +239,7 @@ export class SloAlert extends Construct {
       let expr = `(${s.ratio(long)}) > ${threshold}\nand\n(${s.ratio(short)}) > ${threshold}`;
       if (minEvents > 0) expr += `\nand\n${s.events(long)} >= ${formatNumber(minEvents)}`;
       const exhaustion = humanDays(windowMs / factor / DAY_MS);
-      const name = emitAlert(where, `tiers.${t.key}`, t.page ? group : slowGroup, a, {
+      const name = emitAlert(where, `tiers.${t.key}`, group, a, {
         expr,
         summary: `SLO ${this.sloName} burns its error budget ${formatNumber(factor)}× too fast (${t.tier})`,
         description: `{{ $value | humanizePercentage }} of events were bad over the last ${long} (and still over ${short})${heldFor(a)}, against an error budget of ` +
@@ -290,7 +292,6 @@ export class SloAlert extends Construct {
     }
 
     // Budget series for dashboards.
-    slo.burnRate();
     slo.budgetRemaining();
     slo.sloInfo();
 

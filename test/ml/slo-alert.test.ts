@@ -1,7 +1,11 @@
-import { Duration } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Duration } from 'cdk8s';
+import * as YAML from 'yaml';
 import { silentAt, slo, SLI, tierAt, traffic } from './_slo';
-import { InferenceRuntime, MlInferenceMonitoring, Objective, SloAlert, Sli } from '../../src';
-import { expectRulesTestPass } from '../util/promtool';
+import { InferenceRuntime, MlInferenceMonitoring, Objective, SloAlert, SloBackfill, Sli } from '../../src';
+import { checkRules, expectRulesTestPass } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { byKind, synthChart, testChart, TEST_SELECTOR } from '../util/synth';
 
@@ -13,9 +17,9 @@ describe('SloAlert 99.9 % / 30 d', () => {
   const { alert, docs, rules } = slo();
   const run = (tests: any[]) => expectRulesTestPass(rules, tests, '30s', { ignoreAnnotations: true });
 
-  test('every object validates and loads; 12 rules with all four tiers and the budget series (and the SLI\'s events-stopped alert)', () => {
+  test('every object validates and loads; 10 rules with all four tiers, the budget series and the SLI\'s three recordings and events-stopped alert', () => {
     proveAll(docs);
-    expect(alert.ruleCount).toBe(13);
+    expect(alert.ruleCount).toBe(10);
     expect(alert.burnRateFactors).toEqual({ 'page-fast': 14.4, 'page-slow': 6, 'ticket-fast': 3, 'ticket-slow': 1 });
   });
 
@@ -70,14 +74,13 @@ describe('SloAlert 99.9 % / 30 d', () => {
     }]);
   });
 
-  test('budget series: remaining budget, burn rate and info', () => {
+  test('budget series: remaining budget and info', () => {
     run([{
       interval: '1m',
       input_series: traffic([0.0005, 2 * H]),
       promql_expr_test: [
         // Half the budget rate for 2 hours: 50 % of the budget is spent over the data so far.
         { expr: 'round(slo:error_budget_remaining:ratio, 0.01)', eval_time: '100m', exp_samples: [{ labels: '{sli="api-availability",slo="api"}', value: 0.5 }] },
-        { expr: 'round(slo:burn_rate:ratio_rate1h, 0.01)', eval_time: '100m', exp_samples: [{ labels: '{sli="api-availability",slo="api"}', value: 0.5 }] },
         { expr: 'slo:info', eval_time: '10m', exp_samples: [{ labels: 'slo:info{error_budget="0.001",objective="99.9",sli="api-availability",slo="api",window="30d"}', value: 1 }] },
       ],
     }]);
@@ -104,7 +107,7 @@ describe('SloAlert construction', () => {
     expect(text).not.toMatch(/0\.0009999|0\.00100000/);
   });
 
-  test('SLOs on the same SLI share its recording rules; a second SLO costs 7 rules', () => {
+  test('SLOs on the same SLI share its recording rules; a second SLO costs 6 rules', () => {
     const chart = testChart();
     const first = new SloAlert(chart, 'a', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99.9) });
     const second = new SloAlert(chart, 'b', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99), window: Duration.days(7) });
@@ -112,7 +115,7 @@ describe('SloAlert construction', () => {
     proveAll(docs);
     expect(first.sliRules).toBe(second.sliRules);
     expect(byKind(docs, 'PrometheusRule').filter(d => d.metadata.name.startsWith('sli-'))).toHaveLength(1);
-    expect(second.rules.ruleCount).toBe(7);
+    expect(second.rules.ruleCount).toBe(6);
   });
 
   test('tiers: disabled, renamed, labelled, with a for; carry slo_tier for inhibition', () => {
@@ -127,15 +130,18 @@ describe('SloAlert construction', () => {
     expect(s.alertNames).toEqual(['ApiPage', 'SloErrorBudgetBurn']);
     const sloRule = byKind(synthChart(chart), 'PrometheusRule').find(d => d.metadata.name === 'slo-api')!;
     const alerts = sloRule.spec.groups.flatMap((g: any) => g.rules).filter((r: any) => r.alert);
-    // Page tiers at the evaluation interval, ticket tiers with the budget every 5 m.
+    // Every tier at the evaluation interval; the budget series every 5 m.
     expect(sloRule.spec.groups.map((g: any) => [g.name, g.interval])).toEqual([['slo.api', '30s'], ['slo.api.slow', '5m']]);
+    expect(sloRule.spec.groups[1].rules.filter((r: any) => r.alert)).toEqual([]);
     expect(alerts.map((a: any) => a.labels.slo_tier)).toEqual(['page-fast', 'page-slow', 'ticket-fast']);
     expect(alerts[0]).toMatchObject({ alert: 'ApiPage', for: '2m', labels: { team: 'ml', escalate: 'yes', severity: 'critical' } });
   });
 
   test('the low-traffic guard adds a minimum number of events in the long window', () => {
     const { rules } = slo({ minEvents: 100 });
-    expect(JSON.stringify(rules)).toContain('sum_over_time(slo:sli_requests:rate5m_every5m{sli=\\"api-availability\\"}[1h]) * 300 >= 100');
+    const text = JSON.stringify(rules);
+    expect(text).toContain('sum without (event) (slo:sli_events:window_head{sli=\\"api-availability\\",event=\\"total\\"} + '
+      + 'sum_over_time(slo:sli_events:rate5m_every5m{sli=\\"api-availability\\",event=\\"total\\"}[50m] offset 5m)) * 300 >= 100');
   });
 
   test('MlInferenceMonitoring offers availability and latency SLIs in the runtime\'s own terms', () => {
@@ -219,5 +225,34 @@ describe('latency SLI (histogram bucket)', () => {
       // All requests within 1 s.
       { interval: '1m', input_series: hist(600, '1'), alert_rule_test: [{ eval_time: '10m', alertname: 'LatencyPage', exp_alerts: [] }] },
     ], '30s', { ignoreAnnotations: true });
+  });
+});
+
+describe('SloBackfill', () => {
+  test('one rule file per SLI (not per SLO), with the tiles\' rule in the SLI group\'s interval; promtool loads it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'backfill-'));
+    try {
+      const chart = testChart();
+      new SloAlert(chart, 'a', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99.9), evaluationInterval: Duration.seconds(15) });
+      new SloAlert(chart, 'b', { selectorLabels: TEST_SELECTOR, sli: SLI(), objective: Objective.percent(99) });
+      const r = SloBackfill.synth(chart.node.root as App, { outdir: dir });
+      expect(r).toEqual({ directory: dir, files: ['default.sli-api-availability.backfill.rules.yaml'] });
+      const doc = YAML.parse(fs.readFileSync(path.join(dir, r.files[0]), 'utf8'));
+      expect(doc.groups).toHaveLength(1);
+      expect(doc.groups[0]).toMatchObject({ name: 'sli.api-availability.backfill', interval: '15s' });
+      expect(doc.groups[0].rules.map((x: any) => x.record)).toEqual(['slo:sli_events:rate5m_every5m']);
+      // The tiles are taken at the first 15 s evaluation after each 5 minutes, and skipped where one was written.
+      expect(doc.groups[0].rules[0].expr).toContain('(vector(time()) % 300 < 15)');
+      expect(doc.groups[0].rules[0].expr).toContain('offset -15s');
+      const check = checkRules({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'x' }, spec: doc } as any);
+      expect(check.output).toMatch(/SUCCESS: 1 rules found/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('bad input names the prop', () => {
+    expect(() => SloBackfill.synth('dist' as any)).toThrow(/SloBackfill: invalid app "dist": the cdk8s App whose SLOs to backfill/);
+    expect(() => SloBackfill.synth(new App(), { outdir: ' ' })).toThrow(/SloBackfill: invalid outdir " ": a folder path/);
   });
 });

@@ -144,7 +144,7 @@ describe('two constructs never silently write the same thing', () => {
     const sli = Sli.errorRatio({ name: 'checkout', errors: 'checkout_errors_total', total: 'checkout_total' });
     new SloAlert(chart, 'a', { stack, sli, sloName: 'checkout', rulesNamespace: 'tenant-a', objective: Objective.percent(99.9) });
     expect(() => new SloAlert(chart, 'b', { stack, sli, sloName: 'checkout', rulesNamespace: 'tenant-b', objective: Objective.percent(99) }))
-      .toThrow(/c\/b\/Rules: the recorded series slo:burn_rate:ratio_rate1h\{slo=checkout, sli=checkout\} is also written by c\/a\/Rules with another expression/);
+      .toThrow(/c\/b\/Rules: the recorded series slo:error_budget_remaining:ratio\{slo=checkout, sli=checkout\} is also written by c\/a\/Rules with another expression/);
     // One sloName on two tenants' SLIs: distinct series (the SLI is part of their identity).
     const ok = setup();
     for (const t of ['tenant-a', 'tenant-b']) {

@@ -1,76 +1,136 @@
+import { Duration } from 'cdk8s';
 import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
+import { promDuration, promMillis } from '../../common/_duration';
+import { formatNumber } from '../../common/_number';
 import { RuleGroup } from '../../rules/rule-group';
 import { Sli } from '../sli';
 
-/** The interval of the SLI's tiling group: its 5m rates recorded every 5m tile time without overlap. @internal */
+/** The length of a tile: the SLI's 5m rates, one sample per 5 minutes of wall-clock time. @internal */
 export const TILE_SECONDS = 300;
 
+/** Which events of an SLI a series counts. @internal */
+export type SliEvent = 'bad' | 'total';
+
 /**
- * The signal catalog of one SLI, shared by every SLO on it: its identity is the `sli` label. Two groups:
- * - `fast` (the evaluation interval): bad and total events per second over 5m, and the exact 1h ratio
- *   the fastest page tier needs;
- * - `tiles` (every 5m): the same 5m rates, which then tile time without overlap, so a sum over any window
- *   times 300 s counts every event exactly once; windows of 2h and more read these (a 30-day window
- *   reads 8,640 points per series, a tenth of what a 30 s-resolution sum would).
+ * The signal catalog of one SLI, shared by every SLO on it: its identity is the `sli` label. One group, at
+ * the evaluation interval, three recordings, each with an `event` label ("bad", "total"):
+ * - `slo:sli_events:rate5m`: bad and all events per second over 5m;
+ * - `slo:sli_events:rate5m_every5m`: the same, once per 5 minutes of wall-clock time (at the first
+ *   evaluation after each multiple of 5 minutes since the epoch): "tiles" that cover time without overlap,
+ *   so a sum of them counts every event once, and a 3-day window reads 864 points per series instead of the
+ *   8,640 of a 30 s series (or the raw series' samples times their number);
+ * - `slo:sli_events:window_head`: the newest part of every window, in 5m-rate units: the current 5m rate
+ *   plus the part of the newest tile older than those 5 minutes (the fraction of a tile that has passed
+ *   since the tile was taken, from the group's own clock).
+ *
+ * A window is then its head plus the whole tiles before it that lie inside the window: exact at its recent
+ * edge, and the tile that straddles the window's start is left out (up to 5 minutes shorter at its far end).
+ * So an event enters a window at the evaluation that first sees it, and leaves it no later than a rate over
+ * the raw series would let it go (the newest tile's part errs the same way: up at a burn's start, down at
+ * its end): a tier fires and clears no later than over raw rates, at a tenth of the cost. Because tiles are
+ * picked by the wall clock, not by a group's interval, promtool (which evaluates every group at the test's
+ * interval) writes them as a server does.
  * @internal
  */
 export class SliSignals extends SignalCatalog {
-  constructor(public readonly sli: Sli, fast: RuleGroup, private readonly tiles: RuleGroup) {
+  constructor(public readonly sli: Sli, fast: RuleGroup, private readonly intervalSeconds: number) {
     super({ group: fast, identity: [{ name: 'sli', op: '=', value: sli.name }], staticLabels: { sli: sli.name } });
   }
 
   private get labels(): string[] {
-    return ['sli', ...this.sli.aggregateBy];
+    return ['sli', ...this.sli.aggregateBy, 'event'];
   }
 
-  /** Bad events per second over 5m, at the evaluation interval. */
-  public bad(): Series {
-    return this.signal('bad', 'slo:sli_errors:rate5m', this.labels, this.sli._families, () => this.sli._badRate('5m'));
+  /** Bad and all events per second over 5m, at the evaluation interval. */
+  public rates(): Series {
+    return this.signal('rates', 'slo:sli_events:rate5m', this.labels, this.sli._families,
+      () => `${labelled(this.sli._badRate('5m'), 'bad')}\nor\n${labelled(this.sli._totalRate('5m'), 'total')}`);
   }
 
-  /** All events per second over 5m, at the evaluation interval. */
-  public total(): Series {
-    return this.signal('total', 'slo:sli_requests:rate5m', this.labels, this.sli._families, () => this.sli._totalRate('5m'));
+  /** The 5m rates, once per 5 minutes: tiles of time. */
+  public tiles(): Series {
+    return this.signal('tiles', 'slo:sli_events:rate5m_every5m', this.labels, this.sli._families,
+      () => `${this.rates().select()}\nand on ()\n${this.atTileTime()}`);
   }
 
-  /** The exact bad-event ratio over 1h. */
-  public ratio1h(): Series {
-    return this.signal('ratio1h', 'slo:sli_error:ratio_rate1h', this.labels, this.sli._families, () => this.sli._ratio('1h'));
+  /** The newest part of every window (see the class), in 5m-rate units. */
+  public head(): Series {
+    return this.signal('head', 'slo:sli_events:window_head', this.labels, this.sli._families, () => {
+      const r = this.rates().select();
+      // This group took the newest tile at the first evaluation after the last multiple of 5 minutes.
+      const sinceTile = `(time() % ${TILE_SECONDS} - time() % ${this.interval()}) / ${TILE_SECONDS}`;
+      return `${r}\n+ (${sinceTile} * last_over_time(${this.tiles().range('5m')}) or 0 * ${r})`;
+    });
   }
 
-  /** The bad 5m rates sampled every 5m: tiles of time. */
-  public badTiles(): Series {
-    return this.signal('badTiles', 'slo:sli_errors:rate5m_every5m', this.labels, this.sli._families, () => this.bad().select(), {}, this.tiles);
+  /** A selector of `series` for one kind of event. */
+  public select(series: Series, event: SliEvent): string {
+    return series.select([{ name: 'event', op: '=', value: event }]);
   }
 
-  /** The total 5m rates sampled every 5m. */
-  public totalTiles(): Series {
-    return this.signal('totalTiles', 'slo:sli_requests:rate5m_every5m', this.labels, this.sli._families, () => this.total().select(), {}, this.tiles);
+  /** True (an empty-labelled 1) at the first evaluation after each multiple of 5 minutes since the epoch. */
+  private atTileTime(): string {
+    return `(vector(time()) % ${TILE_SECONDS} < ${this.interval()})`;
+  }
+
+  /** The evaluation interval in seconds, at most a tile. */
+  private interval(): string {
+    return formatNumber(Math.min(this.intervalSeconds, TILE_SECONDS));
   }
 
   /**
-   * The bad-event ratio over `window`: traffic-weighted (bad events over all events, never an average of
-   * ratios), absent while there is no traffic. 5m and 1h are exact; 30m sums the 30 s-resolution 5m rates
-   * (overlapping equally in numerator and denominator, so the ratio stays traffic-weighted); 2h and
-   * longer sum the 5m tiles.
+   * The tiles' recording rule as a backfill evaluates it over past history (promtool tsdb
+   * create-blocks-from rules, which cannot read a recorded series it backfills in the same run): the 5m
+   * rates from the raw series, kept once per 5 minutes as the live rules keep them, and none where a tile
+   * was written (by the live rules or an earlier backfill) in the 5 minutes before or the evaluation
+   * interval after (a negative offset: the live tile of the same 5 minutes may be taken a few seconds
+   * later), so a backfill that overlaps the live rules, or runs twice, counts no event twice.
+   */
+  public backfillRules(): Array<{ record: string; expr: string; labels: { [k: string]: string } }> {
+    // The raw rates carry the SLI's aggregation labels and the event, but not yet its `sli` label (the rule adds it).
+    const on = `on (${[...this.sli.aggregateBy, 'event'].join(', ')})`;
+    const i = promDuration(Duration.millis(Math.round(Math.min(this.intervalSeconds, TILE_SECONDS) * 1000)), 'SliSignals', 'interval');
+    const raw = `${labelled(this.sli._badRate('5m'), 'bad')}\nor\n${labelled(this.sli._totalRate('5m'), 'total')}`;
+    const tiles = this.tiles();
+    return [{
+      record: tiles.record,
+      expr: `(\n${raw}\n)\nand on ()\n${this.atTileTime()}\nunless ${on}\n(last_over_time(${tiles.range('5m')}) or last_over_time(${tiles.range(i)} offset -${i}))`,
+      labels: { sli: this.sli.name },
+    }];
+  }
+
+  /**
+   * The bad-event ratio over `window` (5m, or a multiple of 5m of at least 15m): traffic-weighted (bad
+   * events over all events, never an average of ratios), absent while there is no traffic.
    */
   public ratio(window: string): string {
-    if (window === '5m') return `${this.bad().select()} / (${this.total().select()} > 0)`;
-    if (window === '1h') return this.ratio1h().select();
-    const [bad, total] = window === '30m' ? [this.bad(), this.total()] : [this.badTiles(), this.totalTiles()];
-    return `sum_over_time(${bad.range(window)}) / (sum_over_time(${total.range(window)}) > 0)`;
+    if (window === '5m') return `${this.select(this.rates(), 'bad')}\n/ ignoring (event)\n(${this.select(this.rates(), 'total')} > 0)`;
+    return `(${this.windowSum('bad', window)})\n/ ignoring (event)\n((${this.windowSum('total', window)}) > 0)`;
   }
 
-  /** Events in `window` (2h or more), counted exactly from the 5m tiles. */
+  /** Events in `window` (a multiple of 5m of at least 15m), without the `event` label. */
   public events(window: string): string {
-    return `sum_over_time(${this.totalTiles().range(window)}) * ${TILE_SECONDS}`;
+    return `sum without (event) (${this.windowSum('total', window)}) * ${TILE_SECONDS}`;
   }
 
-  /** The tiles' sum over `window`: zero, with the SLI's labels, while there is no traffic. */
+  /** The tiles' sum of all events over `window`, without the `event` label: zero while there is no traffic. */
   public totalTilesSum(window: string): string {
-    return `sum_over_time(${this.totalTiles().range(window)})`;
+    return `sum without (event) (sum_over_time(${this.tiles().range(window, [{ name: 'event', op: '=', value: 'total' }])}))`;
   }
+
+  /** Events of `event` in `window`, divided by 300: the window's head plus the whole tiles before it inside the window. */
+  private windowSum(event: SliEvent, window: string): string {
+    const wholeTiles = promMillis(window) - 2 * TILE_SECONDS * 1000;
+    if (wholeTiles < TILE_SECONDS * 1000) throw new Error(`internal: an SLI window of 5m or at least 15m, not ${window}`);
+    const range = promDuration(Duration.millis(wholeTiles), 'SliSignals', 'window');
+    return `${this.select(this.head(), event)} + sum_over_time(${this.tiles().range(range, [{ name: 'event', op: '=', value: event }])} offset 5m)`;
+  }
+}
+
+/** `expr` with the label `event` set to `event`. */
+function labelled(expr: string, event: SliEvent): string {
+  return `label_replace(${expr}, "event", "${event}", "", "")`;
 }
 
 /**
@@ -88,11 +148,6 @@ export class SloSignals extends SignalCatalog {
 
   private get labels(): string[] {
     return ['slo', 'sli', ...this.aggregateBy];
-  }
-
-  /** The 1h burn rate: the 1h bad ratio over the error budget. */
-  public burnRate(): Series {
-    return this.signal('burnRate', 'slo:burn_rate:ratio_rate1h', this.labels, this.sli.families, () => `${this.sli.ratio('1h')} / ${this.budget}`);
   }
 
   /**
