@@ -1,8 +1,8 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as net from 'net';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { freePort } from './net';
 import { requireTool } from './tools';
 import { Proc, startProcess } from '../e2e/_processes';
 
@@ -42,17 +42,6 @@ export interface RuleGroupDoc {
 export interface RangeSeries {
   readonly metric: { readonly [k: string]: string };
   readonly values: ReadonlyArray<[number, string]>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function run(bin: string, args: string[], timeoutMs = 600_000): string {
