@@ -9,8 +9,8 @@ import { byKind, Doc, synthChart, testChart, TEST_SELECTOR } from '../util/synth
 /*
  * The SLO tiers on a real Prometheus (the proofs' engine) at the rule groups' own intervals, side by side
  * with Sloth's rules for the same SLO (test/fixtures/sloth, transcribed from Sloth v0.16.0's generator
- * output), over the same backfilled history: five scenarios of the SRE workbook, 30 s scrapes of
- * http_requests_total, 10 requests a second. Each rule set's recording rules are evaluated over the whole
+ * output), over the same backfilled history: five scenarios of the SRE workbook, http_requests_total
+ * scraped every minute (Prometheus' default), 10 requests a second. Each rule set's recording rules are evaluated over the whole
  * history by promtool's rule importer, which runs the server's query engine at each group's interval and
  * evaluation offset; each tier's alert condition is then evaluated every 30 s, as an alerting rule without
  * `for` (neither side has one) is. For every scenario and tier: when it fires after the burn starts and
@@ -25,6 +25,8 @@ const T0 = Date.UTC(2026, 0, 5) / 1000;
 /** Every window is full of good traffic when the burns start (the longest alert window is 3 days). */
 const BURN = T0 + 3 * DAY + H;
 const RPS = 10;
+/** Prometheus' default scrape interval. */
+const SCRAPE = 60;
 
 interface Scenario { readonly name: string; readonly ratio: number; readonly seconds: number }
 const SCENARIOS: Scenario[] = [
@@ -87,7 +89,12 @@ function timings(series: Array<{ metric: { [k: string]: string }; values: Readon
   return out;
 }
 
-const fmt = (s?: number) => (s === undefined ? '—' : s >= H ? `${Math.floor(s / H)}h${String(Math.round((s % H) / M)).padStart(2, '0')}m` : `${Math.floor(s / M)}m${String(s % M).padStart(2, '0')}s`);
+const fmt = (s?: number): string => {
+  if (s === undefined) return '—';
+  if (s < H) return `${Math.floor(s / M)}m${String(s % M).padStart(2, '0')}s`;
+  const minutes = Math.round(s / M);
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+};
 
 describe('SLO tiers on a real Prometheus at the groups\' own intervals, against Sloth\'s rules', () => {
   let dir: string;
@@ -95,14 +102,17 @@ describe('SLO tiers on a real Prometheus at the groups\' own intervals, against 
   const rows: string[] = [];
   const results = new Map<string, { ours: Map<string, Timing>; sloth: Map<string, Timing> }>();
   const cost = { ours: 0, sloth: 0, ourRules: 0, slothRules: 0 };
+  /** Values read at given times after the rules ran: the budget, and the events the low-traffic guard counts. */
+  const read = { budget: new Map<string, number>(), events1h: [] as number[], events3d: [] as number[] };
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-real-'));
-    prom = await BackfilledPrometheus.start(dir, openMetricsCounters('http_requests', counters, T0, END, 30));
+    prom = await BackfilledPrometheus.start(dir, openMetricsCounters('http_requests', counters, T0, END, SCRAPE));
     const { groups, alert } = ours();
     const sloth: RuleGroupDoc[] = YAML.parse(fs.readFileSync(path.join(__dirname, '../fixtures/sloth/availability-99.9-30d.rules.yaml'), 'utf8')).groups;
-    await prom.importRules('ours', groups, T0, END);
-    await prom.importRules('sloth', sloth, T0, END);
+    // Each set's groups of one interval at one evaluation offset, the same for both (see importRules).
+    await prom.importRules('ours', groups, T0, END, { sharedOffset: true });
+    await prom.importRules('sloth', sloth, T0, END, { sharedOffset: true });
     const step = 30;
     const ourCond = ourConditions(groups);
     const slothCond = slothConditions(sloth);
@@ -125,6 +135,16 @@ describe('SLO tiers on a real Prometheus at the groups\' own intervals, against 
       }
     }
     expect(alert.ruleCount).toBe(cost.ourRules);
+    // The budget (its group every 5 m) at the end of the history, and the guard's event counts at times that
+    // fall anywhere in a tile's 5 minutes.
+    for (const r of (await prom.queryStats('slo:error_budget_remaining:ratio', END)).result) read.budget.set(r.metric.scenario, Number(r.value[1]));
+    const guard = (whole: string) => `sum without (event) (slo:sli_events:window_head{event="total",scenario="${slug(SCENARIOS[0])}"} `
+      + `+ sum_over_time(slo:sli_events:rate5m_every5m{event="total",scenario="${slug(SCENARIOS[0])}"}[${whole}] offset 5m)) * 300`;
+    for (let k = 0; k < 10; k++) {
+      const when = BURN + 10 * H + k * 37;
+      read.events1h.push(Number((await prom.queryStats(guard('50m'), when)).result[0].value[1]));
+      read.events3d.push(Number((await prom.queryStats(guard('2d23h50m'), when)).result[0].value[1]));
+    }
     rows.push('| scenario | tier | fires after (ours / Sloth) | clears after (ours / Sloth) |', '|---|---|---|---|');
     for (const s of SCENARIOS) {
       for (const tier of TIERS) {
@@ -166,6 +186,27 @@ describe('SLO tiers on a real Prometheus at the groups\' own intervals, against 
     expect(results.get('page-fast')!.ours.get(slug(SCENARIOS[2]))!.fire).toBeUndefined();
   });
 
+  test('the error budget left is the share of the SLO\'s budget the whole history spent (the budget group every 5 m, over its tiles)', () => {
+    // The history (6 days) is shorter than the 30-day window: the budget covers all of it, but for up to
+    // one tile at its start and the minutes after its last evaluation.
+    for (const sc of SCENARIOS) {
+      const last = Math.floor(END / 300) * 300;
+      const spent = badUpTo(sc, last) / (RPS * (last - T0)) / 0.001;
+      expect(Math.abs(read.budget.get(slug(sc))! - (1 - spent))).toBeLessThan(0.01 + spent * 0.01);
+    }
+  });
+
+  test('the low-traffic guard counts the events of its window at the real cadence (55 to 60 minutes of them; promtool counted each tile ten times)', () => {
+    for (const n of read.events1h) {
+      expect(n).toBeGreaterThanOrEqual(RPS * 55 * M - 1);
+      expect(n).toBeLessThanOrEqual(RPS * 60 * M + 1);
+    }
+    for (const n of read.events3d) {
+      expect(n).toBeGreaterThanOrEqual(RPS * (3 * DAY - 5 * M) - 1);
+      expect(n).toBeLessThanOrEqual(RPS * 3 * DAY + 1);
+    }
+  });
+
   test('at most 12 rules per SLO, and fewer samples read per hour than Sloth\'s rules', () => {
     expect(cost.ourRules).toBeLessThanOrEqual(12);
     expect(cost.ours).toBeLessThan(cost.sloth);
@@ -195,7 +236,7 @@ describe('first install over an outage that ended an hour before', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slo-install-'));
-    prom = await BackfilledPrometheus.start(dir, openMetricsCounters('http_requests', history, start, install + 2 * H, 30));
+    prom = await BackfilledPrometheus.start(dir, openMetricsCounters('http_requests', history, start, install + 2 * H, SCRAPE));
     groups = ours().groups;
     conditions = ourConditions(groups);
     // The rules run from the install on.

@@ -122,12 +122,25 @@ export class BackfilledPrometheus {
    * Evaluates the recording rules of `groups` over [start, end] (seconds) at each group's interval (groups
    * without one at `defaultInterval`), level by level, and loads the results. Alerting rules are not
    * evaluated here (see `queryRange`).
+   *
+   * A group is evaluated at an offset within its interval that Prometheus derives from its file and name. With
+   * `sharedOffset`, every group of one interval, of every call, is evaluated at the same offset (as one group
+   * named by its interval, in one file): rule sets compared side by side then read their recorded series
+   * equally fresh, so neither is favoured by where its groups fall in the interval.
    */
-  public async importRules(name: string, groups: ReadonlyArray<RuleGroupDoc>, start: number, end: number, defaultInterval = '30s'): Promise<void> {
+  public async importRules(name: string, groups: ReadonlyArray<RuleGroupDoc>, start: number, end: number,
+    options: { defaultInterval?: string; sharedOffset?: boolean } = {}): Promise<void> {
+    const defaultInterval = options.defaultInterval ?? '30s';
     const levels = ruleLevels(groups);
     for (let i = 0; i < levels.length; i++) {
-      const file = path.join(this.dir, `${name}.level${i}.rules.yaml`);
-      fs.writeFileSync(file, YAML.stringify({ groups: levels[i] }));
+      let level = levels[i];
+      if (options.sharedOffset) {
+        const byInterval = new Map<string, RuleDoc[]>();
+        for (const g of level) byInterval.set(g.interval ?? defaultInterval, [...byInterval.get(g.interval ?? defaultInterval) ?? [], ...g.rules]);
+        level = [...byInterval].map(([interval, rules]) => ({ name: `every-${interval}`, interval, rules }));
+      }
+      const file = path.join(this.dir, options.sharedOffset ? 'shared-offset.rules.yaml' : `${name}.level${i}.rules.yaml`);
+      fs.writeFileSync(file, YAML.stringify({ groups: level }));
       const out = path.join(this.dir, `${name}.level${i}.blocks`);
       run(requireTool('promtool'), ['tsdb', 'create-blocks-from', 'rules', `--start=${start}`, `--end=${end}`, `--url=${this.url}`,
         `--output-dir=${out}`, `--eval-interval=${defaultInterval}`, file]);
