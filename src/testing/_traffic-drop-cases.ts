@@ -9,13 +9,14 @@ import { inWords } from '../ml/alerts/_alert-settings';
 /*
  * ModelTrafficDrop compares the request rate with the rate one baseline (a week) earlier, so its test needs
  * that much history: after a baseline of steady traffic, a fall to just above the allowed share of it stays
- * silent, and a fall to half the share fires the alert once held. They evaluate every 5 minutes
- * (a file of their own: a week at the inference tests' 30 s would take minutes in promtool).
+ * silent, and a fall to half the share fires the alert once held. They evaluate every 10 minutes
+ * (a file of their own: a week at the inference tests' 30 s would take minutes in promtool; promtool's
+ * time is the week's evaluations of every rule of the file, not its samples).
  */
 
 const MINUTE = 60_000;
 /** The evaluation interval of the traffic-drop tests. @internal */
-export const TRAFFIC_DROP_INTERVAL_MS = 5 * MINUTE;
+export const TRAFFIC_DROP_INTERVAL_MS = 10 * MINUTE;
 
 /** The traffic-drop tests of a service, or why none are written. @internal */
 export function trafficDropCases(src: InferenceSource, id: PodIdentity, base: ServiceState): GeneratedCase[] | NotGenerated {

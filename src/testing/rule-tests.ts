@@ -51,7 +51,7 @@ export interface RuleTestsResult {
 export class RuleTests {
   /**
    * Writes a rule file and a promtool test file per PrometheusRule of the app that holds generated tests (and a
-   * second test file, `<name>.every-300s.test.yaml`, for tests with a week of history evaluated every 5 minutes).
+   * second test file, `<name>.every-600s.test.yaml`, for tests with a week of history evaluated every 10 minutes).
    * @param app the synthesized app
    */
   public static synth(app: App, options: RuleTestsOptions = {}): RuleTestsResult {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { engine } from '../util/prometheus-release';
 import { checkAlertmanagerConfig } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { Doc } from '../util/synth';
@@ -99,12 +100,15 @@ describe('the quick start, in a fresh cdk8s app, from the packed library', () =>
   });
 
   // The TypeScript the template pins, and the two majors after it as README.md describes them: 6 works as the
-  // template is; 7 breaks ts-node, so the app is compiled with tsc and cdk8s runs the JavaScript.
-  test.each([
+  // template is; 7 breaks ts-node, so the app is compiled with tsc and cdk8s runs the JavaScript. TypeScript
+  // is not the engine's business: on Prometheus 2 (the second engine of the test command), the template's
+  // TypeScript alone proves the quick start's output.
+  const variants: Array<[string, string | undefined, string | undefined]> = [
     ['the template\'s TypeScript', undefined, undefined],
     ['TypeScript 6', '6.0.x', undefined],
     ['TypeScript 7, compiled with tsc and run with node', '7.0.x', 'node main.js'],
-  ])('README.md\'s quick start with %s compiles with the template\'s tsconfig, synthesizes, and its output passes the schemas, promtool and amtool', (_what, typescript, appCommand) => {
+  ];
+  test.each(engine() === '3' ? variants : variants.slice(0, 1))('README.md\'s quick start with %s compiles with the template\'s tsconfig, synthesizes, and its output passes the schemas, promtool and amtool', (_what, typescript, appCommand) => {
     const app = path.join(work, `ml-monitoring-${typescript ?? 'template'}`);
     fs.mkdirSync(app);
     layOutTemplate(app, 'ml-monitoring');

@@ -35,8 +35,8 @@ export function presetRuleTests(part: 0 | 1): void {
     afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
 
     test('pass with promtool against the generated rules', () => {
-    // The main file, and the traffic-drop tests' (a week of history, evaluated every 5 minutes).
-      expect(ruleTestFiles(result)).toEqual(['tenant-a.model-svc-inference.test.yaml', 'tenant-a.model-svc-inference.every-300s.test.yaml']);
+    // The main file, and the traffic-drop tests' (a week of history, evaluated every 10 minutes).
+      expect(ruleTestFiles(result)).toEqual(['tenant-a.model-svc-inference.test.yaml', 'tenant-a.model-svc-inference.every-600s.test.yaml']);
       expect(result.cannotFire).toEqual([]);
       for (const f of ruleTestFiles(result)) {
         const r = promtoolTestRules(dir, f);

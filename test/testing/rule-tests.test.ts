@@ -78,7 +78,7 @@ describe('generated tests bite', () => {
   test.each([
     ['minimum share halved (0.2 → 0.1)', (r: any) => { r.expr = r.expr.replace('< 0.2 *', '< 0.1 *'); }],
     ['for doubled (15m → 30m)', (r: any) => { r.for = '30m'; }],
-  ])('ModelTrafficDrop with its %s fails its tests (a week of history, every 5 minutes)', (_what, change) => {
+  ])('ModelTrafficDrop with its %s fails its tests (a week of history, every 10 minutes)', (_what, change) => {
     const r = runMutated(dir, { rulesFile: rulesFile(), testFile: ruleTestFiles(result)[1], pick: x => x.alert === 'ModelTrafficDrop', change: change as (x: any) => void });
     expect(r.ok).toBe(false);
     expect(r.output).toContain('alertname: ModelTrafficDrop');
