@@ -5,6 +5,7 @@ import { addSloBlindSpots } from './alerts/_blind-spot-alerts';
 import { SliSignals } from './signals/_sli-signals';
 import { Sli } from './sli';
 import { SloMonitoringAlerts } from './slo-alert';
+import { toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { PrometheusRules } from '../rules/prometheus-rules';
 
@@ -49,7 +50,7 @@ export class SliRecording extends Construct {
     this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
     const fast = this.rules.addGroup(`sli.${sli.name}`, { interval });
     fast._keepRecordingRulesFirst();
-    this.signals = new SliSignals(sli, fast, interval.toMilliseconds({ integral: false }) / 1000);
+    this.signals = new SliSignals(sli, fast, toMillis(interval, where, 'evaluationInterval'));
     // Every SLO reads the 5m rates, the tiles and the windows' head: record them in dependency order now, so
     // the SLI's object is the same whichever SLO asks first.
     this.signals.rates();

@@ -209,11 +209,6 @@ export class Sli {
   public _totalRate(window: string): string {
     return this.sum(this.totalRate(window));
   }
-
-  /** Bad events over all events in `window`, computed from the raw series; absent without traffic. @internal */
-  public _ratio(window: string): string {
-    return `(${this._badRate(window)}) / (${this._totalRate(window)} > 0)`;
-  }
 }
 
 /** The metric names of plain vector selectors (a selector without a name reads no one family). */

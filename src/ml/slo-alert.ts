@@ -130,11 +130,11 @@ const DAY_MS = 86_400_000;
 
 /**
  * Multi-window, multi-burn-rate SLO alerts (SRE workbook), with the fewest rules that keep every window
- * traffic-weighted and exact at its recent edge: the SLI's bad and total 5m event rates, and the same rates
- * once per 5 minutes ("tiles"), are recorded once (shared by every SLO on the SLI); every window is the
- * current 5m rate plus the tiles before it, never a rate over raw series. At most 12 rules per SLO (11
- * for an availability SLI): four tiers, the error budget remaining, an info series, the SLI's four
- * recordings and its blind-spot alerts. Adds an error-budget dashboard.
+ * traffic-weighted and exact at its recent edge: the SLI's bad and total 5m event rates, the same rates once
+ * per 5 minutes ("tiles") and every window's newest part are recorded once, shared by every SLO on the SLI;
+ * every window is its newest part plus the tiles before it, never a rate over raw series. 10 rules per SLO on
+ * an availability SLI, 11 on a latency SLI: four tiers, the error budget remaining and an info series, and
+ * the SLI's three recordings and blind-spot alerts. Adds an error-budget dashboard.
  */
 export class SloAlert extends Construct {
   /** The SLO name (`slo` label). */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
 import { SliRecording } from './_sli-recording';
-import { invalidProp } from '../common/_errors';
+import { outFolder } from '../common/_outdir';
 
 /** Options of `SloBackfill.synth`. */
 export interface SloBackfillOptions {
@@ -31,8 +31,8 @@ export interface SloBackfillResult {
  * ```sh
  * promtool tsdb create-blocks-from rules --url http://<prometheus>:9090 \
  *   --start $(date -d '-30 days' +%s) --end $(date +%s) --output-dir blocks <file>
- * # then copy blocks/* into the Prometheus data folder (e.g. kubectl cp blocks <pod>:/prometheus -c prometheus);
- * # Prometheus loads them within a minute, or on restart
+ * # then copy blocks/* into the Prometheus data folder (e.g. kubectl cp blocks <namespace>/prometheus-<name>-0:/prometheus
+ * # -c prometheus); Prometheus loads new blocks within a minute (its TSDB reloads blocks every minute)
  * ```
  *
  * The file's rules skip every 5 minutes the live rules already tiled, so the end may be "now" and a
@@ -41,10 +41,7 @@ export interface SloBackfillResult {
 export class SloBackfill {
   /** Writes one backfill rule file per SLI of the app's `SloAlert`s. */
   public static synth(app: App, options: SloBackfillOptions = {}): SloBackfillResult {
-    if (!(app instanceof App)) throw invalidProp('SloBackfill', 'app', app, 'the cdk8s App whose SLOs to backfill');
-    const outdir = options.outdir ?? path.join(app.outdir, 'slo-backfill');
-    if (typeof outdir !== 'string' || outdir.trim() === '') throw invalidProp('SloBackfill', 'outdir', outdir, 'a folder path');
-    fs.mkdirSync(outdir, { recursive: true });
+    const outdir = outFolder('SloBackfill', app, options.outdir, 'slo-backfill', 'SLOs to backfill');
     const files: string[] = [];
     for (const c of app.node.findAll()) {
       if (!(c instanceof SliRecording)) continue;

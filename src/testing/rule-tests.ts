@@ -7,7 +7,7 @@ import { inferenceCases } from './_inference-cases';
 import { qualityCases } from './_quality-cases';
 import { sloCases } from './_slo-cases';
 import { GeneratedSuite, seconds } from './_test-case';
-import { invalidProp } from '../common/_errors';
+import { outFolder } from '../common/_outdir';
 import { MlInferenceMonitoring } from '../ml/ml-inference-monitoring';
 import { ModelQualityMonitoring } from '../ml/quality/model-quality-monitoring';
 import { SloAlert } from '../ml/slo-alert';
@@ -55,10 +55,7 @@ export class RuleTests {
    * @param app the synthesized app
    */
   public static synth(app: App, options: RuleTestsOptions = {}): RuleTestsResult {
-    if (!(app instanceof App)) throw invalidProp('RuleTests', 'app', app, 'the cdk8s App whose alerts to test');
-    const outdir = options.outdir ?? path.join(app.outdir, 'rule-tests');
-    if (typeof outdir !== 'string' || outdir.trim() === '') throw invalidProp('RuleTests', 'outdir', outdir, 'a folder path');
-    fs.mkdirSync(outdir, { recursive: true });
+    const outdir = outFolder('RuleTests', app, options.outdir, 'rule-tests', 'alerts to test');
     const files: string[] = [];
     const notGenerated: string[] = [];
     const cannotFire: string[] = [];

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { RUNTIME_CASES } from './_traffic';
-import { InferenceAutoscaler, InferenceRuntime, MlInferenceMonitoring, ScalingSignal } from '../../src';
+import { InferenceAutoscaler, InferenceRuntime, MlInferenceMonitoring, ScalingSignal, Sli } from '../../src';
 import { sliThresholds } from '../../src/ml/_histogram-bounds';
 import { Fixture } from '../util/exposition';
 import { expressions } from '../util/expressions';
@@ -28,10 +28,12 @@ function everythingRead(runtime: InferenceRuntime): string[] {
   const m = new MlInferenceMonitoring(chart, 'svc', { selectorLabels: TEST_SELECTOR, runtime, namespace: 'tenant-a', selector: { app: 'svc' } });
   const exprs: string[] = [];
   const spec = runtime._spec;
-  if (spec.errors) exprs.push(m.availability()._ratio('5m'));
+  // An SLI reads its raw series through its bad and total rates.
+  const sliReads = (sli: Sli) => [sli._badRate('5m'), sli._totalRate('5m')];
+  if (spec.errors) exprs.push(...sliReads(m.availability()));
   // A latency SLI at a bound the runtime really writes (its le matcher is checked against the fixture below).
   const threshold = spec.latency ? sliThresholds(spec.latency)?.find(b => b >= 0.25) : undefined;
-  if (threshold !== undefined) exprs.push(m.latency(Duration.millis(Math.round(threshold * 1000)))._ratio('5m'));
+  if (threshold !== undefined) exprs.push(...sliReads(m.latency(Duration.millis(Math.round(threshold * 1000)))));
   const signals = [ScalingSignal.requestRate(10)];
   if (runtime.hasLatencyHistogram) signals.push(ScalingSignal.latency(Duration.seconds(2)));
   if (spec.queueLength) signals.push(ScalingSignal.queue(5));

@@ -191,7 +191,7 @@ describe('thresholds the runtime\'s histogram cannot observe are refused at cons
   test('a latency SLI only at a bucket bound, and the error lists the bounds', () => {
     const m = make(InferenceRuntime.fastApi());
     expect(() => m.latency(Duration.millis(300))).toThrow(/invalid threshold "0\.3s": one of the bucket bounds of http_request_duration_highr_seconds.*0\.25s, 0\.5s/);
-    expect(m.latency(Duration.millis(250))._ratio('5m')).toContain('le=~"0\\\\.25"');
+    expect(m.latency(Duration.millis(250))._badRate('5m')).toContain('le=~"0\\\\.25"');
     expect(() => make(InferenceRuntime.kserve({ deploymentMode: KServeDeploymentMode.STANDARD })).availability()).toThrow(/counts failed requests/);
   });
 

@@ -11,7 +11,7 @@ import { RuleGroup } from '../../rules/rule-group';
 import { quantileName } from '../_inference-queries';
 import { HistogramSignal } from '../_runtime-spec';
 import { FamilyRead, InferenceSignals } from '../signals/_inference-signals';
-import { SliSignals } from '../signals/_sli-signals';
+import { eventIs, SliSignals } from '../signals/_sli-signals';
 import { SloMonitoringAlerts } from '../slo-alert';
 
 /*
@@ -136,7 +136,7 @@ export function addSloBlindSpots(where: string, group: RuleGroup, s: SliSignals,
   // Flowing within the last day (read from the 5m tiles: 288 points), gone now; per series of the SLI, so a
   // tenant's stopped events carry its namespace.
   const by = ['sli', ...sli.aggregateBy].join(', ');
-  let expr = `group by (${by}) (max_over_time(${s.tiles().range('1d', [{ name: 'event', op: '=', value: 'total' }])}) > 0)\nunless on (${by})\ngroup by (${by}) (${s.select(s.rates(), 'total')})`;
+  let expr = `group by (${by}) (max_over_time(${s.tiles().range('1d', eventIs('total'))}) > 0)\nunless on (${by})\ngroup by (${by}) (${s.select(s.rates(), 'total')})`;
   if (sli._targets !== undefined) {
     const scope = sli.aggregateBy.includes('namespace') ? 'namespace' : '';
     expr += `\nunless on (${scope})\ngroup by (${scope}) (${sli._targets} == 1)`;

@@ -3,6 +3,7 @@ import { SignalCatalog } from './_catalog';
 import { Series } from './_series';
 import { promDuration, promMillis } from '../../common/_duration';
 import { formatNumber } from '../../common/_number';
+import { LabelMatcher } from '../../common/_promql';
 import { RuleGroup } from '../../rules/rule-group';
 import { Sli } from '../sli';
 
@@ -11,6 +12,11 @@ export const TILE_SECONDS = 300;
 
 /** Which events of an SLI a series counts. @internal */
 export type SliEvent = 'bad' | 'total';
+
+/** The matcher that picks one kind of event from the SLI's series. @internal */
+export function eventIs(event: SliEvent): LabelMatcher[] {
+  return [{ name: 'event', op: '=', value: event }];
+}
 
 /**
  * The signal catalog of one SLI, shared by every SLO on it: its identity is the `sli` label. One group, at
@@ -34,8 +40,12 @@ export type SliEvent = 'bad' | 'total';
  * @internal
  */
 export class SliSignals extends SignalCatalog {
-  constructor(public readonly sli: Sli, fast: RuleGroup, private readonly intervalSeconds: number) {
+  /** The evaluation interval, at most a tile: one evaluation in each 5 minutes keeps the tile. */
+  private readonly intervalMs: number;
+
+  constructor(public readonly sli: Sli, fast: RuleGroup, intervalMs: number) {
     super({ group: fast, identity: [{ name: 'sli', op: '=', value: sli.name }], staticLabels: { sli: sli.name } });
+    this.intervalMs = Math.min(intervalMs, TILE_SECONDS * 1000);
   }
 
   private get labels(): string[] {
@@ -44,8 +54,12 @@ export class SliSignals extends SignalCatalog {
 
   /** Bad and all events per second over 5m, at the evaluation interval. */
   public rates(): Series {
-    return this.signal('rates', 'slo:sli_events:rate5m', this.labels, this.sli._families,
-      () => `${labelled(this.sli._badRate('5m'), 'bad')}\nor\n${labelled(this.sli._totalRate('5m'), 'total')}`);
+    return this.signal('rates', 'slo:sli_events:rate5m', this.labels, this.sli._families, () => this.rawRates());
+  }
+
+  /** The 5m rates of both kinds of events, from the raw series, each labelled with its `event`. */
+  private rawRates(): string {
+    return `${labelled(this.sli._badRate('5m'), 'bad')}\nor\n${labelled(this.sli._totalRate('5m'), 'total')}`;
   }
 
   /** The 5m rates, once per 5 minutes: tiles of time. */
@@ -66,7 +80,7 @@ export class SliSignals extends SignalCatalog {
 
   /** A selector of `series` for one kind of event. */
   public select(series: Series, event: SliEvent): string {
-    return series.select([{ name: 'event', op: '=', value: event }]);
+    return series.select(eventIs(event));
   }
 
   /** True (an empty-labelled 1) at the first evaluation after each multiple of 5 minutes since the epoch. */
@@ -76,7 +90,7 @@ export class SliSignals extends SignalCatalog {
 
   /** The evaluation interval in seconds, at most a tile. */
   private interval(): string {
-    return formatNumber(Math.min(this.intervalSeconds, TILE_SECONDS));
+    return formatNumber(this.intervalMs / 1000);
   }
 
   /**
@@ -90,12 +104,11 @@ export class SliSignals extends SignalCatalog {
   public backfillRules(): Array<{ record: string; expr: string; labels: { [k: string]: string } }> {
     // The raw rates carry the SLI's aggregation labels and the event, but not yet its `sli` label (the rule adds it).
     const on = `on (${[...this.sli.aggregateBy, 'event'].join(', ')})`;
-    const i = promDuration(Duration.millis(Math.round(Math.min(this.intervalSeconds, TILE_SECONDS) * 1000)), 'SliSignals', 'interval');
-    const raw = `${labelled(this.sli._badRate('5m'), 'bad')}\nor\n${labelled(this.sli._totalRate('5m'), 'total')}`;
+    const i = promDuration(Duration.millis(this.intervalMs), 'SliSignals', 'interval');
     const tiles = this.tiles();
     return [{
       record: tiles.record,
-      expr: `(\n${raw}\n)\nand on ()\n${this.atTileTime()}\nunless ${on}\n(last_over_time(${tiles.range('5m')}) or last_over_time(${tiles.range(i)} offset -${i}))`,
+      expr: `(\n${this.rawRates()}\n)\nand on ()\n${this.atTileTime()}\nunless ${on}\n(last_over_time(${tiles.range('5m')}) or last_over_time(${tiles.range(i)} offset -${i}))`,
       labels: { sli: this.sli.name },
     }];
   }
@@ -116,7 +129,7 @@ export class SliSignals extends SignalCatalog {
 
   /** The tiles' sum of all events over `window`, without the `event` label: zero while there is no traffic. */
   public totalTilesSum(window: string): string {
-    return `sum without (event) (sum_over_time(${this.tiles().range(window, [{ name: 'event', op: '=', value: 'total' }])}))`;
+    return `sum without (event) (sum_over_time(${this.tiles().range(window, eventIs('total'))}))`;
   }
 
   /** Events of `event` in `window`, divided by 300: the window's head plus the whole tiles before it inside the window. */
@@ -124,7 +137,7 @@ export class SliSignals extends SignalCatalog {
     const wholeTiles = promMillis(window) - 2 * TILE_SECONDS * 1000;
     if (wholeTiles < TILE_SECONDS * 1000) throw new Error(`internal: an SLI window of 5m or at least 15m, not ${window}`);
     const range = promDuration(Duration.millis(wholeTiles), 'SliSignals', 'window');
-    return `${this.select(this.head(), event)} + sum_over_time(${this.tiles().range(range, [{ name: 'event', op: '=', value: event }])} offset 5m)`;
+    return `${this.select(this.head(), event)} + sum_over_time(${this.tiles().range(range, eventIs(event))} offset 5m)`;
   }
 }
 
