@@ -1,4 +1,4 @@
-import { App, AppProps, Chart, Duration, Size } from 'cdk8s';
+import { App, AppProps, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   DriftDetector, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance,
@@ -80,6 +80,9 @@ export function buildExampleApp(props: AppProps = {}, options: ExampleOptions = 
     network: { nodePortSources: ['10.0.0.0/16', '192.0.2.0/24'], kedaNamespace: 'keda' },
     ...(options.fast ? { healthAlerts: { notificationsFailing: { pendingFor: Duration.seconds(2) } } } : {}),
   });
+  // Each component is a construct with its main object reachable: what the library has no prop for is a
+  // patch away. Here the cluster autoscaler may not evict Prometheus (its WAL replay takes minutes).
+  stack.prometheus.resource.addJsonPatch(JsonPatch.add('/spec/podMetadata/annotations', { 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' }));
   addMlMonitoring(chart, stack, options);
   return app;
 }

@@ -33,4 +33,5 @@ export * from './alerting/alert-routing';
 export * from './stack/i-monitoring-stack';
 export * from './stack/stack-options';
 export * from './stack/monitoring-stack';
+export * from './stack/stack-component';
 export * from './testing/rule-tests';

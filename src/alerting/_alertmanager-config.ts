@@ -1,4 +1,5 @@
-import { DefaultedField, sel } from './_receiver-spec';
+import { messageBody, messageRef } from './_messages';
+import { DefaultedField, crdKeyOf, sel } from './_receiver-spec';
 import { Receiver } from './receiver';
 import { ReceiverDefaults } from './routing-options';
 import { definedOnly } from '../common/_object';
@@ -7,34 +8,18 @@ import { SecretKey } from '../common/secret-key';
 /** Where the operator mounts a Secret listed in the Alertmanager's `secrets`. @internal */
 export const SECRETS_DIR = '/etc/alertmanager/secrets';
 
-/** Notification templates shipped next to alertmanager.yaml (the operator mounts them in /etc/alertmanager/config). @internal */
-export const TEMPLATES = `{{ define "mlmon.title" }}[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.namespace }} in {{ . }}{{ end }}{{ with .CommonLabels.model }} ({{ . }}){{ end }}{{ end }}
-{{ define "mlmon.text" }}{{ range .Alerts }}*{{ .Annotations.summary }}*
-{{ .Annotations.description }}
-{{ with .Labels.namespace }}Tenant: {{ . }}  {{ end }}{{ with .Labels.model }}Model: {{ . }}  {{ end }}Severity: {{ .Labels.severity }}
-{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}
-{{ end }}{{ with .Annotations.runbook_url }}Runbook: {{ . }}
-{{ end }}
-{{ end }}{{ end }}
-{{ define "mlmon.telegram" }}<b>{{ .Status | toUpper }}: {{ .CommonLabels.alertname }}</b>{{ range .Alerts }}
-<b>{{ .Annotations.summary }}</b>
-{{ .Annotations.description }}{{ with .Labels.namespace }}
-Tenant: {{ . }}{{ end }}{{ with .Labels.model }}
-Model: {{ . }}{{ end }}{{ with .Annotations.dashboard_url }}
-<a href="{{ . }}">Dashboard</a>{{ end }}{{ with .Annotations.runbook_url }}
-<a href="{{ . }}">Runbook</a>{{ end }}
-{{ end }}{{ end }}
-{{ define "mlmon.html" }}{{ range .Alerts }}<h3>{{ .Annotations.summary }}</h3><p>{{ .Annotations.description }}</p><p>Tenant: {{ .Labels.namespace }} Model: {{ .Labels.model }} Severity: {{ .Labels.severity }}</p>{{ with .Annotations.dashboard_url }}<p><a href="{{ . }}">Dashboard</a></p>{{ end }}{{ with .Annotations.runbook_url }}<p><a href="{{ . }}">Runbook</a></p>{{ end }}{{ end }}{{ end }}
-`;
-
 /** One receiver in alertmanager.yaml, its secrets as mounted files; what it leaves unset comes from `global`. @internal */
 export function renderReceiver(r: Receiver): { [key: string]: unknown } {
   const out: { [key: string]: unknown[] } = {};
   for (const integration of r._spec.integrations) {
     const config: { [key: string]: unknown } = {};
-    for (const [k, v] of Object.entries(integration.config)) if (v !== undefined) config[k] = v;
-    for (const s of integration.secrets) setPath(config, s.fileField.split('.'), secretFile(s.ref));
-    (out[integration.configsKey] ??= []).push(config);
+    for (const f of integration.fields) {
+      const path = f.key.split('.');
+      if ('secret' in f.of) setPath(config, [...path.slice(0, -1), `${path[path.length - 1]}_file`], secretFile(f.of.secret));
+      else if ('message' in f.of) setPath(config, path, messageRef(f.of.message));
+      else setPath(config, path, f.of.value);
+    }
+    (out[`${integration.kind}_configs`] ??= []).push(config);
   }
   return { name: r.name, ...out };
 }
@@ -56,21 +41,30 @@ function secretFile(ref: SecretKey): string {
   return `${SECRETS_DIR}/${ref.secretName}/${ref.key}`;
 }
 
-function setPath(obj: { [key: string]: any }, path: string[], value: string): void {
+/** Sets a nested field; an undefined value leaves the field out. */
+function setPath(obj: { [key: string]: any }, path: string[], value: unknown): void {
+  if (value === undefined) return;
   let cur = obj;
   for (const p of path.slice(0, -1)) cur = (cur[p] ??= {});
   cur[path[path.length - 1]] = value;
 }
 
 /**
- * One receiver of an AlertmanagerConfig: secrets as SecretKeySelectors in the object's namespace. An
- * AlertmanagerConfig has no global section of its own (the adopted Alertmanager's applies), so the routing's
- * receiver defaults are written into each integration that leaves them unset. @internal
+ * One receiver of an AlertmanagerConfig: secrets as SecretKeySelectors in the object's namespace, messages
+ * inline. An AlertmanagerConfig has no global section of its own (the adopted Alertmanager's applies), so the
+ * routing's receiver defaults are written into each integration that leaves them unset. @internal
  */
 export function renderCrdReceiver(r: Receiver, d: ReceiverDefaults | undefined): { [key: string]: unknown } {
   const out: { [key: string]: unknown[] } = {};
   for (const integration of r._spec.integrations) {
-    const has = (f: DefaultedField) => integration.defaulted.includes(f);
+    const config: { [key: string]: unknown } = {};
+    for (const f of integration.fields) {
+      const path = crdKeyOf(f).split('.');
+      if ('secret' in f.of) setPath(config, path, sel(f.of.secret));
+      else if ('message' in f.of) setPath(config, path, messageBody(f.of.message));
+      else setPath(config, path, f.crdValue ?? f.of.value);
+    }
+    const has = (x: DefaultedField) => integration.defaulted.includes(x);
     const inlined = definedOnly({
       smarthost: has('smtpSmarthost') ? d?.smtpSmarthost : undefined,
       from: has('smtpFrom') ? d?.smtpFrom : undefined,
@@ -79,7 +73,7 @@ export function renderCrdReceiver(r: Receiver, d: ReceiverDefaults | undefined):
       requireTLS: has('smtpRequireTls') ? d?.smtpRequireTls : undefined,
       apiURL: has('slackApiUrl') && d?.slackApiUrl ? sel(d.slackApiUrl) : undefined,
     });
-    (out[integration.crdKey] ??= []).push(definedOnly({ ...integration.crdConfig, ...inlined }, { deep: true }));
+    (out[`${integration.kind}Configs`] ??= []).push({ ...config, ...inlined });
   }
   return { name: r.name, ...out };
 }

@@ -1,25 +1,49 @@
+import { MessageKind } from './_messages';
 import { SecretKey, secretKeySelector } from '../common/secret-key';
 
-/** A secret a receiver reads from a file: the Secret is mounted into Alertmanager, never inlined. @internal */
-export interface ReceiverSecret {
-  /** The alertmanager.yaml field that takes the file path, e.g. `api_url_file`, or a path such as `http_config.authorization.credentials_file`. */
-  readonly fileField: string;
-  readonly ref: SecretKey;
+/*
+ * One pattern for every receiver: an integration is a list of fields, each written once with its
+ * alertmanager.yaml key; both renderings are derived from that list. alertmanager.yaml takes a secret as
+ * a mounted file (`<key>_file`) and a message as a reference to the shipped template file; an
+ * AlertmanagerConfig (v1alpha1) takes the key in lowerCamelCase, a secret as a SecretKeySelector and a
+ * message's body inline.
+ */
+
+/** What a field holds. @internal */
+export type FieldValue =
+  | { readonly value: unknown }
+  | { readonly message: MessageKind }
+  | { readonly secret: SecretKey };
+
+/** One field of an integration. @internal */
+export interface IntegrationField {
+  /** The alertmanager.yaml key; nested fields as a dotted path, e.g. `http_config.proxy_url`. */
+  readonly key: string;
+  /** The AlertmanagerConfig key where it is not `key` in lowerCamelCase with URL, ID, ARN and TLS in capitals. */
+  readonly crdKey?: string;
+  readonly of: FieldValue;
+  /** The AlertmanagerConfig value where its shape differs from alertmanager.yaml's (e.g. email headers). */
+  readonly crdValue?: unknown;
 }
 
-/**
- * A receiver's two renderings: alertmanager.yaml (credentials as `*_file` paths) and AlertmanagerConfig
- * v1alpha1 (credentials as SecretKeySelectors). `sendResolved` and the HTTP client settings are added to
- * both by `Receiver` itself. @internal
- */
-export interface ReceiverParts {
-  /** e.g. `slack_configs`; empty for a receiver that notifies no one. */
-  readonly configsKey: string;
-  readonly config: { [key: string]: unknown };
-  readonly secrets: ReceiverSecret[];
-  /** e.g. `slackConfigs`. */
-  readonly crdKey: string;
-  readonly crdConfig: { [key: string]: unknown };
+/** A plain value, the same in both renderings (undefined: the field is left out). @internal */
+export function field(key: string, value: unknown, crdKey?: string): IntegrationField {
+  return { key, crdKey, of: { value } };
+}
+
+/** A message: a template reference in alertmanager.yaml, its body in an AlertmanagerConfig. @internal */
+export function message(key: string, kind: MessageKind): IntegrationField {
+  return { key, of: { message: kind } };
+}
+
+/** A credential: a mounted file in alertmanager.yaml (`<key>_file`), a SecretKeySelector in an AlertmanagerConfig. @internal */
+export function secret(key: string, ref: SecretKey, crdKey?: string): IntegrationField {
+  return { key, crdKey, of: { secret: ref } };
+}
+
+/** A value whose two renderings have different shapes. @internal */
+export function twoShapes(key: string, value: unknown, crdValue: unknown): IntegrationField {
+  return { key, of: { value }, crdValue };
 }
 
 /**
@@ -29,11 +53,17 @@ export interface ReceiverParts {
  */
 export type DefaultedField = 'smtpSmarthost' | 'smtpFrom' | 'smtpAuth' | 'smtpRequireTls' | 'slackApiUrl';
 
-/** One integration of a receiver: its renderings and the settings it takes from the routing's defaults. @internal */
-export interface IntegrationSpec extends ReceiverParts {
-  /** What kind of integration, for errors, e.g. `email`. */
+/** What a receiver factory describes of one integration. @internal */
+export interface IntegrationParts {
+  /** Alertmanager's name of the integration, e.g. `slack`, `msteamsv2` (`slack_configs`, `slackConfigs`). */
   readonly kind: string;
+  readonly fields: ReadonlyArray<IntegrationField>;
   /** Settings left to the routing's `receiverDefaults`. */
+  readonly defaulted?: ReadonlyArray<DefaultedField>;
+}
+
+/** One integration of a receiver, with the settings every receiver takes. @internal */
+export interface IntegrationSpec extends IntegrationParts {
   readonly defaulted: ReadonlyArray<DefaultedField>;
 }
 
@@ -43,24 +73,17 @@ export interface ReceiverSpec {
   readonly integrations: ReadonlyArray<IntegrationSpec>;
 }
 
-/** References to the message templates shipped beside alertmanager.yaml (`mlmon.tmpl`). @internal */
-export const TEMPLATE = {
-  title: '{{ template "mlmon.title" . }}',
-  text: '{{ template "mlmon.text" . }}',
-  html: '{{ template "mlmon.html" . }}',
-  telegram: '{{ template "mlmon.telegram" . }}',
-};
+/** The AlertmanagerConfig key of an alertmanager.yaml key. @internal */
+export function crdKeyOf(f: IntegrationField): string {
+  if (f.crdKey !== undefined) return f.crdKey;
+  return f.key.split('.').map(segment => segment.split('_').map((word, i) => {
+    if (i === 0) return word;
+    if (ACRONYMS.has(word)) return word.toUpperCase();
+    return word.charAt(0).toUpperCase() + word.slice(1);
+  }).join('')).join('.');
+}
 
-/** The same messages inlined, for AlertmanagerConfig receivers (an adopted Alertmanager has not our template file). @internal */
-export const INLINE = {
-  title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }}{{ with .CommonLabels.namespace }} in {{ . }}{{ end }}{{ with .CommonLabels.model }} ({{ . }}){{ end }}',
-  text: '{{ range .Alerts }}*{{ .Annotations.summary }}*\n{{ .Annotations.description }}\n{{ with .Labels.namespace }}Tenant: {{ . }} {{ end }}'
-    + '{{ with .Labels.model }}Model: {{ . }} {{ end }}Severity: {{ .Labels.severity }}\n{{ with .Annotations.dashboard_url }}Dashboard: {{ . }}\n{{ end }}'
-    + '{{ with .Annotations.runbook_url }}Runbook: {{ . }}\n{{ end }}{{ end }}',
-  telegram: '<b>{{ .Status | toUpper }}: {{ .CommonLabels.alertname }}</b>{{ range .Alerts }}\n<b>{{ .Annotations.summary }}</b>\n{{ .Annotations.description }}'
-    + '{{ with .Labels.namespace }}\nTenant: {{ . }}{{ end }}{{ with .Labels.model }}\nModel: {{ . }}{{ end }}'
-    + '{{ with .Annotations.runbook_url }}\n<a href="{{ . }}">Runbook</a>{{ end }}{{ end }}',
-};
+const ACRONYMS = new Set(['url', 'id', 'arn', 'tls']);
 
 /** A credential prop: must be a SecretKey, never a plain string. @internal */
 export function secretRef(w: string, prop: string, ref: SecretKey): SecretKey {

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
-import { renderCrdReceiver, renderGlobal, renderReceiver, TEMPLATES } from './_alertmanager-config';
+import { renderCrdReceiver, renderGlobal, renderReceiver } from './_alertmanager-config';
+import { MESSAGE_TEMPLATES } from './_messages';
 import { DefaultedField } from './_receiver-spec';
 import { isDayOfMonthRange, isLocation, isMonthRange } from './_time-intervals';
 import { Receiver, validateEmailAddress, validateSmarthost } from './receiver';
@@ -206,7 +207,7 @@ export class AlertRouting extends Construct {
         metadata: md,
         type: 'Opaque',
         // No credential is in here: receivers read theirs from mounted Secret files.
-        stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': TEMPLATES }) }),
+        stringData: Lazy.any({ produce: () => ({ 'alertmanager.yaml': this.renderConfig(), 'mlmon.tmpl': MESSAGE_TEMPLATES }) }),
       })
       : new ApiObject(this, 'Resource', {
         ...GVK.alertmanagerConfig,
@@ -361,7 +362,7 @@ export class AlertRouting extends Construct {
   public get secretNames(): string[] {
     const d = this.props.receiverDefaults;
     const fromDefaults = [d?.smtpAuthPassword, d?.slackApiUrl].filter(x => x !== undefined).map(x => x!.secretName);
-    const fromReceivers = this.receivers.flatMap(r => r._spec.integrations.flatMap(i => i.secrets.map(s => s.ref.secretName)));
+    const fromReceivers = this.receivers.flatMap(r => r._spec.integrations.flatMap(i => i.fields.flatMap(f => 'secret' in f.of ? [f.of.secret.secretName] : [])));
     return [...new Set([...fromDefaults, ...fromReceivers])].sort();
   }
 

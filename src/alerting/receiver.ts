@@ -1,6 +1,7 @@
 import { isIP } from 'net';
 import * as chat from './_chat-receivers';
-import { DefaultedField, INLINE, IntegrationSpec, ReceiverParts, ReceiverSpec, TEMPLATE, secretRef, sel } from './_receiver-spec';
+import { messageBody, messageRef } from './_messages';
+import { DefaultedField, IntegrationParts, IntegrationSpec, ReceiverSpec, field, message, secret, secretRef, twoShapes } from './_receiver-spec';
 import {
   DiscordReceiverOptions, EmailReceiverOptions, MsTeamsReceiverOptions, OpsgenieReceiverOptions, PagerDutyReceiverOptions, PushoverReceiverOptions,
   ReceiverOptions, RocketChatReceiverOptions, SlackReceiverOptions, SnsReceiverOptions, TelegramReceiverOptions, VictorOpsReceiverOptions,
@@ -10,6 +11,7 @@ import { NOT_REPEATED, invalidProp } from '../common/_errors';
 import { literalText, validateTemplate } from '../common/_go-template';
 import { validateUrl } from '../common/_names';
 import { refuseUnencodableText } from '../common/_text';
+import { SecretKey } from '../common/secret-key';
 
 const NAME = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
@@ -24,18 +26,15 @@ export class Receiver {
     const w = where('slack', name);
     if (typeof o.channel !== 'string' || !/^[#@]?[^\s]+$/.test(o.channel)) throw invalidProp(w, 'channel', o.channel, 'a channel such as "#ml-alerts"');
     return Receiver.single(w, name, o, {
-      configsKey: 'slack_configs',
-      config: {
-        channel: literalText(o.channel),
-        title: TEMPLATE.title,
-        text: TEMPLATE.text,
-      },
-      secrets: o.apiUrl !== undefined ? [{ fileField: 'api_url_file', ref: secretRef(w, 'apiUrl', o.apiUrl) }] : [],
-      crdKey: 'slackConfigs',
-      crdConfig: {
-        channel: literalText(o.channel), title: INLINE.title, text: INLINE.text, apiURL: o.apiUrl !== undefined ? sel(o.apiUrl) : undefined,
-      },
-    }, o.apiUrl === undefined ? ['slackApiUrl'] : []);
+      kind: 'slack',
+      fields: [
+        field('channel', literalText(o.channel)),
+        message('title', 'title'),
+        message('text', 'text'),
+        ...(o.apiUrl !== undefined ? [secret('api_url', secretRef(w, 'apiUrl', o.apiUrl))] : []),
+      ],
+      defaulted: o.apiUrl === undefined ? ['slackApiUrl'] : [],
+    });
   }
 
   /** Email. */
@@ -51,29 +50,20 @@ export class Receiver {
     if (o.authUsername === undefined) defaulted.push('smtpAuth');
     if (o.requireTls === undefined) defaulted.push('smtpRequireTls');
     return Receiver.single(w, name, o, {
-      configsKey: 'email_configs',
-      config: {
-        to: o.to,
-        from: o.fromAddress,
-        smarthost: o.smarthost,
-        auth_username: o.authUsername,
-        require_tls: o.requireTls,
-        headers: { Subject: TEMPLATE.title },
-        html: TEMPLATE.html,
-      },
-      secrets: o.authPassword ? [{ fileField: 'auth_password_file', ref: secretRef(w, 'authPassword', o.authPassword) }] : [],
-      crdKey: 'emailConfigs',
-      crdConfig: {
-        to: o.to,
-        from: o.fromAddress,
-        smarthost: o.smarthost,
-        authUsername: o.authUsername,
-        requireTLS: o.requireTls,
-        headers: [{ key: 'Subject', value: INLINE.title }],
-        text: INLINE.text,
-        authPassword: o.authPassword ? sel(o.authPassword) : undefined,
-      },
-    }, defaulted);
+      kind: 'email',
+      fields: [
+        field('to', o.to),
+        field('from', o.fromAddress),
+        field('smarthost', o.smarthost),
+        field('auth_username', o.authUsername),
+        ...(o.authPassword ? [secret('auth_password', secretRef(w, 'authPassword', o.authPassword), 'authPassword')] : []),
+        field('require_tls', o.requireTls),
+        // The subject is a header: a map in alertmanager.yaml, a list of key-value pairs in an AlertmanagerConfig.
+        twoShapes('headers', { Subject: messageRef('title') }, [{ key: 'Subject', value: messageBody('title') }]),
+        message('html', 'html'),
+      ],
+      defaulted,
+    });
   }
 
   /** PagerDuty. */
@@ -81,16 +71,13 @@ export class Receiver {
     const w = where('pagerDuty', name);
     if (o.url !== undefined) validateUrl(w, 'url', o.url, 'give the routing key as routingKey (a SecretKey), and a URL without it');
     return Receiver.single(w, name, o, {
-      configsKey: 'pagerduty_configs',
-      config: { url: o.url, description: TEMPLATE.title, severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}' },
-      secrets: [{ fileField: 'routing_key_file', ref: secretRef(w, 'routingKey', o.routingKey) }],
-      crdKey: 'pagerdutyConfigs',
-      crdConfig: {
-        url: o.url,
-        description: INLINE.title,
-        severity: '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}',
-        routingKey: sel(o.routingKey),
-      },
+      kind: 'pagerduty',
+      fields: [
+        field('url', o.url),
+        message('description', 'title'),
+        field('severity', '{{ if .CommonLabels.severity }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}'),
+        secret('routing_key', secretRef(w, 'routingKey', o.routingKey)),
+      ],
     });
   }
 
@@ -103,11 +90,8 @@ export class Receiver {
     }
     if (o.priority !== undefined) validateTemplate(w, 'priority', o.priority, 'Alertmanager');
     return Receiver.single(w, name, o, {
-      configsKey: 'opsgenie_configs',
-      config: { message: TEMPLATE.title, description: TEMPLATE.text, priority: o.priority },
-      secrets: [{ fileField: 'api_key_file', ref: secretRef(w, 'apiKey', o.apiKey) }],
-      crdKey: 'opsgenieConfigs',
-      crdConfig: { message: INLINE.title, description: INLINE.text, priority: o.priority, apiKey: sel(o.apiKey) },
+      kind: 'opsgenie',
+      fields: [message('message', 'title'), message('description', 'text'), field('priority', o.priority), secret('api_key', secretRef(w, 'apiKey', o.apiKey))],
     });
   }
 
@@ -121,70 +105,63 @@ export class Receiver {
       validateUrl(w, 'url', o.url, 'give the URL as urlSecret, or the token as bearerToken (SecretKeys)');
     }
     if (o.maxAlerts !== undefined && (!Number.isInteger(o.maxAlerts) || o.maxAlerts < 0)) throw invalidProp(w, 'maxAlerts', o.maxAlerts, 'a whole number of 0 or more');
-    const urlRef = o.urlSecret !== undefined ? secretRef(w, 'urlSecret', o.urlSecret) : undefined;
     return Receiver.single(w, name, o, {
-      configsKey: 'webhook_configs',
-      config: { url: o.url, max_alerts: o.maxAlerts },
-      secrets: [
-        ...(urlRef ? [{ fileField: 'url_file', ref: urlRef }] : []),
-        ...(o.bearerToken ? [{ fileField: 'http_config.authorization.credentials_file', ref: secretRef(w, 'bearerToken', o.bearerToken) }] : []),
+      kind: 'webhook',
+      fields: [
+        field('url', o.url),
+        ...(o.urlSecret !== undefined ? [secret('url', secretRef(w, 'urlSecret', o.urlSecret), 'urlSecret')] : []),
+        field('max_alerts', o.maxAlerts),
+        ...(o.bearerToken ? bearer(secretRef(w, 'bearerToken', o.bearerToken)) : []),
       ],
-      crdKey: 'webhookConfigs',
-      crdConfig: {
-        url: o.url,
-        urlSecret: urlRef ? sel(urlRef) : undefined,
-        maxAlerts: o.maxAlerts,
-        httpConfig: o.bearerToken ? { authorization: { type: 'Bearer', credentials: sel(o.bearerToken) } } : undefined,
-      },
     });
   }
 
   /** Microsoft Teams through an Office 365 connector (incoming webhook). */
   public static msTeams(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeams', name);
-    return Receiver.single(w, name, o, { ...chat.msTeams(w, o) });
+    return Receiver.single(w, name, o, chat.msTeams(w, o));
   }
 
   /** Microsoft Teams through a Power Automate Workflows webhook (the successor of connectors). */
   public static msTeamsV2(name: string, o: MsTeamsReceiverOptions): Receiver {
     const w = where('msTeamsV2', name);
-    return Receiver.single(w, name, o, { ...chat.msTeamsV2(w, o) });
+    return Receiver.single(w, name, o, chat.msTeamsV2(w, o));
   }
 
   /** Discord (a channel webhook). */
   public static discord(name: string, o: DiscordReceiverOptions): Receiver {
     const w = where('discord', name);
-    return Receiver.single(w, name, o, { ...chat.discord(w, o) });
+    return Receiver.single(w, name, o, chat.discord(w, o));
   }
 
   /** Telegram (a bot posting to a chat). */
   public static telegram(name: string, o: TelegramReceiverOptions): Receiver {
     const w = where('telegram', name);
-    return Receiver.single(w, name, o, { ...chat.telegram(w, o) });
+    return Receiver.single(w, name, o, chat.telegram(w, o));
   }
 
   /** Pushover (push notifications; critical alerts at emergency priority by default). */
   public static pushover(name: string, o: PushoverReceiverOptions): Receiver {
     const w = where('pushover', name);
-    return Receiver.single(w, name, o, { ...chat.pushover(w, o) });
+    return Receiver.single(w, name, o, chat.pushover(w, o));
   }
 
   /** WeChat Work. */
   public static weChat(name: string, o: WeChatReceiverOptions): Receiver {
     const w = where('weChat', name);
-    return Receiver.single(w, name, o, { ...chat.weChat(w, o) });
+    return Receiver.single(w, name, o, chat.weChat(w, o));
   }
 
   /** Amazon SNS, with the pod's AWS identity (no static keys). */
   public static sns(name: string, o: SnsReceiverOptions): Receiver {
     const w = where('sns', name);
-    return Receiver.single(w, name, o, { ...chat.sns(w, o) });
+    return Receiver.single(w, name, o, chat.sns(w, o));
   }
 
   /** Rocket.Chat. */
   public static rocketChat(name: string, o: RocketChatReceiverOptions): Receiver {
     const w = where('rocketChat', name);
-    return Receiver.single(w, name, o, { ...chat.rocketChat(w, o) });
+    return Receiver.single(w, name, o, chat.rocketChat(w, o));
   }
 
   /** VictorOps (Splunk On-Call). */
@@ -192,11 +169,8 @@ export class Receiver {
     const w = where('victorOps', name);
     if (typeof o.routingKey !== 'string' || o.routingKey.trim() === '') throw invalidProp(w, 'routingKey', o.routingKey, 'a non-empty routing key');
     return Receiver.single(w, name, o, {
-      configsKey: 'victorops_configs',
-      config: { routing_key: literalText(o.routingKey), entity_display_name: TEMPLATE.title },
-      secrets: [{ fileField: 'api_key_file', ref: secretRef(w, 'apiKey', o.apiKey) }],
-      crdKey: 'victoropsConfigs',
-      crdConfig: { routingKey: literalText(o.routingKey), entityDisplayName: INLINE.title, apiKey: sel(o.apiKey) },
+      kind: 'victorops',
+      fields: [field('routing_key', literalText(o.routingKey)), message('entity_display_name', 'title'), secret('api_key', secretRef(w, 'apiKey', o.apiKey))],
     });
   }
 
@@ -205,16 +179,13 @@ export class Receiver {
     const w = where('webex', name);
     if (typeof o.roomId !== 'string' || o.roomId.trim() === '') throw invalidProp(w, 'roomId', o.roomId, 'a non-empty room id');
     return Receiver.single(w, name, o, {
-      configsKey: 'webex_configs',
-      config: { room_id: literalText(o.roomId), api_url: 'https://webexapis.com/v1/messages', message: TEMPLATE.text },
-      secrets: [{ fileField: 'http_config.authorization.credentials_file', ref: secretRef(w, 'botToken', o.botToken) }],
-      crdKey: 'webexConfigs',
-      crdConfig: {
-        roomID: literalText(o.roomId),
-        apiURL: 'https://webexapis.com/v1/messages',
-        message: INLINE.text,
-        httpConfig: { authorization: { type: 'Bearer', credentials: sel(o.botToken) } },
-      },
+      kind: 'webex',
+      fields: [
+        field('room_id', literalText(o.roomId)),
+        field('api_url', 'https://webexapis.com/v1/messages'),
+        message('message', 'text'),
+        ...bearer(secretRef(w, 'botToken', o.botToken)),
+      ],
     });
   }
 
@@ -242,10 +213,9 @@ export class Receiver {
   }
 
   /** One integration, with the settings every receiver takes. */
-  private static single(w: string, name: string, o: ReceiverOptions, parts: ReceiverParts, defaulted: DefaultedField[] = []): Receiver {
+  private static single(w: string, name: string, o: ReceiverOptions, parts: IntegrationParts): Receiver {
     refuseUnencodableText(w, o);
-    const kind = parts.configsKey.replace(/_configs$/, '');
-    return new Receiver(name, [{ ...withCommonSettings(w, o, parts), kind, defaulted }]);
+    return new Receiver(name, [withCommonSettings(w, o, parts)]);
   }
 
   /** The receiver's name, unique within a routing tree. */
@@ -260,28 +230,24 @@ export class Receiver {
 }
 
 /**
- * Adds what every receiver takes to both renderings: `send_resolved` (default true, false for email) and the
- * proxy settings of its HTTP client.
+ * Adds what every receiver takes: `send_resolved` (default true, false for email) and the proxy settings of
+ * its HTTP client.
  */
-function withCommonSettings(w: string, o: ReceiverOptions, parts: ReceiverParts): ReceiverParts {
-  const email = parts.configsKey === 'email_configs';
-  const resolved = o.sendResolved ?? !email;
-  const spec: ReceiverParts = {
-    ...parts,
-    config: { send_resolved: resolved, ...parts.config },
-    crdConfig: { sendResolved: resolved, ...parts.crdConfig },
-  };
-  if (o.proxyUrl === undefined && !o.proxyFromEnvironment) return spec;
-  if (email) throw invalidProp(w, o.proxyUrl !== undefined ? 'proxyUrl' : 'proxyFromEnvironment', o.proxyUrl !== undefined ? NOT_REPEATED : true, 'no proxy settings: this receiver makes no HTTP requests');
-  if (o.proxyUrl !== undefined && o.proxyFromEnvironment) throw invalidProp(w, 'proxyFromEnvironment', true, 'proxyUrl or proxyFromEnvironment, not both');
-  if (o.proxyUrl !== undefined) validateUrl(w, 'proxyUrl', o.proxyUrl);
-  const http = o.proxyUrl !== undefined ? { proxy_url: o.proxyUrl } : { proxy_from_environment: true };
-  const crdHttp = o.proxyUrl !== undefined ? { proxyURL: o.proxyUrl } : { proxyFromEnvironment: true };
-  return {
-    ...spec,
-    config: { ...spec.config, http_config: { ...(spec.config.http_config as object | undefined), ...http } },
-    crdConfig: { ...spec.crdConfig, httpConfig: { ...(spec.crdConfig.httpConfig as object | undefined), ...crdHttp } },
-  };
+function withCommonSettings(w: string, o: ReceiverOptions, parts: IntegrationParts): IntegrationSpec {
+  const email = parts.kind === 'email';
+  const common = [field('send_resolved', o.sendResolved ?? !email)];
+  if (o.proxyUrl !== undefined || o.proxyFromEnvironment) {
+    if (email) throw invalidProp(w, o.proxyUrl !== undefined ? 'proxyUrl' : 'proxyFromEnvironment', o.proxyUrl !== undefined ? NOT_REPEATED : true, 'no proxy settings: this receiver makes no HTTP requests');
+    if (o.proxyUrl !== undefined && o.proxyFromEnvironment) throw invalidProp(w, 'proxyFromEnvironment', true, 'proxyUrl or proxyFromEnvironment, not both');
+    if (o.proxyUrl !== undefined) common.push(field('http_config.proxy_url', validateUrl(w, 'proxyUrl', o.proxyUrl)));
+    else common.push(field('http_config.proxy_from_environment', true));
+  }
+  return { kind: parts.kind, fields: [common[0], ...parts.fields, ...common.slice(1)], defaulted: parts.defaulted ?? [] };
+}
+
+/** A bearer token of the receiver's HTTP client. */
+function bearer(ref: SecretKey) {
+  return [field('http_config.authorization.type', 'Bearer'), secret('http_config.authorization.credentials', ref)];
 }
 
 function where(kind: string, name: string): string {

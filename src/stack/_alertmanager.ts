@@ -1,9 +1,9 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import {
   IMAGES, StackContext, componentLabels, imageVersion, kubeResources, resources, restrictedOperatedPod, stackDisruptionBudget, stackScrape,
   stackService, stackServiceAccount, storage, validateImage, validateNodePort, validateReplicas,
 } from './_common';
+import { ComponentParts } from './stack-component';
 import { AlertmanagerOptions } from './stack-options';
 import { AlertRouting } from '../alerting/alert-routing';
 import { promDuration } from '../common/_duration';
@@ -17,7 +17,7 @@ const COMPONENT = 'alertmanager';
  * The `Alertmanager` object, reading its configuration from the routing's Secret and mounting the Secrets
  * its receivers read credentials from; its ServiceAccount (no API access), Service and ServiceMonitor.
  */
-export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routing: AlertRouting): kplus.Service {
+export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routing: AlertRouting): ComponentParts & { readonly url: string } {
   const where = `${ctx.where} alertmanager`;
   const serviceName = `${ctx.name}-alertmanager`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.alertmanager);
@@ -26,9 +26,9 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
   const retention = promDuration(o.retention ?? Duration.hours(120), where, 'retention', { largestUnit: 'h' });
   const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
   const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
-  const sa = stackServiceAccount(ctx, 'AlertmanagerServiceAccount', COMPONENT, serviceName, false);
+  const sa = stackServiceAccount(ctx, 'ServiceAccount', COMPONENT, serviceName, false);
   const storageSpec = o.storage ? storage(where, 'storage', o.storage) : undefined;
-  new ApiObject(ctx.scope, 'Alertmanager', {
+  const resource = new ApiObject(ctx.scope, 'Resource', {
     ...GVK.alertmanager,
     metadata: { name: ctx.name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec: {
@@ -51,8 +51,8 @@ export function addAlertmanager(ctx: StackContext, o: AlertmanagerOptions, routi
       secrets: Lazy.any({ produce: () => routing.secretNames.length > 0 ? routing.secretNames : undefined }),
     },
   });
-  stackDisruptionBudget(ctx, 'AlertmanagerDisruptionBudget', COMPONENT, serviceName, replicas);
-  const service = stackService(ctx, 'AlertmanagerService', COMPONENT, serviceName, [{ name: 'web', port: 9093, nodePort }]);
-  stackScrape(ctx, 'AlertmanagerScrape', COMPONENT, serviceName, 'web');
-  return service;
+  stackDisruptionBudget(ctx, 'DisruptionBudget', COMPONENT, serviceName, replicas);
+  const service = stackService(ctx, 'Service', COMPONENT, serviceName, [{ name: 'web', port: 9093, nodePort }]);
+  stackScrape(ctx, 'Scrape', COMPONENT, serviceName, 'web');
+  return { resource, service, serviceAccount: sa, url: `http://${serviceName}.${ctx.namespace}.svc:9093` };
 }

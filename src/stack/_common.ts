@@ -192,20 +192,35 @@ export function stackScrape(ctx: StackContext, id: string, component: string, na
 }
 
 /**
+ * Labels a workload's pods with the component's stable labels and selects them by those alone: a selector
+ * is immutable once applied, so it must not depend on where the workload sits in the construct tree (as
+ * cdk8s-plus's own `cdk8s.io/metadata.addr` selector does).
+ */
+export function selectComponentPods(workload: kplus.Workload, ctx: StackContext, component: string): void {
+  const labels = podSelector(ctx, component);
+  for (const [k, v] of Object.entries(labels)) workload.podMetadata.addLabel(k, v);
+  workload.select(kplus.LabelSelector.of({ labels }));
+}
+
+/**
  * A Deployment of one of the stack's components: one replica, non-root as `user`, its pods labelled for
  * the component's Service and NetworkPolicy, its container restricted and pinned.
  */
 export function stackDeployment(ctx: StackContext, id: string, component: string, name: string, user: number,
-  sa: kplus.ServiceAccount | undefined, container: kplus.ContainerProps): kplus.Container {
+  sa: kplus.ServiceAccount | undefined, container: kplus.ContainerProps): { deployment: kplus.Deployment; container: kplus.Container } {
   const deployment = new kplus.Deployment(ctx.scope, id, {
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
     replicas: 1,
     serviceAccount: sa,
     automountServiceAccountToken: sa !== undefined,
     securityContext: { ensureNonRoot: true, user, group: user, fsGroup: user },
+    select: false,
   });
-  for (const [k, v] of Object.entries(podSelector(ctx, component))) deployment.podMetadata.addLabel(k, v);
-  return deployment.addContainer({ imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container });
+  selectComponentPods(deployment, ctx, component);
+  const added = deployment.addContainer({
+    imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT, securityContext: restrictedContainer(user), ...container,
+  });
+  return { deployment, container: added };
 }
 
 /** With more than one replica, at most one of a component's pods is evicted at a time (node drains, upgrades). */

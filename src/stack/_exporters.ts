@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, podSelector, res, resources, restrictedContainer, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
+import { IMAGES, StackContext, bindClusterRole, componentLabels, stackDeployment, res, resources, restrictedContainer, selectComponentPods, stackScrape, stackService, stackServiceAccount, validateImage } from './_common';
+import { ComponentParts } from './stack-component';
 import { KubeStateMetricsOptions, NodeExporterOptions } from './stack-options';
 import { GVK } from '../common/_gvk';
 import { definedOnly } from '../common/_object';
@@ -14,16 +15,16 @@ const KSM_RESOURCES: [string, string, string][] = [
 ];
 
 /** kube-state-metrics: Deployment, ServiceAccount, list/watch-only ClusterRole, Service and ServiceMonitor. */
-export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOptions): void {
+export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOptions): ComponentParts {
   const component = 'kube-state-metrics';
   const where = `${ctx.where} kubeStateMetrics`;
   const name = `${ctx.name}-kube-state-metrics`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.kubeStateMetrics);
-  const sa = stackServiceAccount(ctx, 'KubeStateMetricsServiceAccount', component, name, true);
-  const role = new kplus.ClusterRole(ctx.scope, 'KubeStateMetricsClusterRole', { metadata: { name: `${ctx.clusterPrefix}-kube-state-metrics`, labels: componentLabels(ctx, component) } });
+  const sa = stackServiceAccount(ctx, 'ServiceAccount', component, name, true);
+  const role = new kplus.ClusterRole(ctx.scope, 'ClusterRole', { metadata: { name: `${ctx.clusterPrefix}-kube-state-metrics`, labels: componentLabels(ctx, component) } });
   role.allow(['list', 'watch'], ...KSM_RESOURCES.map(([g, r]) => res(g, r)));
-  bindClusterRole(ctx, 'KubeStateMetricsClusterRoleBinding', component, role, sa);
-  stackDeployment(ctx, 'KubeStateMetrics', component, name, 65534, sa, {
+  bindClusterRole(ctx, 'ClusterRoleBinding', component, role, sa);
+  const { deployment } = stackDeployment(ctx, 'Deployment', component, name, 65534, sa, {
     name: 'kube-state-metrics',
     image,
     args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`],
@@ -32,9 +33,10 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
     readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),
     liveness: kplus.Probe.fromHttpGet('/livez', { port: 8080 }),
   });
-  stackService(ctx, 'KubeStateMetricsService', component, name, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }]);
+  const service = stackService(ctx, 'Service', component, name, [{ name: 'http-metrics', port: 8080 }, { name: 'telemetry', port: 8081 }]);
   // Its series describe other pods: their namespace and pod labels must win over the target's.
-  stackScrape(ctx, 'KubeStateMetricsScrape', component, name, 'http-metrics', { honorLabels: true });
+  stackScrape(ctx, 'Scrape', component, name, 'http-metrics', { honorLabels: true });
+  return { resource: ApiObject.of(deployment), service, serviceAccount: sa, url: `http://${name}.${ctx.namespace}.svc:8080` };
 }
 
 /**
@@ -42,7 +44,7 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
  * in kube-system (`--kubelet-service`). cAdvisor's series carry the namespace, pod and container they
  * describe, so labels are honoured.
  */
-export function addKubeletScrape(ctx: StackContext, kubeletService: string): void {
+export function addKubeletScrape(ctx: StackContext, kubeletService: string): ComponentParts {
   const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
   const [ns, service] = kubeletService.split('/');
   const endpoint = (path: string) => ({
@@ -61,7 +63,7 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
       { action: 'replace', sourceLabels: ['__metrics_path__'], targetLabel: 'metrics_path' },
     ],
   });
-  new ApiObject(ctx.scope, 'KubeletScrape', {
+  const resource = new ApiObject(ctx.scope, 'Scrape', {
     ...GVK.serviceMonitor,
     metadata: { name: `${ctx.name}-kubelet`, namespace: ctx.namespace, labels: { ...componentLabels(ctx, 'kubelet'), ...ctx.selectorLabels } },
     spec: {
@@ -71,6 +73,7 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
       endpoints: [endpoint('/metrics'), endpoint('/metrics/cadvisor')].map(e => definedOnly(e)),
     },
   });
+  return { resource };
 }
 
 /**
@@ -78,18 +81,19 @@ export function addKubeletScrape(ctx: StackContext, kubeletService: string): voi
  * and shares the host's PID and network namespaces, so it cannot meet the restricted Pod Security Standard;
  * it still runs as a non-root user with no capabilities and no privilege escalation.
  */
-export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): void {
+export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): ComponentParts {
   const component = 'node-exporter';
   const where = `${ctx.where} nodeExporter`;
   const name = `${ctx.name}-node-exporter`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.nodeExporter);
-  const ds = new kplus.DaemonSet(ctx.scope, 'NodeExporter', {
+  const ds = new kplus.DaemonSet(ctx.scope, 'DaemonSet', {
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
     automountServiceAccountToken: false,
     hostNetwork: true,
     securityContext: { ensureNonRoot: true, user: 65534, group: 65534 },
+    select: false,
   });
-  for (const [k, v] of Object.entries(podSelector(ctx, component))) ds.podMetadata.addLabel(k, v);
+  selectComponentPods(ds, ctx, component);
   ds.scheduling.tolerate(new kplus.TaintedNode([kplus.NodeTaintQuery.any()]));
   const c = ds.addContainer({
     name: 'node-exporter',
@@ -101,12 +105,13 @@ export function addNodeExporter(ctx: StackContext, o: NodeExporterOptions): void
     resources: o.resources ?? resources('50m', 64, 128),
   });
   for (const [vol, path] of [['proc', '/proc'], ['sys', '/sys'], ['root', '/']]) {
-    c.mount(`/host/${vol}`, kplus.Volume.fromHostPath(ctx.scope, `NodeExporter-${vol}`, vol, { path }), { readOnly: true });
+    c.mount(`/host/${vol}`, kplus.Volume.fromHostPath(ctx.scope, `Volume-${vol}`, vol, { path }), { readOnly: true });
   }
   // cdk8s-plus has no hostPID. The patch applies to the props before the generated KubeDaemonSet turns them
   // into the manifest, and that conversion keeps only the fields it knows by their camelCase names: a patch
   // of "hostPID" was silently dropped, "hostPid" becomes hostPID (the stack test reads it in the YAML).
   ApiObject.of(ds).addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true));
-  stackService(ctx, 'NodeExporterService', component, name, [{ name: 'http-metrics', port: 9100 }]);
-  stackScrape(ctx, 'NodeExporterScrape', component, name, 'http-metrics', { relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }] });
+  const service = stackService(ctx, 'Service', component, name, [{ name: 'http-metrics', port: 9100 }]);
+  stackScrape(ctx, 'Scrape', component, name, 'http-metrics', { relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'instance' }] });
+  return { resource: ApiObject.of(ds), service, url: `http://${name}.${ctx.namespace}.svc:9100` };
 }

@@ -19,6 +19,7 @@ const USER = 472;
  */
 export class OwnedGrafana {
   public readonly service: kplus.Service;
+  public readonly deployment: kplus.Deployment;
   private readonly container: kplus.Container;
   private readonly dashboards: { uid: string; folder?: string; volume: string }[] = [];
 
@@ -36,7 +37,7 @@ export class OwnedGrafana {
     const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
     const labels = componentLabels(ctx, COMPONENT);
 
-    const datasources = new ApiObject(ctx.scope, 'GrafanaDatasources', {
+    const datasources = new ApiObject(ctx.scope, 'Datasources', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: `${name}-datasources`, namespace: ctx.namespace, labels },
@@ -58,7 +59,7 @@ export class OwnedGrafana {
         }),
       },
     });
-    const providers = new ApiObject(ctx.scope, 'GrafanaDashboardProviders', {
+    const providers = new ApiObject(ctx.scope, 'DashboardProviders', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: `${name}-dashboard-providers`, namespace: ctx.namespace, labels },
@@ -82,7 +83,7 @@ export class OwnedGrafana {
     });
 
     const secretOf = (id: string, secretName: string) => kplus.Secret.fromSecretName(ctx.scope, id, secretName);
-    this.container = stackDeployment(ctx, 'Grafana', COMPONENT, name, USER, undefined, {
+    const { deployment, container } = stackDeployment(ctx, 'Deployment', COMPONENT, name, USER, undefined, {
       name: 'grafana',
       image,
       ports: [{ number: 3000, name: 'http' }],
@@ -90,9 +91,9 @@ export class OwnedGrafana {
       readiness: kplus.Probe.fromHttpGet('/api/health', { port: 3000 }),
       envVariables: {
         GF_SECURITY_ADMIN_USER: o.adminUser
-          ? kplus.EnvValue.fromSecretValue({ secret: secretOf('GrafanaAdminUserSecret', o.adminUser.secretName), key: o.adminUser.key })
+          ? kplus.EnvValue.fromSecretValue({ secret: secretOf('AdminUserSecret', o.adminUser.secretName), key: o.adminUser.key })
           : kplus.EnvValue.fromValue('admin'),
-        GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secretOf('GrafanaAdminPasswordSecret', o.adminPassword.secretName), key: o.adminPassword.key }),
+        GF_SECURITY_ADMIN_PASSWORD: kplus.EnvValue.fromSecretValue({ secret: secretOf('AdminPasswordSecret', o.adminPassword.secretName), key: o.adminPassword.key }),
         GF_PATHS_PROVISIONING: kplus.EnvValue.fromValue('/etc/grafana/provisioning'),
         GF_USERS_ALLOW_SIGN_UP: kplus.EnvValue.fromValue('false'),
         GF_AUTH_ANONYMOUS_ENABLED: kplus.EnvValue.fromValue('false'),
@@ -102,14 +103,16 @@ export class OwnedGrafana {
         ...(url ? { GF_SERVER_ROOT_URL: kplus.EnvValue.fromValue(url) } : {}),
       },
     });
+    this.deployment = deployment;
+    this.container = container;
     // A read-only root filesystem: Grafana writes its database and plugins to an emptyDir.
-    this.container.mount('/var/lib/grafana', kplus.Volume.fromEmptyDir(ctx.scope, 'GrafanaData', 'data'));
-    this.container.mount('/tmp', kplus.Volume.fromEmptyDir(ctx.scope, 'GrafanaTmp', 'tmp'));
-    this.container.mount('/etc/grafana/provisioning/datasources', kplus.Volume.fromConfigMap(ctx.scope, 'GrafanaDatasourcesVolume',
-      kplus.ConfigMap.fromConfigMapName(ctx.scope, 'GrafanaDatasourcesRef', datasources.name), { name: 'datasources' }), { readOnly: true });
-    this.container.mount('/etc/grafana/provisioning/dashboards', kplus.Volume.fromConfigMap(ctx.scope, 'GrafanaProvidersVolume',
-      kplus.ConfigMap.fromConfigMapName(ctx.scope, 'GrafanaProvidersRef', providers.name), { name: 'dashboard-providers' }), { readOnly: true });
-    this.service = stackService(ctx, 'GrafanaService', COMPONENT, name, [{ name: 'http', port: 3000, nodePort }]);
+    this.container.mount('/var/lib/grafana', kplus.Volume.fromEmptyDir(ctx.scope, 'DataVolume', 'data'));
+    this.container.mount('/tmp', kplus.Volume.fromEmptyDir(ctx.scope, 'TmpVolume', 'tmp'));
+    this.container.mount('/etc/grafana/provisioning/datasources', kplus.Volume.fromConfigMap(ctx.scope, 'DatasourcesVolume',
+      kplus.ConfigMap.fromConfigMapName(ctx.scope, 'DatasourcesRef', datasources.name), { name: 'datasources' }), { readOnly: true });
+    this.container.mount('/etc/grafana/provisioning/dashboards', kplus.Volume.fromConfigMap(ctx.scope, 'ProvidersVolume',
+      kplus.ConfigMap.fromConfigMapName(ctx.scope, 'ProvidersRef', providers.name), { name: 'dashboard-providers' }), { readOnly: true });
+    this.service = stackService(ctx, 'Service', COMPONENT, name, [{ name: 'http', port: 3000, nodePort }]);
   }
 
   /** Mounts a dashboard's ConfigMap and provisions it into its folder. */
@@ -124,7 +127,7 @@ export class OwnedGrafana {
     let volume = base;
     for (let i = 2; this.dashboards.some(x => x.volume === volume); i++) volume = `${base.slice(0, 56)}-${i}`;
     this.dashboards.push({ uid: d.uid, folder: d.folder, volume });
-    const id = `GrafanaDashboard-${volume}`;
+    const id = `Dashboard-${volume}`;
     this.container.mount(`${DASHBOARDS_ROOT}/${volume}`, kplus.Volume.fromConfigMap(this.ctx.scope, `${id}-Volume`,
       kplus.ConfigMap.fromConfigMapName(this.ctx.scope, `${id}-Ref`, d.resource.name), { name: volume }), { readOnly: true });
   }

@@ -75,7 +75,7 @@ export function addNetworkPolicies(ctx: StackContext, where: string, o: StackNet
     ports: tcp(443, 6443),
   };
   const policy = (component: string, ingress: kplus.k8s.NetworkPolicyIngressRule[], egress: kplus.k8s.NetworkPolicyEgressRule[]) =>
-    new kplus.k8s.KubeNetworkPolicy(ctx.scope, `NetworkPolicy-${component}`, {
+    new kplus.k8s.KubeNetworkPolicy(ctx.scope, component, {
       metadata: { name: `${ctx.name}-${component}`, namespace: ctx.namespace, labels: componentLabels(ctx, component) },
       spec: { podSelector: { matchLabels: podSelector(ctx, component) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
     });

@@ -1,5 +1,7 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IMAGES, StackContext, bindClusterRole, componentLabels, res, resources, stackDeployment, stackService, stackServiceAccount, validateImage } from './_common';
+import { ComponentParts } from './stack-component';
 import { OperatorOptions } from './stack-options';
 
 const COMPONENT = 'prometheus-operator';
@@ -9,14 +11,14 @@ const CRUD = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
  * The prometheus-operator: Deployment, ServiceAccount, least-privilege ClusterRole and a metrics Service.
  * It also keeps a Service and Endpoints of every kubelet in `kubeletService`, for cAdvisor scraping.
  */
-export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletService: string | undefined): kplus.Service {
+export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletService: string | undefined): ComponentParts {
   const where = `${ctx.where} operator`;
   const name = `${ctx.name}-operator`;
   const image = validateImage(where, 'image', o.image ?? IMAGES.operator);
   const reloader = validateImage(where, 'configReloaderImage', o.configReloaderImage ?? IMAGES.configReloader);
-  const sa = stackServiceAccount(ctx, 'OperatorServiceAccount', COMPONENT, name, true);
+  const sa = stackServiceAccount(ctx, 'ServiceAccount', COMPONENT, name, true);
 
-  const role = new kplus.ClusterRole(ctx.scope, 'OperatorClusterRole', { metadata: { name: `${ctx.clusterPrefix}-operator`, labels: componentLabels(ctx, COMPONENT) } });
+  const role = new kplus.ClusterRole(ctx.scope, 'ClusterRole', { metadata: { name: `${ctx.clusterPrefix}-operator`, labels: componentLabels(ctx, COMPONENT) } });
   const mon = (r: string) => res('monitoring.coreos.com', r);
   role.allow(CRUD, ...['alertmanagers', 'alertmanagers/finalizers', 'alertmanagers/status', 'alertmanagerconfigs',
     'prometheuses', 'prometheuses/finalizers', 'prometheuses/status', 'prometheusagents', 'prometheusagents/finalizers',
@@ -32,9 +34,9 @@ export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletServic
   role.allow(['create', 'patch'], res('', 'events'), res('events.k8s.io', 'events'));
   role.allow(['get', 'list', 'watch'], res('networking.k8s.io', 'ingresses'));
   role.allow(['get'], res('storage.k8s.io', 'storageclasses'));
-  bindClusterRole(ctx, 'OperatorClusterRoleBinding', COMPONENT, role, sa);
+  bindClusterRole(ctx, 'ClusterRoleBinding', COMPONENT, role, sa);
 
-  stackDeployment(ctx, 'Operator', COMPONENT, name, 65534, sa, {
+  const { deployment } = stackDeployment(ctx, 'Deployment', COMPONENT, name, 65534, sa, {
     name: 'prometheus-operator',
     image,
     args: [
@@ -52,5 +54,6 @@ export function addOperator(ctx: StackContext, o: OperatorOptions, kubeletServic
     resources: o.resources ?? resources('100m', 128, 256),
     readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
   });
-  return stackService(ctx, 'OperatorService', COMPONENT, name, [{ name: 'http', port: 8080 }]);
+  const service = stackService(ctx, 'Service', COMPONENT, name, [{ name: 'http', port: 8080 }]);
+  return { resource: ApiObject.of(deployment), service, serviceAccount: sa, url: `http://${name}.${ctx.namespace}.svc:8080` };
 }

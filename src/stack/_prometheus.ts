@@ -4,6 +4,7 @@ import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
   stackDisruptionBudget, stackScrape, storage, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
+import { ComponentParts } from './stack-component';
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { headerCarriesCredential, headerNamesCredential } from '../common/_credentials';
 import { promDuration, promInterval } from '../common/_duration';
@@ -15,19 +16,12 @@ import { secretKeySelector } from '../common/secret-key';
 
 const COMPONENT = 'prometheus';
 
-/** The Prometheus an owned stack runs: what the rest of the stack needs of it. */
-export interface PrometheusParts {
-  readonly service: kplus.Service;
-  /** The in-cluster URL of the Prometheus Service. */
-  readonly url: string;
-}
-
 /**
  * The `Prometheus` object with its ServiceAccount, ClusterRole (read-only service discovery and kubelet
  * metrics), Service and self-scrape ServiceMonitor.
  */
 export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmanagerService: string | undefined,
-  trustedRules: () => ReadonlyArray<ApiObject>): PrometheusParts {
+  trustedRules: () => ReadonlyArray<ApiObject>): ComponentParts & { readonly url: string } {
   const where = `${ctx.where} prometheus`;
   const name = ctx.name;
   const serviceName = `${ctx.name}-prometheus`;
@@ -42,14 +36,14 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   const externalLabels = validatePromLabels(where, 'externalLabels', o.externalLabels);
   const externalUrl = o.externalUrl !== undefined ? validateUrl(where, 'externalUrl', o.externalUrl) : undefined;
 
-  const sa = stackServiceAccount(ctx, 'PrometheusServiceAccount', COMPONENT, serviceName, true);
-  const role = new kplus.ClusterRole(ctx.scope, 'PrometheusClusterRole', { metadata: { name: `${ctx.clusterPrefix}-prometheus`, labels: componentLabels(ctx, COMPONENT) } });
+  const sa = stackServiceAccount(ctx, 'ServiceAccount', COMPONENT, serviceName, true);
+  const role = new kplus.ClusterRole(ctx.scope, 'ClusterRole', { metadata: { name: `${ctx.clusterPrefix}-prometheus`, labels: componentLabels(ctx, COMPONENT) } });
   role.allow(['get', 'list', 'watch'], res('', 'nodes'), res('', 'nodes/metrics'), res('', 'services'), res('', 'endpoints'), res('', 'pods'));
   role.allow(['get', 'list', 'watch'], res('discovery.k8s.io', 'endpointslices'));
   role.allow(['get', 'list', 'watch'], res('networking.k8s.io', 'ingresses'));
   role.allow(['get'], res('', 'configmaps'));
   role.allow(['get'], kplus.NonApiResource.of('/metrics'), kplus.NonApiResource.of('/metrics/cadvisor'));
-  bindClusterRole(ctx, 'PrometheusClusterRoleBinding', COMPONENT, role, sa);
+  bindClusterRole(ctx, 'ClusterRoleBinding', COMPONENT, role, sa);
 
   // Selectors. Operator semantics, made explicit here: a null (absent) object selector selects nothing and
   // an empty one ({}) selects everything; a null namespace selector means the Prometheus's own namespace
@@ -88,15 +82,15 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     securityContext: restrictedOperatedPod(),
     podMetadata: { labels: componentLabels(ctx, COMPONENT) },
   });
-  new ApiObject(ctx.scope, 'Prometheus', {
+  const resource = new ApiObject(ctx.scope, 'Resource', {
     ...GVK.prometheus,
     metadata: { name, namespace: ctx.namespace, labels: componentLabels(ctx, COMPONENT) },
     spec,
   });
-  stackDisruptionBudget(ctx, 'PrometheusDisruptionBudget', COMPONENT, serviceName, replicas);
-  const service = stackService(ctx, 'PrometheusService', COMPONENT, serviceName, [{ name: 'web', port: 9090, nodePort }]);
-  stackScrape(ctx, 'PrometheusScrape', COMPONENT, serviceName, 'web');
-  return { service, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };
+  stackDisruptionBudget(ctx, 'DisruptionBudget', COMPONENT, serviceName, replicas);
+  const service = stackService(ctx, 'Service', COMPONENT, serviceName, [{ name: 'web', port: 9090, nodePort }]);
+  stackScrape(ctx, 'Scrape', COMPONENT, serviceName, 'web');
+  return { resource, service, serviceAccount: sa, url: `http://${serviceName}.${ctx.namespace}.svc:9090` };
 }
 
 

@@ -19,7 +19,7 @@ import { RuleGroup } from '../rules/rule-group';
  */
 
 /** A component of the stack that its Prometheus scrapes: its `up` series by these matchers. @internal */
-export interface StackComponent {
+export interface WatchedComponent {
   readonly name: string;
   readonly matchers: ReadonlyArray<LabelMatcher>;
 }
@@ -31,7 +31,7 @@ export interface StackAlertTargets {
   /** The matchers of the stack's Alertmanager's series. */
   readonly alertmanager: ReadonlyArray<LabelMatcher>;
   /** Every scraped component of the stack. */
-  readonly components: ReadonlyArray<StackComponent>;
+  readonly components: ReadonlyArray<WatchedComponent>;
   readonly runbookBaseUrl: string;
 }
 

@@ -10,8 +10,9 @@ import { addNetworkPolicies } from './_network-policies';
 import { addOperator } from './_operator';
 import { STACK_KIND } from './_placement';
 import { addPrometheus } from './_prometheus';
-import { addStackAlerts, StackComponent } from './_stack-alerts';
+import { addStackAlerts, WatchedComponent } from './_stack-alerts';
 import { IMonitoringStack } from './i-monitoring-stack';
+import { ComponentParts, StackComponent } from './stack-component';
 import {
   AlertmanagerConfigMatcherStrategy, AlertmanagerOptions, GrafanaOptions, KubeStateMetricsOptions, NodeExporterOptions, OperatorOptions,
   PrometheusOptions, StackHealthAlerts, StackNetworkOptions,
@@ -226,8 +227,34 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
   public readonly prometheusUrl?: string;
   /** The in-cluster URL of the Alertmanager. */
   public readonly alertmanagerUrl: string;
+  /** The prometheus-operator: its Deployment, ServiceAccount, ClusterRole and Service. */
+  public readonly operator: StackComponent;
+  /** The `Prometheus` object with its ServiceAccount, ClusterRole, Service and self-scrape. */
+  public readonly prometheus: StackComponent;
+  /** The `Alertmanager` object with its ServiceAccount, Service and self-scrape (its routing tree is `alerting`). */
+  public readonly alertmanager: StackComponent;
+  /**
+   * Grafana: its Deployment, datasources, dashboard providers and Service.
+   * @default - undefined with `grafana.enabled: false`
+   */
+  public readonly grafana?: StackComponent;
+  /**
+   * kube-state-metrics.
+   * @default - undefined with `kubeStateMetrics.enabled: false`
+   */
+  public readonly kubeStateMetrics?: StackComponent;
+  /**
+   * node-exporter.
+   * @default - undefined unless `nodeExporter.enabled`
+   */
+  public readonly nodeExporter?: StackComponent;
+  /**
+   * The kubelet and cAdvisor scraping (a ServiceMonitor of the kubelet Service the operator keeps).
+   * @default - undefined with `kubelet: false`
+   */
+  public readonly kubelet?: StackComponent;
 
-  private readonly grafana?: OwnedGrafana;
+  private readonly ownedGrafana?: OwnedGrafana;
   private readonly trustedRules = new Set<ApiObject>();
   private readonly enforcesNamespace: boolean;
 
@@ -271,7 +298,9 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
     const kubelet = props.kubelet ?? true;
     const kubeletService = kubelet ? `kube-system/${shortObjectName(`${clusterPrefix}-kubelet`, 63)}` : undefined;
-    addOperator(ctx, props.operator ?? {}, kubeletService);
+    const component = (cid: string, build: (c: StackContext) => ComponentParts) =>
+      StackComponent._build(this, cid, inner => build({ ...ctx, scope: inner }));
+    this.operator = component('Operator', c => addOperator(c, props.operator ?? {}, kubeletService));
 
     this.alerting = new AlertRouting(this, 'Alerting', {
       ...props.alerting,
@@ -280,26 +309,33 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       namespace: this.namespace,
       labels: componentLabels(ctx, 'alertmanager'),
     });
-    const am = addAlertmanager(ctx, props.alertmanager ?? {}, this.alerting);
-    this.alertmanagerUrl = `http://${am.name}.${this.namespace}.svc:9093`;
+    this.alertmanager = component('Alertmanager', c => addAlertmanager(c, props.alertmanager ?? {}, this.alerting));
+    this.alertmanagerUrl = this.alertmanager.url!;
     this.enforcesNamespace = props.prometheus?.enforceNamespaceLabel ?? true;
-    const prom = addPrometheus(ctx, props.prometheus ?? {}, am.name, () => [...this.trustedRules]);
-    this.prometheusUrl = prom.url;
+    this.prometheus = component('Prometheus', c => addPrometheus(c, props.prometheus ?? {}, this.alertmanager.service!.name, () => [...this.trustedRules]));
+    this.prometheusUrl = this.prometheus.url!;
 
     const grafanaOptions = props.grafana ?? {};
     const grafanaEnabled = grafanaOptions.enabled ?? true;
     if (grafanaOptions.externalUrl !== undefined) {
       this.grafanaUrl = validateUrl(where, 'grafana.externalUrl', grafanaOptions.externalUrl).replace(/\/+$/, '');
     }
-    if (grafanaEnabled) this.grafana = new OwnedGrafana(ctx, grafanaOptions, this.grafanaUrl, prom.url, this.alertmanagerUrl);
+    if (grafanaEnabled) {
+      let grafana: OwnedGrafana | undefined;
+      this.grafana = component('Grafana', c => {
+        grafana = new OwnedGrafana(c, grafanaOptions, this.grafanaUrl, this.prometheusUrl!, this.alertmanagerUrl);
+        return { resource: ApiObject.of(grafana.deployment), service: grafana.service, url: `http://${grafana.service.name}.${this.namespace}.svc:3000` };
+      });
+      this.ownedGrafana = grafana;
+    }
 
     const ksm = props.kubeStateMetrics?.enabled ?? true;
-    if (ksm) addKubeStateMetrics(ctx, props.kubeStateMetrics ?? {});
-    if (kubeletService) addKubeletScrape(ctx, kubeletService);
-    if (nodeExporter) addNodeExporter(ctx, props.nodeExporter ?? {});
+    if (ksm) this.kubeStateMetrics = component('KubeStateMetrics', c => addKubeStateMetrics(c, props.kubeStateMetrics ?? {}));
+    if (kubeletService) this.kubelet = component('Kubelet', c => addKubeletScrape(c, kubeletService));
+    if (nodeExporter) this.nodeExporter = component('NodeExporter', c => addNodeExporter(c, props.nodeExporter ?? {}));
     // The stack's alerts on itself: the heartbeat for the dead man's switch and the pipeline's health.
     const job = (name: string): LabelMatcher[] => [{ name: 'job', op: '=', value: name }, { name: 'namespace', op: '=', value: this.namespace }];
-    const components: StackComponent[] = [
+    const components: WatchedComponent[] = [
       { name: 'prometheus', matchers: job(`${this.name}-prometheus`) },
       { name: 'alertmanager', matchers: job(`${this.name}-alertmanager`) },
       ...(ksm ? [{ name: 'kube-state-metrics', matchers: job(`${this.name}-kube-state-metrics`) }] : []),
@@ -323,7 +359,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       if (port !== undefined && first < i) throw invalidProp(where, prop, port, `a NodePort of its own (${nodePorts[first][0]} has it; one port opens one Service)`);
     }
     if (props.networkPolicies ?? false) {
-      addNetworkPolicies(ctx, `${where} network`, props.network ?? {}, {
+      addNetworkPolicies({ ...ctx, scope: new Construct(this, 'NetworkPolicies') }, `${where} network`, props.network ?? {}, {
         grafana: grafanaEnabled,
         kubeStateMetrics: ksm,
         prometheusNodePort: props.prometheus?.nodePort !== undefined,
@@ -355,7 +391,7 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
 
   public addDashboard(dashboard: GrafanaDashboard): void {
     if (!(dashboard instanceof GrafanaDashboard)) throw invalidProp(this.node.path, 'dashboard', dashboard, 'a GrafanaDashboard');
-    if (!this.grafana) return;
-    this.grafana.addDashboard(dashboard);
+    if (!this.ownedGrafana) return;
+    this.ownedGrafana.addDashboard(dashboard);
   }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as YAML from 'yaml';
 import { AlertRouting, Receiver, RoutingOutput, SecretKey } from '../../src';
+import { MESSAGE_KINDS, messageBody } from '../../src/alerting/_messages';
 import { startRecorder, waitFor } from '../e2e/_processes';
 import { startAlertmanager } from '../util/alertmanager';
 import { checkAlertmanagerConfig } from '../util/promtool';
@@ -126,6 +127,90 @@ describe('every receiver', () => {
     }
   });
 
+  test('both renderings send the same message in the same field of every receiver: a template reference beside alertmanager.yaml, its body in an AlertmanagerConfig', () => {
+    const file = YAML.parse(oneOfKind(synthChart(routingWith(everyReceiver()).chart), 'Secret').stringData['alertmanager.yaml']);
+    const crd = oneOfKind(synthChart(routingWith(everyReceiver(), RoutingOutput.ALERTMANAGER_CONFIG).chart), 'AlertmanagerConfig').spec;
+    const bodies = Object.fromEntries(MESSAGE_KINDS.map(kind => [messageBody(kind), kind]));
+    const messagesOf = (o: any, byBody: boolean): string[] => {
+      const found: string[] = [];
+      const walk = (x: any, at: string) => {
+        if (Array.isArray(x)) {x.forEach((y, i) => walk(y, `${at}[${i}]`));} else if (x && typeof x === 'object') {Object.entries(x).forEach(([key, v]) => walk(v, `${at}.${key.toLowerCase().replace(/_/g, '')}`));} else if (typeof x === 'string') {
+          const kind = byBody ? bodies[x] : /^\{\{ template "mlmon\.(\w+)" \. \}\}$/.exec(x)?.[1];
+          if (kind) found.push(`${at.replace(/\.headers(\[0\]\.value|\.subject)$/, '.subject')}=${kind}`);
+          else if (x.includes('{{ template') || x.includes('.Annotations.summary')) found.push(`${at}=unknown`);
+        }
+      };
+      walk(o, '');
+      return found.sort();
+    };
+    for (const r of file.receivers.filter((x: any) => Object.keys(x).length > 1)) {
+      const c = crd.receivers.find((x: any) => x.name === r.name);
+      const fileKinds = messagesOf(Object.fromEntries(Object.entries(r).filter(([key]) => key !== 'name').map(([key, v]) => [key.replace(/_configs$/, ''), v])), false);
+      const crdKinds = messagesOf(Object.fromEntries(Object.entries(c).filter(([key]) => key !== 'name').map(([key, v]) => [key.replace(/Configs$/, ''), v])), true);
+      expect([r.name, crdKinds]).toEqual([r.name, fileKinds]);
+      if (!['webhook', 'webhook-secret-url'].includes(r.name)) expect([r.name, fileKinds.length]).not.toEqual([r.name, 0]);
+    }
+  });
+
+  test('a real Alertmanager renders the template file and the inlined bodies of an AlertmanagerConfig into the same messages: firing count, tenant, model, dashboard and runbook links', async () => {
+    const recorder = await startRecorder();
+    const dir = '/etc/alertmanager/secrets/e2e-messages';
+    fs.mkdirSync(dir, { recursive: true });
+    const chart = testChart('monitoring');
+    const routing = new AlertRouting(chart, 'routing', { defaultReceiver: Receiver.none('null'), groupWait: undefined });
+    routing.addRoute({ matchers: [{ label: 'alertname', value: 'ModelLatencyHigh' }], receiver: Receiver.discord('discord', { webhookUrl: k('e2e-messages', 'url') }) });
+    const secret = oneOfKind(synthChart(chart), 'Secret');
+    const config = YAML.parse(secret.stringData['alertmanager.yaml']);
+    // Beside each message kind as a reference to the shipped file, the same kind as the body an
+    // AlertmanagerConfig carries (the operator copies a receiver's strings into alertmanager.yaml as they are).
+    const route = config.route.routes.find((x: any) => x.receiver === 'discord');
+    config.route.routes = [];
+    for (const kind of MESSAGE_KINDS) {
+      for (const form of ['file', 'inline']) {
+        const name = `${kind}-${form}`;
+        fs.writeFileSync(`${dir}/${name}`, `${recorder.url}/${name}`);
+        const text = form === 'file' ? `{{ template "mlmon.${kind}" . }}` : messageBody(kind);
+        config.receivers.push({ name, discord_configs: [{ webhook_url_file: `${dir}/${name}`, title: 'x', message: text, send_resolved: false }] });
+        config.route.routes.push({ ...route, receiver: name, continue: true });
+      }
+    }
+    fs.mkdirSync('/etc/alertmanager/config', { recursive: true });
+    fs.writeFileSync('/etc/alertmanager/config/mlmon.tmpl', secret.stringData['mlmon.tmpl']);
+    const am = await startAlertmanager(YAML.stringify(config).replace('group_wait: 30s', 'group_wait: 1s'));
+    try {
+      const alert = (pod: string) => ({
+        labels: { alertname: 'ModelLatencyHigh', namespace: 'tenant-a', model: 'fraud', severity: 'warning', pod },
+        annotations: {
+          summary: `p95 latency of fraud is 6s on ${pod}`,
+          description: 'above 5s for 2m',
+          runbook_url: 'https://runbooks.example.com/#modellatencyhigh',
+          dashboard_url: 'https://grafana.example.com/d/abc',
+        },
+      });
+      await fetch(`${am.url}/api/v2/alerts`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify([alert('p1'), alert('p2')]) });
+      const names = MESSAGE_KINDS.flatMap(kind => [`/${kind}-file`, `/${kind}-inline`]);
+      const got = await waitFor('eight deliveries', 30_000, async () => {
+        const paths = new Set(recorder.deliveries.map(d => d.path));
+        return names.every(p => paths.has(p)) ? recorder.deliveries : undefined;
+      });
+      const content = (p: string) => JSON.stringify(got.find(d => d.path === p)!.body.embeds[0].description);
+      for (const kind of MESSAGE_KINDS) expect([kind, content(`/${kind}-inline`)]).toEqual([kind, content(`/${kind}-file`)]);
+      expect(content('/title-file')).toContain('[FIRING:2] ModelLatencyHigh in tenant-a (fraud)');
+      expect(content('/telegram-file')).toContain('FIRING:2 ModelLatencyHigh');
+      for (const kind of ['text', 'html', 'telegram']) {
+        expect(content(`/${kind}-file`)).toContain('p95 latency of fraud is 6s on p2');
+        expect(content(`/${kind}-file`)).toContain('https://grafana.example.com/d/abc');
+        expect(content(`/${kind}-file`)).toContain('https://runbooks.example.com/#modellatencyhigh');
+        expect(content(`/${kind}-file`)).toContain('fraud');
+      }
+    } finally {
+      await am.stop();
+      await recorder.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync('/etc/alertmanager/config/mlmon.tmpl', { force: true });
+    }
+  });
+
   test('HTTP proxy settings reach both renderings, beside a receiver\'s own HTTP credentials', () => {
     const receivers = [
       Receiver.slack('slack', { channel: '#ml', apiUrl: k('slack', 'url'), proxyUrl: 'http://proxy.corp.example.com:3128' }),
@@ -137,7 +222,7 @@ describe('every receiver', () => {
     expect(checkAlertmanagerConfig(config).ok).toBe(true);
     const parsed = YAML.parse(config);
     expect(parsed.receivers.find((x: any) => x.name === 'hook').webhook_configs[0].http_config).toEqual({
-      proxy_url: 'http://proxy.corp.example.com:3128', authorization: { credentials_file: '/etc/alertmanager/secrets/argo/token' },
+      proxy_url: 'http://proxy.corp.example.com:3128', authorization: { type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/argo/token' },
     });
     expect(parsed.receivers.find((x: any) => x.name === 'teams').msteamsv2_configs[0].http_config).toEqual({ proxy_from_environment: true });
     const crd = routingWith(receivers, RoutingOutput.ALERTMANAGER_CONFIG);

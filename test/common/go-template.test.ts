@@ -66,7 +66,7 @@ describe('literal text comes out of the tools as written', () => {
 
   test('a Slack channel and a label value with "{{" are escaped, and promtool accepts the rule', () => {
     const slack = Receiver.slack('s', { channel: '#{{.Bogus', apiUrl: SecretKey.of('slack', 'url') });
-    expect(renderAlertmanagerTemplate((slack as any)._spec.integrations[0].config.channel).stdout).toBe('#{{.Bogus');
+    expect(renderAlertmanagerTemplate((slack as any)._spec.integrations[0].fields.find((f: any) => f.key === 'channel').of.value).stdout).toBe('#{{.Bogus');
     const chart = testChart();
     new PrometheusRules(chart, 'r', { name: 'r', namespace: 'ml', labels: { release: 'test' } }).addGroup('g').addAlertingRule({
       alert: 'A',

@@ -91,6 +91,8 @@ describe('example app', () => {
     for (const d of dashboards) expect(mounted).toContain(d.metadata.name);
     expect(docs.find(d => d.kind === 'Service' && d.metadata.name === 'ml-monitoring-prometheus')!.spec.ports[0].nodePort).toBe(30090);
     expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'healthchecks', 'pagerduty', 'slack', 'smtp', 'teams']);
+    // The escape hatch on stack.prometheus reaches the Prometheus object (and the schema, checked by proveAll).
+    expect(docs.find(d => d.kind === 'Prometheus')!.spec.podMetadata.annotations).toEqual({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
   });
 
   test('the second example adopts a kube-prometheus-stack: release labels, sidecar labels, an AlertmanagerConfig', () => {
