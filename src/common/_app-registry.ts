@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LabelMatcher } from './_promql';
@@ -12,13 +13,18 @@ const CLUSTER_SCOPED = new Set([
   'StorageClass', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'ValidatingWebhookConfiguration', 'VolumeAttachment',
 ]);
 
-/** One recorded series identity claimed by a construct. */
+/**
+ * One recorded series identity claimed by a construct. Kept small: an app of thousands of services holds
+ * one per recorded series until it is synthesized.
+ */
 interface SeriesClaim {
   readonly owner: string;
-  readonly record: string;
-  /** Label → the values its series can take; a label not here can take any value. */
-  readonly values: ReadonlyMap<string, ReadonlySet<string> | undefined>;
-  /** The expression and static labels: two claims that write the same are one rule written twice, not a conflict. */
+  /** Label → the values its series can take (undefined: any value); a label not here can take any value. */
+  readonly values: ReadonlyArray<readonly [string, ReadonlyArray<string> | undefined]>;
+  /**
+   * A digest of the expression and static labels: two claims that write the same are one rule written twice,
+   * not a conflict.
+   */
   readonly definition: string;
 }
 
@@ -83,10 +89,10 @@ export class AppRegistry {
    */
   public claimSeries(prometheus: string, record: string, identity: ReadonlyArray<LabelMatcher>, staticLabels: { [k: string]: string },
     definition: string, owner: IConstruct): void {
-    const values = new Map<string, ReadonlySet<string> | undefined>();
+    const values = new Map<string, ReadonlyArray<string> | undefined>();
     for (const m of identity) values.set(m.name, valuesOf(m));
-    for (const [k, v] of Object.entries(staticLabels)) values.set(k, new Set([v]));
-    const claim: SeriesClaim = { owner: owner.node.path, record, values, definition };
+    for (const [k, v] of Object.entries(staticLabels)) values.set(k, [v]);
+    const claim: SeriesClaim = { owner: owner.node.path, values: [...values], definition: createHash('sha1').update(definition).digest('base64') };
     // Claims of one record are grouped by the labels they fix, and each group indexed by the values of its
     // first such label: a new claim is compared with the few claims that can share a series, never all.
     const fixed = [...values.keys()].filter(l => values.get(l) !== undefined).sort();
@@ -99,7 +105,7 @@ export class AppRegistry {
         : [...g.byValue.values()].flat();
       for (const o of candidates) {
         if (o.owner === claim.owner || o.definition === claim.definition || !overlaps(o, claim)) continue;
-        const shared = [...claim.values.keys()].filter(l => o.values.has(l)).map(l => `${l}=${describeValues(claim.values.get(l))}`).join(', ');
+        const shared = claim.values.filter(([l]) => o.values.some(([ol]) => ol === l)).map(([l, v]) => `${l}=${describeValues(v)}`).join(', ');
         throw new Error(`${claim.owner}: the recorded series ${record}{${shared}} is also written by ${o.owner} with another expression, `
           + 'into the same Prometheus: the two rules would write one series and each reader would see both. '
           + 'Give the constructs distinct names (serviceName, sloName, the SLI name), or distinct namespaces');
@@ -125,27 +131,28 @@ interface ClaimGroup {
   readonly byValue: Map<string, SeriesClaim[]>;
 }
 
-function valuesOf(m: LabelMatcher): ReadonlySet<string> | undefined {
-  if (m.op === '=') return new Set([m.value]);
+function valuesOf(m: LabelMatcher): ReadonlyArray<string> | undefined {
+  if (m.op === '=') return [m.value];
   // A regex of plain alternatives (namespace=~"a|b") takes exactly those values; any other can take any.
   if (m.op === '=~' && /^[A-Za-z0-9_.:/-]+(\|[A-Za-z0-9_.:/-]+)*$/.test(m.value.replace(/\\\./g, '.'))) {
-    return new Set(m.value.replace(/\\\./g, '.').split('|'));
+    return [...new Set(m.value.replace(/\\\./g, '.').split('|'))];
   }
   return undefined;
 }
 
 function overlaps(a: SeriesClaim, b: SeriesClaim): boolean {
   for (const [label, av] of a.values) {
-    if (!b.values.has(label)) continue;
-    const bv = b.values.get(label);
+    const other = b.values.find(([l]) => l === label);
+    if (other === undefined) continue;
+    const bv = other[1];
     if (av === undefined || bv === undefined) continue;
-    if (![...av].some(v => bv.has(v))) return false;
+    if (!av.some(v => bv.includes(v))) return false;
   }
   return true;
 }
 
-function describeValues(v: ReadonlySet<string> | undefined): string {
-  return v === undefined ? '*' : [...v].join('|');
+function describeValues(v: ReadonlyArray<string> | undefined): string {
+  return v === undefined ? '*' : v.join('|');
 }
 
 /** The synth-time check: no two ApiObjects of the app are the same Kubernetes object. */

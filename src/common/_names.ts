@@ -138,6 +138,8 @@ export function validateDataKey(where: string, prop: string, key: string): strin
  */
 export function validateUrl(where: string, prop: string, value: string, secretForm?: string): string {
   if (typeof value !== 'string') throw invalidProp(where, prop, value === null || typeof value !== 'object' ? value : '(an object)', 'an absolute http:// or https:// URL, as text');
+  // Whether a URL is accepted depends on the URL alone: the runbook links of a thousand services are checked once.
+  if (VALID_URLS.has(value)) return value;
   if (/[\s\u0000-\u001f\u007f-\u009f]/.test(value)) {
     throw invalidProp(where, prop, NOT_REPEATED,
       'a URL without spaces, line breaks or control characters (a value read from a file often ends with a newline: trim it)');
@@ -158,8 +160,12 @@ export function validateUrl(where: string, prop: string, value: string, secretFo
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname.length === 0) {
     throw invalidProp(where, prop, value, 'an absolute http:// or https:// URL');
   }
+  if (VALID_URLS.size > 10_000) VALID_URLS.clear();
+  VALID_URLS.add(value);
   return value;
 }
+
+const VALID_URLS = new Set<string>();
 
 /**
  * A name of at most `max` characters from a longer one: its first part and a short hash of `hashOf` (the

@@ -25,11 +25,29 @@ function loneSurrogateAt(value: unknown, path: string, seen: Set<unknown>): stri
 }
 
 /**
+ * Whether any string in `value` may hold a surrogate (paired or not): past a depth of 32 (a cycle, say) it
+ * answers yes and leaves the answer to the walk that tracks what it has seen.
+ */
+function holdsSurrogate(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return SURROGATE.test(value);
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > 32) return true;
+  if (Array.isArray(value)) return value.some(v => holdsSurrogate(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in value) if (holdsSurrogate((value as { [key: string]: unknown })[k], depth + 1)) return true;
+  return false;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
  * Refuses props holding text that cannot be written as UTF-8: the YAML writer would escape a lone
  * surrogate as "\uD800", which Go's YAML (kubectl, promtool, amtool, the operator) refuses for the whole
  * file. Every public construct calls it on its props first, so the error names the prop. @internal
  */
 export function refuseUnencodableText(where: string, props: unknown, prefix = ''): void {
+  if (!holdsSurrogate(props, 0)) return; // the common case, checked without building a path per value
   const at = loneSurrogateAt(props, prefix, new Set());
   if (at !== undefined) {
     throw invalidProp(where, at === '' ? 'text' : at, new Unrepeated('(text with a lone surrogate)'),
