@@ -219,6 +219,15 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       performanceAlerts: { minAccuracy: Ratio.percent(85) },
       alerts: { dataDrift: { pendingFor: seconds(4, Duration.minutes(15)) } },
       dataHealth: { predictionsCounter: 'fraud_predictions_total', evaluationLastSuccess: 'fraud_eval_last_success_timestamp_seconds' },
+      // Tenant A's model is also judged for fairness across customer segments (each segment's approval rate
+      // against all predictions, over a day, once a segment has 100 predictions in it) ...
+      // and for its users' thumbs up and down, per model version, against the predictions served.
+      ...(tenant === 'tenant-a'
+        ? {
+          fairness: [{ name: 'approval-by-segment', groupLabel: 'segment', predictionsCounter: 'fraud_predictions_total', outcomeLabel: 'decision', favourableOutcome: 'approve' }],
+          feedback: { counter: 'fraud_user_feedback_total', satisfiedRatings: ['up'], versionLabel: 'model_version', predictionsCounter: 'fraud_predictions_total' },
+        }
+        : {}),
       // The detector's exporter and the nightly evaluation's metrics endpoint, scraped in the tenant's namespace.
       scrape: [
         { name: 'drift-detector', selector: { app: 'fraud-detector-drift' }, port: 'metrics' },

@@ -66,6 +66,14 @@ function defaults(): Made[] {
       evaluationLastSuccess: 'model_eval_last_success_timestamp_seconds',
     },
     versions: { requestsCounter: 'model_requests_total', modelLabel: 'model', versionLabel: 'version' },
+    fairness: [{
+      name: 'approval',
+      groupLabel: 'segment',
+      predictionsCounter: 'model_predictions_total',
+      favourableOutcome: 'approved',
+      outcomes: { truePositives: 'tp_total', falsePositives: 'fp_total', trueNegatives: 'tn_total', falseNegatives: 'fn_total' },
+    }],
+    feedback: { counter: 'model_feedback_total', satisfiedRatings: ['up'], predictionsCounter: 'model_predictions_total' },
   });
   return made;
 }

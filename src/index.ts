@@ -25,6 +25,8 @@ export * from './ml/inference-autoscaler';
 export * from './ml/quality/drift-detector';
 export * from './ml/quality/model-performance';
 export * from './ml/quality/quality-options';
+export * from './ml/quality/fairness-options';
+export * from './ml/quality/feedback-options';
 export * from './ml/quality/model-quality-monitoring';
 export * from './alerting/receiver-options';
 export * from './alerting/receiver';

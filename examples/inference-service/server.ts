@@ -9,7 +9,8 @@
  * `http_request_duration_seconds{handler,method}` with the buckets 0.1, 0.5 and 1 s, and prometheus_client's
  * `_created` samples; requests to `/metrics` itself are counted and timed too, as the instrumentator does
  * (its `excluded_handlers` is empty by default). Besides: the alibi-detect drift gauges (`seldon_metric_drift_*`),
- * the model's own counters and its last evaluation time.
+ * the model's own counters (predictions by decision and customer segment, user feedback by rating and
+ * model version) and its last evaluation time.
  *
  * Faults are switched with `POST /fault` and a JSON body (every field optional, `{}` clears all):
  *   { "latencyMs": 6000 }   every prediction takes this long
@@ -50,7 +51,10 @@ const totals = new Map<string, number>();
 const sizes = new Map<string, { inCount: number; inSum: number; outCount: number; outSum: number }>();
 const highr = new Histogram(HIGHR_BUCKETS);
 const lowr = new Map<string, Histogram>();
-const decisions = new Map<string, number>([['approve', 0], ['review', 0]]);
+/** Predictions by decision and customer segment (blocks of ten alternate segments, so both get the same mix). */
+/** User feedback on every fifth prediction: a thumbs up, or down on one in ten of them. */
+const feedback = new Map<string, number>([['up', 0], ['down', 0]]);
+const decisions = new Map<string, number>([['approve/retail', 0], ['review/retail', 0], ['approve/business', 0], ['review/business', 0]]);
 let served = 0;
 
 /** Python's float repr, as prometheus_client writes floats ("1.0", "0.5"). */
@@ -115,7 +119,12 @@ function exposition(): string {
   out.push('# TYPE seldon_metric_drift_p_val gauge', `seldon_metric_drift_p_val{index="0"} ${faults.drift ? 0.001 : 0.62}`);
   out.push('# TYPE seldon_metric_drift_threshold gauge', 'seldon_metric_drift_threshold{index="0"} 0.05');
   out.push('# TYPE fraud_predictions_total counter');
-  for (const [d, n] of decisions) out.push(`fraud_predictions_total{decision="${d}"} ${n}`);
+  for (const [k, n] of decisions) {
+    const [decision, segment] = k.split('/');
+    out.push(`fraud_predictions_total${labels({ decision, segment })} ${n}`);
+  }
+  out.push('# TYPE fraud_user_feedback_total counter');
+  for (const [rating, n] of feedback) out.push(`fraud_user_feedback_total${labels({ model_version: 'v1', rating })} ${n}`);
   out.push('# TYPE fraud_eval_last_success_timestamp_seconds gauge', `fraud_eval_last_success_timestamp_seconds ${Math.floor(Date.now() / 1000)}`);
   return out.join('\n') + '\n';
 }
@@ -165,7 +174,12 @@ const server = http.createServer(async (req, res) => {
       if (fail) { reply(500, '{"error":"model failed"}', '/predict'); return; }
       const score = (served % 10) / 10;
       const decision = score > 0.8 ? 'review' : 'approve';
-      decisions.set(decision, (decisions.get(decision) ?? 0) + 1);
+      const key = `${decision}/${Math.floor(served / 10) % 2 === 0 ? 'retail' : 'business'}`;
+      decisions.set(key, (decisions.get(key) ?? 0) + 1);
+      if (served % 5 === 0) {
+        const rating = served % 50 === 0 ? 'down' : 'up';
+        feedback.set(rating, feedback.get(rating)! + 1);
+      }
       reply(200, JSON.stringify({ score, decision }), '/predict', { 'Content-Type': 'application/json' });
       return;
     }

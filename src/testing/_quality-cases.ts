@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import { detectorScenarios } from './_detector-cases';
+import { fairnessScenarios } from './_fairness-cases';
+import { feedbackScenarios } from './_feedback-cases';
 import { counter, gauge, SeriesSet } from './_input-series';
-import { crossing, Labels, matching, phase, QualityScenario, scenarioCase, scraped, silentCheck } from './_quality-scenario';
+import { crossing, Labels, LONG_STEP, matching, nearThenFar, phase, QualityScenario, scenarioCase, scraped, Timing } from './_quality-scenario';
 import { GeneratedCase, GeneratedSuite, NotGenerated, pendingMs, percent, ratioAbove } from './_test-case';
 import { promDuration, promMillis } from '../common/_duration';
 import { formatNumber } from '../common/_number';
@@ -30,11 +32,6 @@ export interface QualitySource {
 const MINUTE = 60_000;
 /** Events per one-minute step of the generated counters. */
 const EVENTS = 60;
-/**
- * The step of scenarios with a history of days (a baseline): five-minute samples hold the one-hour windows
- * as well, and keep promtool's work (every rule at every evaluation over days) within seconds.
- */
-const LONG_STEP = 5 * MINUTE;
 const LONG_EVENTS = EVENTS * LONG_STEP / MINUTE;
 
 /**
@@ -42,7 +39,7 @@ const LONG_EVENTS = EVENTS * LONG_STEP / MINUTE;
  * hold more samples than promtool allows a query (10,000: promql/promqltest; a server allows 50 million).
  */
 function evaluationInterval(specs: ReadonlyArray<QualityAlertSpec>): number {
-  const longest = Math.max(0, ...specs.map(s => (s.kind === 'accuracyDropped' ? promMillis(s.baseline) : 0)));
+  const longest = Math.max(0, ...specs.map(s => (s.kind === 'accuracyDropped' || (s.kind === 'feedback' && s.metric !== 'low') ? promMillis(s.baseline) : 0)));
   const five = 5 * MINUTE;
   return Math.max(1, Math.ceil(longest / 9_000 / five)) * five;
 }
@@ -89,6 +86,11 @@ function scenariosOf(src: QualitySource, spec: QualityAlertSpec, timing: Timing)
     case 'evaluationStale': return once(rule(), r => staleScenarios(spec, ns, r));
     case 'versions': return once(rule(), r => versionScenarios(spec, src.model, ns, r));
     case 'metricsMissing': return once(rule(), r => metricsMissingScenarios(spec, ns, r));
+    case 'feedback': return once(rule(), r => feedbackScenarios(spec, ns, r, timing));
+    case 'fairness': {
+      const r = rule({ fairness: spec.source.name });
+      return r === undefined ? 'the rule is written more than once' : fairnessScenarios(spec, ns, r);
+    }
   }
 }
 
@@ -97,44 +99,6 @@ type Spec<K extends QualityAlertSpec['kind']> = Extract<QualityAlertSpec, { kind
 /** A series of the user's, as a scrape of the model's pod writes it. */
 function userSeries(namespace: string, matchers: ReadonlyArray<LabelMatcher>, extra: Labels = {}): Labels {
   return matching({ ...scraped(namespace, 'model-server'), ...extra }, matchers);
-}
-
-/** How the generator's checks are timed: the alert's `for` and the test's evaluation interval. */
-interface Timing {
-  readonly forMs: number;
-  readonly evalMs: number;
-}
-
-/**
- * A signal at `base` for `historyMs` (a baseline), then just short of its threshold (`near`) until that
- * change must have fired had it crossed, then beyond it (`far`): one test that shows both over a history
- * of days. `write` writes the series at one value; `windowMs` is the window the alert's signal is read over
- * (0: a gauge, read as it is).
- */
-function nearThenFar(o: {
-  readonly write: (value: number) => (set: SeriesSet) => void;
-  readonly historyMs: number;
-  readonly windowMs: number;
-  readonly base: number;
-  readonly near: number;
-  readonly far: number;
-  readonly threshold: number;
-  readonly timing: Timing;
-}): Omit<QualityScenario, 'name' | 'firing'> {
-  const step = LONG_STEP;
-  const history = Math.ceil((o.historyMs + o.windowMs) / step) + 1;
-  const nearOnset = history * step;
-  const filled = o.windowMs > 0 ? o.windowMs + step : step;
-  const check = silentCheck({ onsetMs: nearOnset, byMs: filled }, o.timing.forMs, o.timing.evalMs);
-  const nearSteps = Math.ceil((check - nearOnset) / step) + 1;
-  const at = o.windowMs > 0 ? crossing(o.near, o.far, o.threshold, o.windowMs, step) : { fromMs: step, byMs: step };
-  return {
-    phases: [phase(history, o.write(o.base)), phase(nearSteps, o.write(o.near)), phase(1, o.write(o.far))],
-    stepMs: step,
-    earlier: [{ onsetMs: nearOnset, byMs: filled }],
-    onsetMs: nearOnset + nearSteps * step,
-    ...at,
-  };
 }
 
 /**
@@ -363,13 +327,18 @@ function versionScenarios(spec: Spec<'versions'>, model: string, ns: string, rul
 /** Every series the quality alerts need exists, but one: after `absentFor`, the alert names it. */
 function metricsMissingScenarios(spec: Spec<'metricsMissing'>, ns: string, rule: Labels): QualityScenario[] {
   const absentFor = promMillis(spec.absentFor);
-  const write = (skip: number) => (s: SeriesSet) => {
+  // The need left absent: one whose families no other need writes (another need's series of the same name
+  // could match its selector, and it would not be absent).
+  const shares = (i: number) => spec.needs.some((o, j) => j !== i && o.names.some(x => spec.needs[i].names.includes(x)));
+  const absent = Math.max(0, spec.needs.findIndex((_, i) => !shares(i)));
+  const write = (skip: boolean) => (s: SeriesSet) => {
     s.add('up', scraped(ns, 'model-server'), gauge(1));
     spec.needs.forEach((n, i) => {
-      if (i !== skip) s.add(n.names[0], userSeries(ns, n.matchers), gauge(1));
+      const shared = i === absent || n.names.some(x => spec.needs[absent].names.includes(x));
+      if (!skip || !shared) s.add(n.names[0], userSeries(ns, n.matchers), gauge(1));
     });
   };
-  const missing = spec.needs[0];
+  const missing = spec.needs[absent];
   const equality = Object.fromEntries(missing.matchers.map(m => [m.name, m.value]));
   // `up` a whole `absentFor` earlier exists from then on. Five-minute steps keep the 1d ranges within promtool's samples per query.
   const step = 5 * MINUTE;
@@ -378,11 +347,11 @@ function metricsMissingScenarios(spec: Spec<'metricsMissing'>, ns: string, rule:
   return [
     {
       name: `fires when ${missing.names.join(' or ')} has not existed for ${spec.absentFor}`,
-      phases: [phase(steps, write(0))],
+      phases: [phase(steps, write(true))],
       ...at,
       firing: [{ ...equality, metric_family: missing.names.join(' or '), ...rule }],
     },
-    { name: 'stays silent while every series it needs exists', phases: [phase(steps, write(-1))], ...at, firing: [] },
+    { name: 'stays silent while every series it needs exists', phases: [phase(steps, write(false))], ...at, firing: [] },
   ];
 }
 

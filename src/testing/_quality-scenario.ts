@@ -51,6 +51,12 @@ export interface SilentEpisode {
 
 const MINUTE = 60_000;
 
+/**
+ * The step of scenarios with a history of days (a baseline): five-minute samples hold the one-hour windows
+ * as well, and keep promtool's work (every rule at every evaluation over days) within seconds. @internal
+ */
+export const LONG_STEP = 5 * MINUTE;
+
 /** The promtool case of one scenario of an alert held for `forMs`, evaluated every `evalMs`. @internal */
 export function scenarioCase(alert: string, forMs: number, s: QualityScenario, evalMs: number): GeneratedCase {
   const step = s.stepMs ?? MINUTE;
@@ -122,3 +128,42 @@ export function phase(steps: number, write: (set: SeriesSet) => void): Phase {
   write(set);
   return { set, steps };
 }
+
+/** How the generator's checks are timed: the alert's `for` and the test's evaluation interval. @internal */
+export interface Timing {
+  readonly forMs: number;
+  readonly evalMs: number;
+}
+
+/**
+ * A signal at `base` for `historyMs` (a baseline), then just short of its threshold (`near`) until that
+ * change must have fired had it crossed, then beyond it (`far`): one test that shows both over a history
+ * of days. `write` writes the series at one value; `windowMs` is the window the alert's signal is read over
+ * (0: a gauge, read as it is). @internal
+ */
+export function nearThenFar(o: {
+  readonly write: (value: number) => (set: SeriesSet) => void;
+  readonly historyMs: number;
+  readonly windowMs: number;
+  readonly base: number;
+  readonly near: number;
+  readonly far: number;
+  readonly threshold: number;
+  readonly timing: Timing;
+}): Omit<QualityScenario, 'name' | 'firing'> {
+  const step = LONG_STEP;
+  const history = Math.ceil((o.historyMs + o.windowMs) / step) + 1;
+  const nearOnset = history * step;
+  const filled = o.windowMs > 0 ? o.windowMs + step : step;
+  const check = silentCheck({ onsetMs: nearOnset, byMs: filled }, o.timing.forMs, o.timing.evalMs);
+  const nearSteps = Math.ceil((check - nearOnset) / step) + 1;
+  const at = o.windowMs > 0 ? crossing(o.near, o.far, o.threshold, o.windowMs, step) : { fromMs: step, byMs: step };
+  return {
+    phases: [phase(history, o.write(o.base)), phase(nearSteps, o.write(o.near)), phase(1, o.write(o.far))],
+    stepMs: step,
+    earlier: [{ onsetMs: nearOnset, byMs: filled }],
+    onsetMs: nearOnset + nearSteps * step,
+    ...at,
+  };
+}
+

@@ -12,7 +12,7 @@ import { TEST_SELECTOR } from '../util/synth';
 /*
  * The promtool tests RuleTests.synth writes for model-quality alerts: every detector (on its exporter's own
  * series), drift computed from a histogram and from class counters, accuracy from confusion counters and
- * from a gauge, data health and versions, each with non-default thresholds, windows and pending periods:
+ * from a gauge, data health, versions, fairness and user feedback, each with non-default thresholds, windows and pending periods:
  * the scenario each alert is for fires it, the same change just short of it does not, and they pass with
  * promtool. They bite: a threshold or a `for` changed in the rule file after generation fails them.
  */
@@ -95,6 +95,51 @@ describe('generated model-quality tests', () => {
       },
       alerts: { accuracyLow: { pendingFor: Duration.minutes(10) }, predictionsStopped: { pendingFor: Duration.minutes(2) } },
     });
+    new ModelQualityMonitoring(chart, 'fairness', {
+      modelName: 'fairness',
+      selectorLabels: TEST_SELECTOR,
+      fairness: [
+        {
+          name: 'approval',
+          groupLabel: 'segment',
+          predictionsCounter: 'loan_predictions_total',
+          favourableOutcome: 'approved',
+          window: Duration.hours(2),
+          minEventsPerGroup: 50,
+          maxParityDifference: Ratio.percent(15),
+          outcomes: {
+            truePositives: 'loan_tp_total', falsePositives: 'loan_fp_total', trueNegatives: 'loan_tn_total', falseNegatives: 'loan_fn_total',
+          },
+          alerts: { disparateImpact: { pendingFor: Duration.minutes(10) } },
+        },
+        {
+          name: 'approval-by-region',
+          groupLabel: 'region',
+          predictionsCounter: 'loan_predictions_total',
+          outcomeLabel: 'decision',
+          favourableOutcome: 'yes',
+          referenceGroup: 'north',
+          minImpactRatio: Ratio.percent(90),
+          matchers: { job: 'loans' },
+        },
+      ],
+    });
+    new ModelQualityMonitoring(chart, 'users', {
+      modelName: 'users',
+      selectorLabels: TEST_SELECTOR,
+      feedback: {
+        counter: 'chat_feedback_total',
+        ratingLabel: 'stars',
+        satisfiedRatings: ['4', '5'],
+        versionLabel: 'model_version',
+        predictionsCounter: 'chat_requests_total',
+        window: Duration.hours(2),
+        baseline: Duration.days(2),
+        minSatisfaction: Ratio.percent(60),
+        minFeedback: 30,
+        alerts: { satisfactionDropped: { pendingFor: Duration.minutes(20) } },
+      },
+    });
     new ModelQualityMonitoring(chart, 'gauge', {
       modelName: 'gauge',
       selectorLabels: TEST_SELECTOR,
@@ -111,6 +156,8 @@ describe('generated model-quality tests', () => {
     ['drift', 'a histogram over 30m against 1d earlier, class shares by a label of the user\'s', 4],
     ['feedback', 'Seldon feedback counters over 30m, predictions stopped, missing values by column, a 6h-old evaluation', 12],
     ['gauge', 'an accuracy gauge, versions in a 30m rollout, series missing for 6h', 7],
+    ['fairness', 'against all predictions with ground truth over 2h, and against a reference group at a 90 % ratio over 1d', 12],
+    ['users', 'feedback rated 1 to 5 per model version over 2h against 2d, and feedback per prediction', 5],
   ])('%s (%s): every alert tested, and they pass with promtool', (model, _what, count) => {
     expect(ruleTestFiles(result)).toContain(file(model));
     expect(result.notGenerated.filter(n => n.startsWith(file(model)))).toEqual([]);
@@ -163,6 +210,10 @@ describe('generated model-quality tests', () => {
     ['gauge', 'ModelVersionsMixed', 'for halved', scaleFor(0.5)],
     ['gauge', 'ModelVersionsMixed', 'for doubled', scaleFor(2)],
     ['gauge', 'ModelQualityMetricsMissing', 'for doubled', scaleFor(2)],
+    ['fairness', 'ModelDisparateImpact', 'threshold halved', scaleThreshold(0.5)],
+    ['fairness', 'ModelEqualOpportunityGap', 'threshold doubled', scaleThreshold(2)],
+    ['users', 'ModelSatisfactionLow', 'floor lowered by a third', scaleThreshold(2 / 3)],
+    ['users', 'ModelFeedbackStopped', 'for doubled', scaleFor(2)],
   ])('%s: %s with its %s fails its tests', (model, alert, _what, change) => {
     const r = mutated(model, alert, change as (rule: any) => void);
     expect(r.ok).toBe(false);

@@ -31,9 +31,11 @@ export interface QualityContext {
   readonly specs: QualityAlertSpec[];
 }
 
-type Signal = 'drift' | 'performance' | 'data' | 'version';
+/** The `ml_signal` label of a quality alert. @internal */
+export type QualitySignal = 'drift' | 'performance' | 'data' | 'version' | 'fairness' | 'feedback';
 
-function emit(c: QualityContext, prop: string, a: ResolvedAlert, signal: Signal, expr: string, summary: string, description: string,
+/** Emits one quality alert, labelled with its `ml_signal`, and notes its name. @internal */
+export function emit(c: QualityContext, prop: string, a: ResolvedAlert, signal: QualitySignal, expr: string, summary: string, description: string,
   extra: { [k: string]: string } = {}): void {
   // ml_signal lets Alertmanager send drift and performance alerts to a retraining webhook.
   const name = emitAlert(c.where, prop, c.group, a, { expr, summary: `${c.signals.modelName}: ${summary}`, description },
@@ -45,7 +47,8 @@ function tuned(c: QualityContext, key: keyof QualityAlerts, d: AlertDefaults): R
   return resolveAlert(c.where, `alerts.${key}`, c.alerts[key], d);
 }
 
-function checkName(where: string, prop: string, n: string): string {
+/** A name of a check (the `distribution` or `fairness` label): lower-case, at most 63. @internal */
+export function checkName(where: string, prop: string, n: string): string {
   if (typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/.test(n) || n.length > 63) {
     throw invalidProp(where, prop, n, 'lower-case letters, digits, "-", "_" and ".", at most 63, e.g. "fraud-score"');
   }
@@ -69,8 +72,8 @@ export function addDetectorAlerts(c: QualityContext, detectors: DriftDetector[])
   return a.name;
 }
 
-/** A signal's own equality matchers, validated, narrowed to the model's scope unless they name its label. */
-function scopedMatchers(where: string, matchers: { [label: string]: string } | undefined, scope: ReadonlyArray<LabelMatcher>): LabelMatcher[] {
+/** A signal's own equality matchers, validated, narrowed to the model's scope unless they name its label. @internal */
+export function scopedMatchers(where: string, matchers: { [label: string]: string } | undefined, scope: ReadonlyArray<LabelMatcher>): LabelMatcher[] {
   return withScope(validatedEqualityMatchers(where, 'matchers', matchers), scope);
 }
 

@@ -1,6 +1,10 @@
+import { addFairnessPanels } from './_fairness-dashboard';
+import { addFeedbackPanels } from './_feedback-dashboard';
 import { DataHealthOptions } from './quality-options';
 import { GrafanaDashboard } from '../../dashboards/grafana-dashboard';
 import { Panel, PanelUnit } from '../../dashboards/panel';
+import { FairnessSettings } from '../alerts/_fairness-alerts';
+import { FeedbackSettings } from '../alerts/_feedback-alerts';
 import { DataHealthSettings, PerformanceSettings } from '../alerts/_quality-alerts';
 import { ClassSource, QualitySignals, VersionSource } from '../signals/_quality-signals';
 import { Series } from '../signals/_series';
@@ -16,6 +20,8 @@ export interface QualityPanels {
   readonly performance?: PerformanceSettings;
   readonly dataHealth?: { readonly options: DataHealthOptions; readonly settings: DataHealthSettings };
   readonly versions?: VersionSource;
+  readonly fairness: ReadonlyArray<FairnessSettings>;
+  readonly feedback?: FeedbackSettings;
 }
 
 /** Fills the model-quality dashboard from the quality signal catalog. @internal */
@@ -94,6 +100,8 @@ export function addQualityPanels(d: GrafanaDashboard, s: QualitySignals, p: Qual
     }
   }
   if (p.versions) addVersionPanels(d, s, p.versions);
+  addFairnessPanels(d, p.fairness);
+  if (p.feedback) addFeedbackPanels(d, p.feedback);
 }
 
 /** Traffic by version, and for canaries the error ratio and p95 latency of each version side by side. */

@@ -1,5 +1,7 @@
 import { LabelMatcher } from '../../common/_promql';
 import { ResolvedAlert } from '../alerts/_alert-settings';
+import { FairnessSource } from '../signals/_fairness-signals';
+import { FeedbackSource } from '../signals/_feedback-signals';
 import { ClassSource, ConfusionSource, DistributionSource, QualityNeed, VersionSource } from '../signals/_quality-signals';
 
 /*
@@ -53,4 +55,22 @@ export type QualityAlertSpec =
   }
   | { readonly kind: 'evaluationStale'; readonly alert: ResolvedAlert; readonly gauge: string; readonly matchers: ReadonlyArray<LabelMatcher>; readonly maxAge: string }
   | { readonly kind: 'versions'; readonly alert: ResolvedAlert; readonly source: VersionSource }
+  | {
+    readonly kind: 'fairness';
+    readonly alert: ResolvedAlert;
+    /** Which disparity: the favourable-rate ratio, the favourable-rate difference, the true-positive-rate difference. */
+    readonly metric: 'impact' | 'parity' | 'opportunity';
+    readonly source: FairnessSource;
+    readonly threshold: number;
+  }
+  | {
+    readonly kind: 'feedback';
+    readonly alert: ResolvedAlert;
+    /** Satisfaction below a floor, satisfaction dropped against its baseline, feedback per prediction fallen against its baseline. */
+    readonly metric: 'low' | 'dropped' | 'stopped';
+    readonly source: FeedbackSource;
+    /** The floor (low), the allowed relative drop (dropped) or the smallest share of the baseline volume (stopped). */
+    readonly threshold: number;
+    readonly baseline: string;
+  }
   | { readonly kind: 'metricsMissing'; readonly alert: ResolvedAlert; readonly needs: ReadonlyArray<QualityNeed>; readonly absentFor: string };

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { addQualityPanels } from './_quality-dashboard';
 import { QualityAlertSpec } from './_quality-spec';
 import { DriftDetector } from './drift-detector';
+import { FairnessOptions } from './fairness-options';
+import { FeedbackOptions } from './feedback-options';
 import { ModelPerformance } from './model-performance';
 import {
   ClassDriftOptions, DataHealthOptions, HistogramDriftOptions, ModelVersionOptions, PerformanceAlertOptions, QualityAlerts, QualityScrapeOptions,
@@ -17,6 +19,8 @@ import { ScrapeTarget } from '../../scrape/scrape-target';
 import { QualitySource } from '../../testing/_quality-cases';
 import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, routeTenants } from '../_placement-settings';
 import { addQualityBlindSpots } from '../alerts/_blind-spot-alerts';
+import { addFairness } from '../alerts/_fairness-alerts';
+import { addFeedback } from '../alerts/_feedback-alerts';
 import { addClassDrift, addDataHealth, addDetectorAlerts, addHistogramDrift, addPerformance, addVersions, QualityContext } from '../alerts/_quality-alerts';
 import { MonitoringPlacementProps } from '../monitoring-props';
 import { QualitySignals } from '../signals/_quality-signals';
@@ -67,6 +71,18 @@ export interface ModelQualityMonitoringProps extends MonitoringPlacementProps {
    */
   readonly versions?: ModelVersionOptions;
   /**
+   * Fairness across groups: per-group rates of the favourable prediction (and with ground truth, accuracy,
+   * true-positive and false-positive rates), disparate impact, demographic parity and equal opportunity.
+   * @default - none
+   */
+  readonly fairness?: FairnessOptions[];
+  /**
+   * User feedback: satisfaction (per model version when the counter carries one), its drop against the
+   * trailing week, and feedback that stops arriving while predictions are served.
+   * @default - none
+   */
+  readonly feedback?: FeedbackOptions;
+  /**
    * Tuning of the model-level alerts (name, pending period, severity, labels, enabled).
    * @default - every alert of the given signals, with its defaults
    */
@@ -108,10 +124,11 @@ export class ModelQualityMonitoring extends Construct {
     if (typeof model !== 'string' || model === '') throw invalidProp(where, 'modelName', model, 'a non-empty model name');
     validateLabelValue(where, 'modelName', model);
     const signals = (props.driftDetectors?.length ?? 0) + (props.histogramDrift?.length ?? 0) + (props.classDrift?.length ?? 0) +
-      (props.performance ? 1 : 0) + (props.dataHealth ? 1 : 0) + (props.versions ? 1 : 0);
+      (props.performance ? 1 : 0) + (props.dataHealth ? 1 : 0) + (props.versions ? 1 : 0) + (props.fairness?.length ?? 0) + (props.feedback ? 1 : 0);
     if (signals === 0) {
-      throw invalidProp(where, 'props', 'no signal', 'at least one of driftDetectors, histogramDrift, classDrift, performance, dataHealth or versions');
+      throw invalidProp(where, 'props', 'no signal', 'at least one of driftDetectors, histogramDrift, classDrift, performance, dataHealth, versions, fairness or feedback');
     }
+    if (props.fairness !== undefined && !Array.isArray(props.fairness)) throw invalidProp(where, 'fairness', props.fairness, 'a list of fairness checks');
     const namespace = props.namespace ?? Chart.of(this).namespace;
     if (namespace === undefined) {
       throw invalidProp(where, 'namespace', undefined, 'the namespace the model runs in (or a chart with a namespace): the quality rules read only that tenant\'s series');
@@ -150,6 +167,11 @@ export class ModelQualityMonitoring extends Construct {
     const performance = props.performance ? addPerformance(c, props.performance, props.performanceAlerts ?? {}) : undefined;
     const dataHealth = props.dataHealth ? { options: props.dataHealth, settings: addDataHealth(c, props.dataHealth) } : undefined;
     const versions = props.versions ? addVersions(c, props.versions) : undefined;
+    const fairness = (props.fairness ?? []).map((f, i) => addFairness(c, f, i));
+    const feedback = props.feedback !== undefined ? addFeedback(c, props.feedback) : undefined;
+    const names = fairness.map(f => f.source.name);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw invalidProp(where, 'fairness[].name', twice, 'a name of its own for each fairness check (the fairness label)');
     const missing = addQualityBlindSpots(c);
     if (missing) this.alertNames.push(missing);
     this.catalog = catalog;
@@ -170,6 +192,8 @@ export class ModelQualityMonitoring extends Construct {
         performance,
         dataHealth,
         versions,
+        fairness,
+        feedback,
       });
     }
   }
