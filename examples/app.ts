@@ -129,12 +129,19 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
     }),
     continueMatching: true,
   });
-  // The data scientists hear about model quality in their Teams channel (a Workflows webhook).
+  // The data scientists hear about model quality and user feedback in their Teams channel (a Workflows webhook).
   routing.addRoute({
-    matchers: [{ label: 'ml_signal', value: 'drift|performance|data', operator: MatchOperator.REGEX }],
+    matchers: [{ label: 'ml_signal', value: 'drift|performance|data|feedback', operator: MatchOperator.REGEX }],
     receiver: Receiver.msTeamsV2('data-science-teams', { webhookUrl: SecretKey.of('teams', 'data-science-workflow-url') }),
     continueMatching: true,
   });
+  // Fairness goes to the people who own the models' compliance, cost to FinOps.
+  routing.addRoute({
+    matchers: [{ label: 'ml_signal', value: 'fairness' }],
+    receiver: Receiver.email('ml-compliance', { to: 'ml-compliance@example.com' }),
+    continueMatching: true,
+  });
+  routing.addRoute({ matchers: [{ label: 'ml_signal', value: 'cost' }], receiver: Receiver.email('finops', { to: 'finops@example.com' }), continueMatching: true });
 
   const inference = new MlInferenceMonitoring(chart, 'ml-inference', {
     runtime: InferenceRuntime.fastApi({ port: 'http' }),
@@ -160,6 +167,9 @@ export function addMlMonitoring(chart: Construct, stack: IMonitoringStack, optio
       targetDown: { pendingFor: seconds(4, Duration.minutes(5)) },
       metricsAbsent: { pendingFor: seconds(20, Duration.minutes(10)) },
     },
+    // What each tenant's pods cost, priced per core-hour and GiB-hour: per hour, idle, per 1,000 predictions,
+    // against a monthly budget per tenant.
+    cost: { cpuCoreHour: 0.04, memoryGibHour: 0.005, maxCostPer1kPredictions: 0.05, monthlyBudget: 200 },
   });
 
   // The scaling response: KEDA scales tenant-a's Deployment on the p95 latency that ModelLatencyHigh

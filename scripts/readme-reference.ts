@@ -42,7 +42,10 @@ function defaults(): Made[] {
     // The per-pod variants are off unless given: given here with their defaults, to be listed.
     const perPod = by === 'MlInferenceMonitoring' ? { latencyPerPod: {}, errorRatioPerPod: {}, errorRatioPerHandler: {} }
       : by.includes('bentoMl') ? { latencyPerHandler: {} } : {};
-    new MlInferenceMonitoring(c, 'svc', { runtime, namespace: 'ml', selector: { app: 'svc' }, stack: stackOf(c), gpu, alerts: perPod });
+    // Cost is priced where given: with a per-prediction limit and a budget (their alerts), and GPUs where there are.
+    const cost = by === 'MlInferenceMonitoring' || gpu
+      ? { cpuCoreHour: 0.04, memoryGibHour: 0.005, gpuHour: gpu ? 2.5 : undefined, maxCostPer1kPredictions: 0.01, monthlyBudget: 1000 } : undefined;
+    new MlInferenceMonitoring(c, 'svc', { runtime, namespace: 'ml', selector: { app: 'svc' }, stack: stackOf(c), gpu, alerts: perPod, cost });
   }
   const slo = chart('SloAlert');
   const sloStack = stackOf(slo);

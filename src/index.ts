@@ -16,6 +16,7 @@ export * from './ml/gpu-metrics';
 export * from './ml/alert-tuning';
 export * from './ml/monitoring-props';
 export * from './ml/inference-alerts';
+export * from './ml/cost-options';
 export * from './ml/ml-inference-monitoring';
 export * from './ml/objective';
 export * from './ml/sli';

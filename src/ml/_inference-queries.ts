@@ -193,6 +193,11 @@ export class InferenceQueries {
     return `sum by (namespace, pod) (${this.nsSel('kube_pod_container_resource_limits', [{ name: 'resource', op: '=', value: resource }])})`;
   }
 
+  /** What a pod's containers request of `resource` (kube-state-metrics names a GPU `nvidia_com_gpu`). */
+  public podRequest(resource: 'cpu' | 'memory' | 'nvidia_com_gpu'): string {
+    return `sum by (namespace, pod) (${this.nsSel('kube_pod_container_resource_requests', [{ name: 'resource', op: '=', value: resource }])})`;
+  }
+
   public podRestarts(window: string, extra: ReadonlyArray<LabelMatcher> = []): string {
     return `sum by (namespace, pod) (increase(${this.nsSel('kube_pod_container_status_restarts_total', extra)}[${window}]))`;
   }

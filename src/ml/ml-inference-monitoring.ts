@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { addCostPanels } from './_cost-dashboard';
 import { checkQuantileThreshold, sliBucket } from './_histogram-bounds';
 import { addInferencePanels, inferenceVariables } from './_inference-dashboard';
 import { InferenceQueries, SERVICE_LABEL } from './_inference-queries';
@@ -7,11 +8,14 @@ import { dashboardAnnotations, placeDashboard, placeRules, resolvePlacement, rou
 import { scrapeEndpoint } from './_runtime-spec';
 import { AlertCommon } from './alerts/_alert-settings';
 import { addInferenceBlindSpots } from './alerts/_blind-spot-alerts';
+import { addCostAlerts, CostSettings, resolveCostSettings } from './alerts/_cost-alerts';
 import { addInferenceAlerts, InferenceSettings, quantileAlerts, resolveInferenceSettings } from './alerts/_inference-alerts';
+import { CostOptions } from './cost-options';
 import { GpuMetrics } from './gpu-metrics';
 import { InferenceAlerts } from './inference-alerts';
 import { InferenceRuntime } from './inference-runtime';
 import { MonitoringPlacementProps } from './monitoring-props';
+import { CostSignals } from './signals/_cost-signals';
 import { InferenceSignals } from './signals/_inference-signals';
 import { Sli } from './sli';
 import { MatchOperator } from '../alerting/routing-options';
@@ -92,6 +96,12 @@ export interface MlInferenceMonitoringProps extends MonitoringPlacementProps {
    * @default 0.1
    */
   readonly minRequestRate?: number;
+  /**
+   * What the service costs, priced from its pods' requests and usage: cost per hour, idle cost, cost per
+   * 1,000 predictions, a monthly budget and idle GPUs, as recorded series, alerts and a dashboard row.
+   * @default - no cost signals
+   */
+  readonly cost?: CostOptions;
 }
 
 /**
@@ -118,6 +128,8 @@ export class MlInferenceMonitoring extends Construct {
   private readonly signals: InferenceSignals;
   private readonly dcgm?: { readonly namespaceLabel: string; readonly podLabel: string };
   private readonly windowMs: number;
+  private readonly cost?: CostSettings;
+  private readonly costSignals?: CostSignals;
   /** @internal */
   public readonly _settings: InferenceSettings;
 
@@ -216,6 +228,11 @@ export class MlInferenceMonitoring extends Construct {
       annotations: dashboardAnnotations(place, uid),
     };
     this.alertNames = addInferenceAlerts(where, group, this.signals, this._settings, common);
+    if (props.cost !== undefined) {
+      this.cost = resolveCostSettings(where, props.cost);
+      this.costSignals = new CostSignals(this.signals, this.cost.prices, group, staticLabels);
+      this.alertNames.push(...addCostAlerts(where, group, this.signals, this.costSignals, this.cost, common));
+    }
 
     // While a target is down, its service's latency and error alerts say nothing new: the construct that
     // owns these alerts (and knows the names it emitted them under) contributes the inhibition.
@@ -239,6 +256,7 @@ export class MlInferenceMonitoring extends Construct {
         variables: inferenceVariables(this.signals),
       });
       addInferencePanels(this.dashboard, this.signals, this._settings);
+      if (this.costSignals && this.cost) addCostPanels(this.dashboard, this.costSignals, this.cost);
     }
     // Last: the missing-series alert checks what the alerts and panels above read.
     this.alertNames.push(...addInferenceBlindSpots(where, group, this.signals, st, common, spec.name));
@@ -316,6 +334,7 @@ export class MlInferenceMonitoring extends Construct {
       windowMs: this.windowMs,
       alertNames: this.alertNames,
       dcgm: this.dcgm,
+      cost: this.cost,
       ruleLabels,
     };
   }

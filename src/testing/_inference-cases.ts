@@ -7,6 +7,7 @@ import { formatNumber } from '../common/_number';
 import { InferenceQueries, SERVICE_LABEL } from '../ml/_inference-queries';
 import { GaugeSignal, HistogramSignal } from '../ml/_runtime-spec';
 import { inWords, ResolvedAlert } from '../ml/alerts/_alert-settings';
+import { CostSettings } from '../ml/alerts/_cost-alerts';
 import { InferenceSettings, quantileAlerts } from '../ml/alerts/_inference-alerts';
 import { FamilyRead } from '../ml/signals/_inference-signals';
 
@@ -33,6 +34,8 @@ export interface InferenceSource {
   readonly alertNames: ReadonlyArray<string>;
   /** GPU gauges come from DCGM's exporter rather than the runtime: the labels it names the pod in. */
   readonly dcgm?: DcgmLabels;
+  /** The cost settings, when the service is priced. */
+  readonly cost?: CostSettings;
   /** The static labels of the one rule of `alert` whose labels include `having`, as synthesized. */
   readonly ruleLabels: (alert: string, having?: { [k: string]: string }) => { [k: string]: string } | undefined;
 }
@@ -55,6 +58,12 @@ interface Probe {
   readonly what?: string;
   /** Series names the probed pod lacks in the state above the threshold (a family missing). */
   readonly drop?: ReadonlyArray<string>;
+  /**
+   * The state of the service's pods in its other namespaces, where the healthy state would fire the alert
+   * (an idle GPU is healthy for every alert but this one).
+   * @default the healthy state
+   */
+  readonly others?: Partial<ServiceState>;
   /** What the states above and below are, in the tests' names. @default just above and just below the threshold */
   readonly story?: { readonly above: string; readonly below: string };
 }
@@ -110,9 +119,10 @@ function casesOf(src: InferenceSource, id: PodIdentity, base: ServiceState, aler
     if (src.dcgm && state.target === 'up') writeDcgm(pod, id, src.dcgm, state.gpuUtilization, state.gpuMemory);
     out.addFrom(pod, x => !drop.includes(x.name));
     // The service's pods in its other namespaces stay healthy: the alert must name only the probed one.
+    const other = { ...base, ...p.others };
     src.queries.namespaces.slice(1).forEach(ns => {
-      writeService(out, spec, { ...id, namespace: ns }, base);
-      if (src.dcgm) writeDcgm(out, { ...id, namespace: ns }, src.dcgm, base.gpuUtilization, base.gpuMemory);
+      writeService(out, spec, { ...id, namespace: ns }, other);
+      if (src.dcgm) writeDcgm(out, { ...id, namespace: ns }, src.dcgm, other.gpuUtilization, other.gpuMemory);
     });
     return timeline([{ set: out, steps }]);
   };
@@ -224,16 +234,82 @@ function probesOf(src: InferenceSource, id: PodIdentity): Array<[ResolvedAlert, 
     const gpu = dcgmAlertLabels(id, src.dcgm);
     out.push([st.gpuUtilization, threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gpu)]);
     out.push([st.gpuMemory, threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gpu)]);
+    if (src.cost) out.push([src.cost.gpuIdle, idleProbe(src.cost.gpuIdle.minRatio, gpu, rate)]);
   } else {
     // A runtime gauge is read as scraped: the alert carries all of the labels the series is written with.
     const gaugeLabels = (g: GaugeSignal) => gaugeSeriesLabels(spec, id, g);
     const util = spec.gpuUtilization;
     if (util) out.push([st.gpuUtilization, attempt(() => threshold('GPU utilisation', st.gpuUtilization.maxRatio, r => ({ gpuUtilization: r }), gaugeLabels(util)))]);
+    if (util && src.cost) out.push([src.cost.gpuIdle, attempt(() => idleProbe(src.cost!.gpuIdle.minRatio, gaugeLabels(util), rate))]);
     const used = spec.gpuMemoryUsed;
     if (used && spec.gpuMemoryTotal) out.push([st.gpuMemory, attempt(() => threshold('GPU memory use', st.gpuMemory.maxRatio, r => ({ gpuMemory: r }), gaugeLabels(used)))]);
   }
+  if (src.cost) out.push(...costProbes(src, valuesOf(['namespace', SERVICE_LABEL]), rate));
   out.push([st.metricsMissing, missingProbe(src, valuesOf(['namespace', SERVICE_LABEL, 'pod']))]);
   out.push(...coarseProbes(src, service));
+  return out;
+}
+
+/** A number to four significant digits, for test names. */
+function short(n: number): string {
+  return formatNumber(Number(n.toPrecision(4)));
+}
+
+/** A GPU used less than `min`: at half of it the alert fires, half way to full use it does not. */
+function idleProbe(min: number, labels: { [k: string]: string }, settleMs: number): Probe {
+  return {
+    labels,
+    settleMs,
+    above: { gpuUtilization: min / 2 },
+    below: { gpuUtilization: min + (1 - min) / 2 },
+    others: { gpuUtilization: min + (1 - min) / 2 },
+    story: { above: `when a GPU is used at ${formatNumber(min * 50)}%`, below: `when it is used at ${formatNumber((min + (1 - min) / 2) * 100)}%` },
+  };
+}
+
+/**
+ * The cost alerts, on the probed pod's namespace: its reservations priced (requests above use, so the
+ * requests are what is paid), the traffic moved to put 1,000 predictions above or below their limit, and
+ * the CPU request moved to put a month above or below the budget.
+ */
+function costProbes(src: InferenceSource, labels: { [k: string]: string }, rateSettle: number): Array<[ResolvedAlert, Probe | string]> {
+  const c = src.cost!;
+  const p = c.prices;
+  const h = HEALTHY;
+  const perHour = (cpu: number) => cpu * p.cpuCoreHour + h.memoryRequestBytes / 2 ** 30 * p.memoryGibHour + h.gpuRequests * (p.gpuHour ?? 0);
+  const out: Array<[ResolvedAlert, Probe | string]> = [];
+  // The service's healthy pods in its other namespaces must stay below both thresholds.
+  const others = src.queries.namespaces.length > 1;
+  const healthyRps = Math.max(h.rps, 2 * src.settings.minRequestRate);
+  if (c.costPerPrediction.enabled) {
+    const max = c.costPerPrediction.max!;
+    const rps = (per1k: number) => perHour(h.cpuRequestCores) / (3.6 * per1k);
+    if (others && rps(max) > healthyRps * 0.9) {
+      out.push([c.costPerPrediction, `1,000 predictions of a healthy pod cost more than ${formatNumber(max)} in the service's other namespaces`]);
+    } else {
+      out.push([c.costPerPrediction, {
+        labels,
+        settleMs: c.windowMs + src.windowMs + 2 * MINUTE,
+        above: { rps: rps(max * 1.5) },
+        below: { rps: rps(max * 2 / 3) },
+        story: { above: `when 1,000 predictions cost ${short(max * 1.5)}`, below: `when they cost ${short(max * 2 / 3)}` },
+      }]);
+    }
+  }
+  if (c.budgetBurn.enabled) {
+    const monthly = c.budgetBurn.monthly!;
+    const cores = (month: number) => (month / 730 - perHour(0)) / p.cpuCoreHour;
+    const [above, below] = [cores(monthly * 1.5), cores(monthly * 2 / 3)];
+    out.push([c.budgetBurn, below <= h.cpuCores || (others && perHour(h.cpuRequestCores) * 730 > monthly * 0.9)
+      ? `the budget ${formatNumber(monthly)} is below what a healthy pod's reservations (or its memory and CPU use) cost a month`
+      : {
+        labels,
+        settleMs: rateSettle,
+        above: { cpuRequestCores: above },
+        below: { cpuRequestCores: below },
+        story: { above: 'when a month at the pod\'s cost exceeds the budget by half', below: 'when it is a third below' },
+      }]);
+  }
   return out;
 }
 

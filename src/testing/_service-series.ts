@@ -34,6 +34,10 @@ export interface ServiceState {
   readonly cpuLimitCores: number;
   readonly memoryBytes: number;
   readonly memoryLimitBytes: number;
+  readonly cpuRequestCores: number;
+  readonly memoryRequestBytes: number;
+  /** GPUs requested (`nvidia.com/gpu`); none: no request series. */
+  readonly gpuRequests: number;
   /** Whether Prometheus scrapes the pod successfully, fails to, or has no target for it at all. */
   readonly target: 'up' | 'down' | 'absent';
 }
@@ -55,6 +59,9 @@ export const HEALTHY: ServiceState = {
   cpuLimitCores: 2,
   memoryBytes: 256 * 2 ** 20,
   memoryLimitBytes: 4 * 2 ** 30,
+  cpuRequestCores: 1,
+  memoryRequestBytes: 2 ** 30,
+  gpuRequests: 0,
   target: 'up',
 };
 
@@ -201,6 +208,9 @@ function writeKubernetes(out: SeriesSet, id: PodIdentity, s: ServiceState): void
   out.add('kube_pod_container_status_restarts_total', container, wholeCounter(s.restartsPerMinute));
   out.add('kube_pod_container_resource_limits', { ...container, resource: 'cpu', unit: 'core' }, gauge(s.cpuLimitCores));
   out.add('kube_pod_container_resource_limits', { ...container, resource: 'memory', unit: 'byte' }, gauge(s.memoryLimitBytes));
+  out.add('kube_pod_container_resource_requests', { ...container, resource: 'cpu', unit: 'core' }, gauge(s.cpuRequestCores));
+  out.add('kube_pod_container_resource_requests', { ...container, resource: 'memory', unit: 'byte' }, gauge(s.memoryRequestBytes));
+  if (s.gpuRequests > 0) out.add('kube_pod_container_resource_requests', { ...container, resource: 'nvidia_com_gpu', unit: 'integer' }, gauge(s.gpuRequests));
   out.add('container_cpu_usage_seconds_total', cadvisor, counter(60 * s.cpuCores));
   out.add('container_memory_working_set_bytes', cadvisor, gauge(s.memoryBytes));
 }

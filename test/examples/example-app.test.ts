@@ -104,7 +104,9 @@ describe('example app', () => {
     }
     const amc = docs.find(d => d.kind === 'AlertmanagerConfig')!;
     expect(amc.spec.route.receiver).toBe('ml-platform-mail');
-    expect(amc.spec.receivers.map((r: any) => r.name)).toEqual(['ml-platform-mail', 'watchdog-discard', 'ml-oncall', 'retrain-pipeline', 'data-science-teams', 'tenant-a-slack', 'tenant-b-slack']);
+    expect(amc.spec.receivers.map((r: any) => r.name)).toEqual([
+      'ml-platform-mail', 'watchdog-discard', 'ml-oncall', 'retrain-pipeline', 'data-science-teams', 'ml-compliance', 'finops', 'tenant-a-slack', 'tenant-b-slack',
+    ]);
   });
 
   test('synthesis is deterministic: two runs write byte-identical files', () => {

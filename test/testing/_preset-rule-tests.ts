@@ -65,7 +65,7 @@ export function presetRuleTests(part: 0 | 1): void {
         const m = /^([^{]+)(?:\{(.*)\})?$/.exec(text)!;
         const metric = m[1];
         if (['up', 'kube_pod_status_phase', 'kube_pod_status_ready', 'kube_pod_container_status_restarts_total', 'kube_pod_container_resource_limits',
-          'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'].includes(metric)) continue;
+          'kube_pod_container_resource_requests', 'container_cpu_usage_seconds_total', 'container_memory_working_set_bytes'].includes(metric)) continue;
         const labels: { [k: string]: string } = {};
         for (const kv of (m[2] ?? '').match(/\w+="(?:[^"\\]|\\.)*"/g) ?? []) {
           const i = kv.indexOf('=');

@@ -125,6 +125,46 @@ describe('generated tests bite', () => {
   });
 });
 
+describe('cost alerts', () => {
+  const { dir, result } = generateRuleTests(chart => {
+    new MlInferenceMonitoring(chart, 'fraud', {
+      runtime: InferenceRuntime.fastApi(),
+      namespace: 'tenant-a',
+      selector: { app: 'fraud' },
+      selectorLabels: TEST_SELECTOR,
+      cost: {
+        cpuCoreHour: 0.04,
+        memoryGibHour: 0.005,
+        maxCostPer1kPredictions: 0.01,
+        monthlyBudget: 100,
+        alerts: { budgetBurn: { pendingFor: Duration.minutes(5) } },
+      },
+    });
+    new MlInferenceMonitoring(chart, 'chat', {
+      runtime: InferenceRuntime.vllm(),
+      namespaces: ['tenant-a', 'tenant-b'],
+      selector: { app: 'chat' },
+      selectorLabels: TEST_SELECTOR,
+      gpu: GpuMetrics.dcgm(),
+      cost: { cpuCoreHour: 0.04, memoryGibHour: 0.005, gpuHour: 2.5, monthlyBudget: 500, minGpuUtilization: Ratio.percent(20) },
+    });
+  });
+  afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+
+  test('cost per 1,000 predictions, the budget and idle GPUs get tests on kube-state-metrics\' and cAdvisor\'s series, and they pass with promtool', () => {
+    expect(result.notGenerated).toEqual([]);
+    const names = ruleTestFiles(result).flatMap(f => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')).tests.map((t: any) => t.name as string));
+    for (const alert of ['ModelCostPerPredictionHigh', 'ModelCostBudgetBurn', 'ModelGpuIdle']) {
+      expect([alert, names.filter(n => n.startsWith(`${alert} fires`)).length]).not.toEqual([alert, 0]);
+      expect([alert, names.filter(n => n.startsWith(`${alert} stays silent`)).length]).not.toEqual([alert, 0]);
+    }
+    for (const f of ruleTestFiles(result)) {
+      const r = promtoolTestRules(dir, f);
+      if (!r.ok) throw new Error(r.output);
+    }
+  }, 300_000);
+});
+
 describe.each([
   ['exported_* labels (honorLabels off, the default)', {}],
   ['the exporter\'s own labels (honorLabels on)', { namespaceLabel: 'namespace', podLabel: 'pod' }],

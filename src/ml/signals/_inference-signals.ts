@@ -258,6 +258,16 @@ export class InferenceSignals extends SignalCatalog {
       () => this.onPods(this.q.podLimit('memory')), this.podLabel);
   }
 
+  /**
+   * What each pod of the service requests of a resource (pods without a request have no series; a request
+   * is optional, so it is not a family the missing-series alert waits for).
+   */
+  public podRequest(resource: 'cpu' | 'memory' | 'gpu'): Series {
+    const record = { cpu: 'ml_service_pod:cpu_request:sum', memory: 'ml_service_pod:memory_request_bytes:sum', gpu: 'ml_service_pod:gpu_request:sum' }[resource];
+    return this.signal(`podRequest:${resource}`, record, POD_LABELS, ['kube_pod_container_resource_requests', 'up'],
+      () => this.onPods(this.q.podRequest(resource === 'gpu' ? 'nvidia_com_gpu' : resource)), this.podLabel);
+  }
+
   /** Requests waiting in the runtime's queue, per namespace and service (and model). */
   public queueLength(): Series {
     const q = this.q;
