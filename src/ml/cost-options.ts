@@ -24,6 +24,21 @@ export interface CostAlerts {
   readonly gpuIdle?: AlertTuning;
 }
 
+/** The prices of one node type, per hour. */
+export interface NodeTypePrices {
+  /** The node type: the value of the nodes' `node.kubernetes.io/instance-type` label, e.g. `g5.xlarge`. */
+  readonly nodeType: string;
+  /** The price of one CPU core for one hour on this node type. */
+  readonly cpuCoreHour: number;
+  /** The price of one GiB of memory for one hour on this node type. */
+  readonly memoryGibHour: number;
+  /**
+   * The price of one GPU for one hour on this node type.
+   * @default - the service's `gpuHour`
+   */
+  readonly gpuHour?: number;
+}
+
 /**
  * What running the service costs, from its pods' reservations and usage priced by your unit prices: per
  * pod, each resource costs the larger of its request and its use (a reservation is paid for used or not),
@@ -40,6 +55,14 @@ export interface CostOptions {
    * @default - GPUs are not priced
    */
   readonly gpuHour?: number;
+  /**
+   * Prices per node type: a pod on a node whose `node.kubernetes.io/instance-type` is listed is priced at
+   * that type's prices, any other pod at the prices above. Reads `kube_pod_info` (the pod's node) and
+   * `kube_node_labels`, which carries the node label only when kube-state-metrics is told to
+   * (`--metric-labels-allowlist=nodes=[node.kubernetes.io/instance-type]`, as the owned stack's is).
+   * @default - the same prices on every node
+   */
+  readonly nodeTypePrices?: NodeTypePrices[];
   /**
    * The currency, for the panels and alert texts.
    * @default "USD"

@@ -27,7 +27,8 @@ export function addKubeStateMetrics(ctx: StackContext, o: KubeStateMetricsOption
   const { deployment } = stackDeployment(ctx, 'Deployment', component, name, 65534, sa, {
     name: 'kube-state-metrics',
     image,
-    args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`],
+    // The node type label, for cost priced per node type (kube_node_labels{label_node_kubernetes_io_instance_type}).
+    args: ['--port=8080', '--telemetry-port=8081', `--resources=${KSM_RESOURCES.map(r => r[2]).join(',')}`, '--metric-labels-allowlist=nodes=[node.kubernetes.io/instance-type]'],
     ports: [{ number: 8080, name: 'http-metrics' }, { number: 8081, name: 'telemetry' }],
     resources: o.resources ?? resources('50m', 128, 256),
     readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),

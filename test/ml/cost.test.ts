@@ -67,6 +67,37 @@ describe('cost', () => {
     }]);
   });
 
+  test('priced per node type: p0 on a g5.xlarge node at 0.05 a core-hour and 0.01 a GiB-hour, p1 on an unlisted m5.large at the default prices', () => {
+    const doc = rulesFor({ cost: { ...prices, nodeTypePrices: [{ nodeType: 'g5.xlarge', cpuCoreHour: 0.05, memoryGibHour: 0.01 }] } });
+    const svc = `{ml_service="${SVC}",namespace="${NS}"}`;
+    const info = (p: string, node: string) => ({
+      series: `kube_pod_info{namespace="${NS}",pod="${p}",node="${node}",host_ip="10.0.0.1",pod_ip="10.1.0.1",created_by_kind="ReplicaSet",created_by_name="fraud-7d9f",uid="u-${p}"}`,
+      values: steady(1),
+    });
+    run(doc, [{
+      interval: '1m',
+      input_series: [
+        ...twoPods(), info('p0', 'n1'), info('p1', 'n2'),
+        { series: 'kube_node_labels{node="n1",label_node_kubernetes_io_instance_type="g5.xlarge"}', values: steady(1) },
+        { series: 'kube_node_labels{node="n2",label_node_kubernetes_io_instance_type="m5.large"}', values: steady(1) },
+      ],
+      promql_expr_test: [
+        // p0: 2 cores × 0.05 + 4 GiB × 0.01 = 0.14; p1: 1 core × 0.04 + 2 GiB × 0.005 = 0.05.
+        { expr: 'round(ml_service:cost_per_hour:sum, 0.000001)', eval_time: '2h', exp_samples: [{ labels: svc, value: 0.19 }] },
+        // p0 reserves 1.5 cores and 3 GiB it does not use: 0.075 + 0.03.
+        { expr: 'round(ml_service:idle_cost_per_hour:sum, 0.000001)', eval_time: '2h', exp_samples: [{ labels: svc, value: 0.105 }] },
+        {
+          expr: 'ml_service_pod:cpu_price:per_hour',
+          eval_time: '2h',
+          exp_samples: [
+            { labels: `ml_service_pod:cpu_price:per_hour{ml_service="${SVC}",namespace="${NS}",pod="p0"}`, value: 0.05 },
+            { labels: `ml_service_pod:cpu_price:per_hour{ml_service="${SVC}",namespace="${NS}",pod="p1"}`, value: 0.04 },
+          ],
+        },
+      ],
+    }]);
+  });
+
   test('within the budget (0.15 × 730 = 109.5 < 120) and the per-prediction limit (0.0042 < 0.005): silent', () => {
     const doc = rulesFor({ cost: { ...prices, maxCostPer1kPredictions: 0.005, monthlyBudget: 120 } });
     run(doc, [{
@@ -121,6 +152,8 @@ describe('cost', () => {
     [{ minGpuUtilization: Ratio.percent(0) }, /cost: invalid minGpuUtilization "0%"/],
     [{ alerts: { budgetBurn: { pendingFor: Duration.hours(1) } } }, /cost: invalid alerts.budgetBurn .*monthlyBudget \(the alert's threshold\)/],
     [{ currency: 'dollars and cents' }, /cost: invalid currency "dollars and cents"/],
+    [{ nodeTypePrices: [{ nodeType: 'g5.xlarge', cpuCoreHour: 0.05, memoryGibHour: 0 }] }, /cost: invalid nodeTypePrices\[0\].memoryGibHour 0: a price above 0/],
+    [{ nodeTypePrices: [{ nodeType: 'a', cpuCoreHour: 1, memoryGibHour: 1 }, { nodeType: 'a', cpuCoreHour: 2, memoryGibHour: 2 }] }, /cost: invalid nodeTypePrices\[1\].nodeType "a": a node type listed once/],
   ])('bad input %#', (bad, message) => {
     expect(() => rulesFor({ cost: { ...prices, ...(bad as any) } })).toThrow(message);
   });

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { AlertCommon, emitAlert, heldFor, pct, ratioBetween, resolveAlert, ResolvedAlert } from './_alert-settings';
 import { promDuration, toMillis } from '../../common/_duration';
 import { invalidProp } from '../../common/_errors';
+import { validateLabelValue } from '../../common/_names';
 import { formatNumber } from '../../common/_number';
 import { Ratio } from '../../common/ratio';
 import { Severity } from '../../common/severity';
@@ -35,10 +36,25 @@ function price(where: string, prop: string, v: unknown): number {
 export function resolveCostSettings(where: string, o: CostOptions): CostSettings {
   if (o === null || typeof o !== 'object') throw invalidProp(where, 'cost', o, 'unit prices, e.g. { cpuCoreHour: 0.04, memoryGibHour: 0.005 }');
   const w = `${where} cost`;
+  const types = o.nodeTypePrices ?? [];
+  if (!Array.isArray(types)) throw invalidProp(w, 'nodeTypePrices', types, 'a list of { nodeType, cpuCoreHour, memoryGibHour } entries');
   const prices: Prices = {
     cpuCoreHour: price(w, 'cpuCoreHour', o.cpuCoreHour),
     memoryGibHour: price(w, 'memoryGibHour', o.memoryGibHour),
     gpuHour: o.gpuHour !== undefined ? price(w, 'gpuHour', o.gpuHour) : undefined,
+    byNodeType: types.map((t, i) => {
+      const at = `nodeTypePrices[${i}]`;
+      if (typeof t?.nodeType !== 'string' || t.nodeType === '' || types.findIndex(x => x?.nodeType === t.nodeType) !== i) {
+        throw invalidProp(w, `${at}.nodeType`, t?.nodeType, 'a node type listed once, the value of the nodes\' node.kubernetes.io/instance-type label, e.g. "g5.xlarge"');
+      }
+      validateLabelValue(w, `${at}.nodeType`, t.nodeType);
+      return {
+        nodeType: t.nodeType,
+        cpuCoreHour: price(w, `${at}.cpuCoreHour`, t.cpuCoreHour),
+        memoryGibHour: price(w, `${at}.memoryGibHour`, t.memoryGibHour),
+        gpuHour: t.gpuHour !== undefined ? price(w, `${at}.gpuHour`, t.gpuHour) : undefined,
+      };
+    }),
   };
   const currency = o.currency ?? 'USD';
   if (typeof currency !== 'string' || !/^[A-Za-z$€£¥ ]{1,8}$/.test(currency)) throw invalidProp(w, 'currency', currency, 'a currency code or sign, e.g. "USD" or "€"');
