@@ -54,17 +54,31 @@ export function qualityCases(src: QualitySource): GeneratedSuite {
     if (!a.enabled || !src.alertNames.includes(a.name)) continue;
     try {
       const forMs = pendingMs(a);
-      const scenarios = scenariosOf(src, spec, { forMs, evalMs });
+      const at = coarseEvaluation(spec) ?? evalMs;
+      const scenarios = scenariosOf(src, spec, { forMs, evalMs: at });
       if (typeof scenarios === 'string') {
         notGenerated.push({ alert: a.name, reason: scenarios, cannotFire: false });
         continue;
       }
-      cases.push(...scenarios.map(s => scenarioCase(a.name, forMs, s, evalMs)));
+      cases.push(...scenarios.map(s => ({ ...scenarioCase(a.name, forMs, s, at), ...(at !== evalMs ? { evaluationIntervalMs: at } : {}) })));
     } catch (e) {
       notGenerated.push({ alert: a.name, reason: (e as Error).message, cannotFire: false });
     }
   }
   return { cases, notGenerated, evaluationIntervalMs: evalMs };
+}
+
+/**
+ * The evaluation interval of tests whose history spans days of a signal read over hours (a feedback
+ * baseline of a week, a fairness window of a day): every 15 minutes, in a file of their own, so that
+ * promtool's work (every rule of the model at every evaluation) stays within seconds. Undefined: the
+ * model's interval.
+ */
+function coarseEvaluation(spec: QualityAlertSpec): number | undefined {
+  const coarse = 15 * MINUTE;
+  if (spec.kind === 'feedback' && spec.metric !== 'low' && promMillis(spec.baseline) >= 3 * 24 * 60 * MINUTE) return coarse;
+  if (spec.kind === 'fairness' && promMillis(spec.source.window) >= 6 * 60 * MINUTE) return coarse;
+  return undefined;
 }
 
 function scenariosOf(src: QualitySource, spec: QualityAlertSpec, timing: Timing): QualityScenario[] | string {

@@ -146,7 +146,14 @@ describe('cost alerts', () => {
       selector: { app: 'chat' },
       selectorLabels: TEST_SELECTOR,
       gpu: GpuMetrics.dcgm(),
-      cost: { cpuCoreHour: 0.04, memoryGibHour: 0.005, gpuHour: 2.5, monthlyBudget: 500, minGpuUtilization: Ratio.percent(20) },
+      cost: {
+        cpuCoreHour: 0.04,
+        memoryGibHour: 0.005,
+        gpuHour: 2.5,
+        monthlyBudget: 500,
+        minGpuUtilization: Ratio.percent(20),
+        alerts: { gpuIdle: { pendingFor: Duration.minutes(10) } },
+      },
     });
   });
   afterAll(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
