@@ -35,6 +35,7 @@ export * from './alerting/routing-options';
 export * from './alerting/alert-routing';
 export * from './stack/i-monitoring-stack';
 export * from './stack/stack-options';
+export * from './stack/global-evaluator';
 export * from './stack/monitoring-stack';
 export * from './stack/stack-component';
 export * from './testing/rule-tests';

@@ -11,4 +11,5 @@ export const GVK = {
   prometheus: { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus' },
   alertmanager: { apiVersion: 'monitoring.coreos.com/v1', kind: 'Alertmanager' },
   alertmanagerConfig: { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' },
+  thanosRuler: { apiVersion: 'monitoring.coreos.com/v1', kind: 'ThanosRuler' },
 } as const;

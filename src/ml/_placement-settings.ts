@@ -6,6 +6,7 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { GrafanaDashboard, GrafanaDashboardProps } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { RulePlacement } from '../rules/rule-options';
 import { placement } from '../stack/_placement';
 import { IMonitoringStack } from '../stack/i-monitoring-stack';
 import { MonitoringStack } from '../stack/monitoring-stack';
@@ -18,6 +19,8 @@ export interface PlacementSettings {
   readonly alertLabels: { [key: string]: string };
   readonly runbookBaseUrl: string;
   readonly grafanaUrl?: string;
+  /** How the stack splits the construct's rules between its shards and its global evaluator. */
+  readonly rulePlacement?: RulePlacement;
   readonly dashboard: {
     readonly enabled: boolean;
     readonly title?: string;
@@ -50,6 +53,7 @@ export function resolvePlacement(scope: Construct, props: MonitoringPlacementPro
     alertLabels,
     runbookBaseUrl: validateUrl(where, 'runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL),
     grafanaUrl: props.grafanaUrl !== undefined ? validateUrl(where, 'grafanaUrl', props.grafanaUrl).replace(/\/+$/, '') : place.grafanaUrl,
+    rulePlacement: place.rulePlacement,
     dashboard: {
       enabled: d.enabled ?? true,
       title: d.title,
@@ -84,7 +88,8 @@ export function placeDashboard(scope: Construct, p: PlacementSettings,
  * the library (namespace-label enforcement would confine a rule to its own namespace). @internal
  */
 export function placeRules(p: PlacementSettings, rules: PrometheusRules): void {
-  if (p.stack instanceof MonitoringStack) p.stack._trustRules(rules.resource);
+  const stack = p.stack;
+  if (stack instanceof MonitoringStack) rules._onEachObject(o => stack._trustRules(o));
 }
 
 /**

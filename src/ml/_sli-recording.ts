@@ -8,6 +8,7 @@ import { SloMonitoringAlerts } from './slo-alert';
 import { toMillis } from '../common/_duration';
 import { invalidProp } from '../common/_errors';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { RulePlacement } from '../rules/rule-options';
 
 /** The SLI's blind-spot alerts' settings and labels, from the first SLO on it. @internal */
 export interface SliMonitoring {
@@ -22,7 +23,7 @@ export interface SliMonitoring {
 export class SliRecording extends Construct {
   /** The recording for `sli` in the chart of `scope`, made on first use. */
   public static of(scope: Construct, sli: Sli, namespace: string | undefined, labels: { [k: string]: string },
-    interval: Duration, where: string, monitoring: SliMonitoring): SliRecording {
+    interval: Duration, where: string, monitoring: SliMonitoring, placement?: RulePlacement): SliRecording {
     const chart = Chart.of(scope);
     const id = `SLI-${sli.name}`;
     const found = chart.node.tryFindChild(id);
@@ -32,7 +33,7 @@ export class SliRecording extends Construct {
       }
       return found;
     }
-    return new SliRecording(chart, id, sli, namespace, labels, interval, where, monitoring);
+    return new SliRecording(chart, id, sli, namespace, labels, interval, where, monitoring, placement);
   }
 
   public readonly key: string;
@@ -44,10 +45,10 @@ export class SliRecording extends Construct {
   /** `SloEventsStopped` as resolved, when written. */
   public readonly eventsStopped?: ResolvedAlert;
   private constructor(scope: Construct, id: string, sli: Sli, namespace: string | undefined, labels: { [k: string]: string }, interval: Duration,
-    where: string, monitoring: SliMonitoring) {
+    where: string, monitoring: SliMonitoring, placement: RulePlacement | undefined) {
     super(scope, id);
     this.key = sli._key;
-    this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels });
+    this.rules = new PrometheusRules(this, 'Rules', { name: `sli-${sli.name}`.slice(0, 253), namespace, labels, placement });
     const fast = this.rules.addGroup(`sli.${sli.name}`, { interval });
     fast._keepRecordingRulesFirst();
     this.signals = new SliSignals(sli, fast, toMillis(interval, where, 'evaluationInterval'));

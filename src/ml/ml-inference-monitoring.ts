@@ -209,7 +209,9 @@ export class MlInferenceMonitoring extends Construct {
 
     // Rules: one group; the catalog records what the alerts, panels, SLIs and autoscalers ask for, and the
     // group renders those recording rules before the alerts that read them.
-    this.rules = new PrometheusRules(this, 'Rules', { name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    this.rules = new PrometheusRules(this, 'Rules', {
+      name: `${this.serviceName}-inference`, namespace: place.rulesNamespace, labels: place.selectorLabels, placement: place.rulePlacement,
+    });
     placeRules(place, this.rules);
     routeTenants(place, namespaces);
     const group = this.rules.addGroup(`ml-inference.${this.serviceName}`);

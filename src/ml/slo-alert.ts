@@ -198,10 +198,12 @@ export class SloAlert extends Construct {
     const recording = SliRecording.of(this, sli, place.rulesNamespace, place.selectorLabels, interval, where, {
       alerts: props.monitoringAlerts ?? {},
       common: { alertLabels: place.alertLabels, identityLabels: { sli: sli.name, ...tenantLabel }, runbookBaseUrl: place.runbookBaseUrl },
-    });
+    }, place.rulePlacement);
     placeRules(place, recording.rules);
     this.sliRules = recording.rules;
-    this.rules = new PrometheusRules(this, 'Rules', { name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    this.rules = new PrometheusRules(this, 'Rules', {
+      name: `slo-${this.sloName}`, namespace: place.rulesNamespace, labels: place.selectorLabels, placement: place.rulePlacement,
+    });
     placeRules(place, this.rules);
     routeTenants(place, [rulesNamespace]);
     // Every tier runs at the evaluation interval: its windows are exact at their recent edge and read the

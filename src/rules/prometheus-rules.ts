@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RuleGroup } from './rule-group';
-import { RuleGroupOptions } from './rule-options';
+import { RuleScope } from './_rule-scope';
+import { RuleGroup, RuleSplit } from './rule-group';
+import { RuleGroupOptions, RulePlacement } from './rule-options';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { metadata } from '../common/_metadata';
@@ -31,6 +32,14 @@ export interface PrometheusRulesProps {
    * @default - none
    */
   readonly labels?: { [key: string]: string };
+
+  /**
+   * Splits the rules by where they can be evaluated when the targets are split between Prometheus shards:
+   * global rules in this object with `globalLabels`, local rules in a second object (`<name>-local`) with
+   * `localLabels`. Monitoring constructs take it from their stack.
+   * @default - one object, every rule evaluated by whichever Prometheus selects its labels
+   */
+  readonly placement?: RulePlacement;
 }
 
 /**
@@ -40,12 +49,15 @@ export interface PrometheusRulesProps {
  * labels. The object is the child `Resource`.
  */
 export class PrometheusRules extends Construct {
-  /** The emitted PrometheusRule. */
+  /** The emitted PrometheusRule (with a `placement`, the one of the global rules). */
   public readonly resource: ApiObject;
 
   private readonly ruleGroups: RuleGroup[] = [];
   /** Which Prometheus evaluates the rules: the one that selects the object's labels. */
   private readonly prometheusKey: string;
+  private readonly split?: RuleSplit;
+  private local?: ApiObject;
+  private readonly objectHooks: Array<(o: ApiObject) => void> = [];
 
   constructor(scope: Construct, id: string, props: PrometheusRulesProps = {}) {
     super(scope, id);
@@ -54,18 +66,60 @@ export class PrometheusRules extends Construct {
     refuseUnencodableText(where, props);
     const labels = validateKubeLabels(where, 'labels', props.labels);
     this.prometheusKey = JSON.stringify(Object.entries(labels).sort());
+    const placement = props.placement;
+    const globalLabels = placement ? validateKubeLabels(where, 'placement.globalLabels', placement.globalLabels) : {};
+    const localLabels = placement ? validateKubeLabels(where, 'placement.localLabels', placement.localLabels) : {};
+    if (placement && JSON.stringify(Object.entries(globalLabels).sort()) === JSON.stringify(Object.entries(localLabels).sort())) {
+      throw invalidProp(where, 'placement.localLabels', localLabels, 'labels other than placement.globalLabels: the shards and the global evaluator would select the same rules');
+    }
+    const name = props.name !== undefined ? validateObjectName(where, 'name', props.name) : undefined;
+    const namespace = props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined;
     this.resource = new ApiObject(this, 'Resource', {
       ...PrometheusRule.GVK,
-      metadata: metadata({
-        name: props.name !== undefined ? validateObjectName(where, 'name', props.name) : undefined,
-        namespace: props.namespace !== undefined ? validateNamespace(where, 'namespace', props.namespace) : undefined,
-        labels,
-      }),
-      spec: Lazy.any({ produce: () => toJson_PrometheusRuleSpec({ groups: this.ruleGroups.map(g => g._render()) }) }),
+      metadata: metadata({ name, namespace, labels: { ...labels, ...globalLabels } }),
+      spec: Lazy.any({ produce: () => this.renderSpec(placement ? 'global' : undefined) }),
     });
+    if (placement) {
+      // The local object is written on the first local rule: most services have a few (per-target alerts).
+      this.split = {
+        localRecords: new Set(),
+        onLocal: () => {
+          if (this.local) return;
+          this.local = new ApiObject(this, 'LocalResource', {
+            ...PrometheusRule.GVK,
+            metadata: metadata({ name: `${this.resource.name}-local`.slice(0, 253), namespace, labels: { ...labels, ...localLabels } }),
+            spec: Lazy.any({ produce: () => this.renderSpec('local') }),
+          });
+          this.objectHooks.forEach(h => h(this.local!));
+        },
+      };
+    }
     this.node.addValidation({
       validate: () => this.ruleCount === 0 ? [`${this.node.path}: the PrometheusRule has no rules; add a group with addGroup() and rules to it`] : [],
     });
+  }
+
+  private renderSpec(scope?: RuleScope): unknown {
+    const groups = this.ruleGroups.map(g => g._render(scope)).filter((g): g is NonNullable<typeof g> => g !== undefined);
+    return toJson_PrometheusRuleSpec({ groups });
+  }
+
+  /**
+   * The PrometheusRule of the local rules, when the rules are split by `placement` and some are local.
+   * @default - undefined
+   */
+  public get localResource(): ApiObject | undefined {
+    return this.local;
+  }
+
+  /**
+   * Calls `hook` with each PrometheusRule object this construct writes, now and as they are made.
+   * @internal
+   */
+  public _onEachObject(hook: (o: ApiObject) => void): void {
+    this.objectHooks.push(hook);
+    hook(this.resource);
+    if (this.local) hook(this.local);
   }
 
   /**
@@ -80,7 +134,7 @@ export class PrometheusRules extends Construct {
       throw invalidProp(this.node.path, 'group name', name, 'a name not already used by another group of this PrometheusRule');
     }
     const group = RuleGroup._create(this.node.path, name, options);
-    group._bind(this, this.prometheusKey);
+    group._bind(this, this.prometheusKey, this.split);
     this.ruleGroups.push(group);
     return group;
   }

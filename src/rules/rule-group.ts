@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { RuleScope, ruleScope } from './_rule-scope';
 import { AlertingRuleOptions, RecordingRuleOptions, RuleGroupOptions } from './rule-options';
 import { AppRegistry } from '../common/_app-registry';
 import { promDuration, promInterval } from '../common/_duration';
@@ -12,6 +13,15 @@ import { Severity } from '../common/severity';
 import { PrometheusRuleSpecGroups, PrometheusRuleSpecGroupsRules, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheusrule';
 
 const RESERVED_ALERT_LABELS = new Set(['alertname', 'alertstate']);
+
+/**
+ * How the rules of a group's object are split by scope (see `RulePlacement`): the recorded series of its
+ * local rules so far, and what to do on its first local rule. @internal
+ */
+export interface RuleSplit {
+  readonly localRecords: Set<string>;
+  readonly onLocal: () => void;
+}
 
 /**
  * A group of rules inside a `PrometheusRules` object. Made by `PrometheusRules.addGroup()`.
@@ -31,9 +41,11 @@ export class RuleGroup {
   private readonly intervalText?: string;
   private readonly limit?: number;
   private readonly rules: PrometheusRuleSpecGroupsRules[] = [];
+  /** Each rule's scope, by index, when the object is split by scope. */
+  private readonly scopes: RuleScope[] = [];
   private alerts = 0;
   private recordsFirst = false;
-  private owner?: { readonly scope: IConstruct; readonly prometheus: string };
+  private owner?: { readonly scope: IConstruct; readonly prometheus: string; readonly split?: RuleSplit };
 
   private constructor(where: string, name: string, options: RuleGroupOptions) {
     this.where = `${where} group "${name}"`;
@@ -51,8 +63,20 @@ export class RuleGroup {
    * object's labels), for the app-wide check of recorded series.
    * @internal
    */
-  public _bind(scope: IConstruct, prometheus: string): void {
-    this.owner = { scope, prometheus };
+  public _bind(scope: IConstruct, prometheus: string, split?: RuleSplit): void {
+    this.owner = { scope, prometheus, split };
+  }
+
+  /** Notes the scope of the rule about to be added, when the object is split by scope. */
+  private place(expr: string, record?: string): void {
+    const split = this.owner?.split;
+    if (split === undefined) return;
+    const scope = ruleScope(expr, split.localRecords);
+    if (scope === 'local') {
+      if (record !== undefined) split.localRecords.add(record);
+      split.onLocal();
+    }
+    this.scopes.push(scope);
   }
 
   /**
@@ -108,6 +132,7 @@ export class RuleGroup {
       if (k in annotations) throw invalidProp(where, 'annotations', k, 'keys other than summary, description and runbook_url, which have props of their own');
       annotations[k] = validateTemplate(where, `annotations["${k}"]`, v, 'Prometheus');
     }
+    this.place(expr);
     this.rules.push({
       alert: options.alert,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
@@ -128,6 +153,7 @@ export class RuleGroup {
     const where = `${this.where} record "${options.record}"`;
     const expr = parsePromQL(options.expr, this.where, `record "${options.record}" expr`);
     const labels = validatePromLabels(where, 'labels', options.labels);
+    this.place(expr, options.record);
     this.rules.push({
       record: options.record,
       expr: PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
@@ -145,11 +171,16 @@ export class RuleGroup {
     this.recordsFirst = true;
   }
 
-  /** @internal */
-  public _render(): PrometheusRuleSpecGroups {
+  /**
+   * The group as written; with `scope`, only its rules of that scope (undefined when it has none).
+   * @internal
+   */
+  public _render(scope?: RuleScope): PrometheusRuleSpecGroups | undefined {
+    const own = scope === undefined ? this.rules : this.rules.filter((_, i) => this.scopes[i] === scope);
+    if (scope !== undefined && own.length === 0) return undefined;
     const rules = this.recordsFirst
-      ? [...this.rules.filter(r => r.record !== undefined), ...this.rules.filter(r => r.record === undefined)]
-      : this.rules;
+      ? [...own.filter(r => r.record !== undefined), ...own.filter(r => r.record === undefined)]
+      : own;
     return { name: this.name, interval: this.intervalText, limit: this.limit, rules };
   }
 }

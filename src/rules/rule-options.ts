@@ -104,3 +104,25 @@ export interface RuleGroupOptions {
    */
   readonly limit?: number;
 }
+
+/**
+ * Where the rules of one `PrometheusRules` are evaluated when the targets are split between Prometheus
+ * shards. Each rule is judged from its expression (Prometheus' own grammar): a rule that reads one
+ * target's series at a time (no aggregation, no join of two vectors, no `absent`, no recorded series of a
+ * global rule) is local and goes to an object every shard selects; any other rule is global and goes to
+ * an object only the global evaluator (Thanos Ruler, Mimir's ruler) selects, since a shard sees only its
+ * part of the targets. A `MonitoringStack` with `prometheus.globalEvaluator` gives its placement to every
+ * construct made for it.
+ */
+export interface RulePlacement {
+  /**
+   * Labels added to the object of the global rules (named as the object), which the global evaluator
+   * selects and the shards do not.
+   */
+  readonly globalLabels: { [key: string]: string };
+  /**
+   * Labels added to the object of the local rules (the object's name with `-local`), which every shard
+   * selects. The object is written only when there are local rules.
+   */
+  readonly localLabels: { [key: string]: string };
+}

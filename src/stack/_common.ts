@@ -16,6 +16,7 @@ export const IMAGES = {
   grafana: 'docker.io/grafana/grafana:12.3.0',
   kubeStateMetrics: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.17.0',
   nodeExporter: 'quay.io/prometheus/node-exporter:v1.10.2',
+  thanos: 'quay.io/thanos/thanos:v0.39.2',
 };
 
 /** What every part of an owned stack knows about the stack. */

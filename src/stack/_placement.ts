@@ -4,6 +4,7 @@ import { AlertRouting } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
 import { validateKubeLabels } from '../common/_names';
+import { RulePlacement } from '../rules/rule-options';
 
 /** Where the objects of a monitoring construct go, given its stack (if any) and its own props. */
 export interface Placement {
@@ -16,6 +17,8 @@ export interface Placement {
   readonly dashboardLabels?: { [key: string]: string };
   /** Grafana's URL from the stack. */
   readonly grafanaUrl?: string;
+  /** How the stack splits rules between its shards and its global evaluator. */
+  readonly rulePlacement?: RulePlacement;
 }
 
 /** The registry kind the stacks of an app are noted under. @internal */
@@ -51,6 +54,7 @@ export function placement(scope: IConstruct, where: string, stack: IMonitoringSt
     dashboardNamespace: stack.dashboardNamespace,
     dashboardLabels: stack.dashboardLabels,
     grafanaUrl: stack.grafanaUrl,
+    rulePlacement: stack.rulePlacement,
   };
 }
 

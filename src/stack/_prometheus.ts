@@ -5,6 +5,8 @@ import {
   stackDisruptionBudget, stackScrape, storage, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
 import { ComponentParts } from './stack-component';
+import { EVALUATION_LABEL, isGlobalRules, ruleRefs, thanosImage } from './_thanos';
+import { GlobalEvaluator } from './global-evaluator';
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { headerCarriesCredential, headerNamesCredential } from '../common/_credentials';
 import { promDuration, promInterval } from '../common/_duration';
@@ -28,6 +30,15 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   const image = validateImage(where, 'image', o.image ?? IMAGES.prometheus);
   const replicas = validateReplicas(where, 'replicas', o.replicas) ?? 1;
   const shards = validateReplicas(where, 'shards', o.shards) ?? 1;
+  const evaluator = o.globalEvaluator;
+  if (evaluator !== undefined && !(evaluator instanceof GlobalEvaluator)) {
+    throw invalidProp(where, 'globalEvaluator', evaluator, 'a GlobalEvaluator: GlobalEvaluator.thanos() or GlobalEvaluator.remoteWriteRuler({ ... })');
+  }
+  if (shards > 1 && evaluator === undefined) {
+    throw invalidProp(where, 'shards', shards, 'one shard, or a globalEvaluator beside the shards: each shard scrapes only its part of the targets, '
+      + 'so on its own it computes a service\'s error ratio, latency, SLO burn rate and absent or traffic alerts from part of the pods '
+      + '(GlobalEvaluator.thanos() for Thanos sidecars, Query and Ruler; GlobalEvaluator.remoteWriteRuler({ remoteWrite, queryUrl }) for Grafana Mimir or Cortex)');
+  }
   const retention = promDuration(o.retention ?? Duration.days(15), where, 'retention');
   const retentionSize = validateSize(where, 'retentionSize', o.retentionSize);
   const nodePort = validateNodePort(where, 'nodePort', o.nodePort);
@@ -49,6 +60,14 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
   // an empty one ({}) selects everything; a null namespace selector means the Prometheus's own namespace
   // only and an empty one every namespace. So: objects carrying the stack's labels, in any namespace.
   const selector = { matchLabels: { ...ctx.selectorLabels } };
+  // Beside a global evaluator, the shards evaluate every rule made for the stack but the global ones.
+  const ruleSelector = evaluator === undefined ? selector
+    : { ...selector, matchExpressions: [{ key: EVALUATION_LABEL, operator: 'NotIn', values: ['global'] }] };
+  const remoteWrites = [
+    ...(o.remoteWrite ?? []).map((rw, i) => remoteWrite(where, `remoteWrite[${i}]`, rw)),
+    ...(evaluator?._remoteWrite ? [remoteWrite(where, 'globalEvaluator.remoteWrite', evaluator._remoteWrite.remoteWrite)] : []),
+  ];
+  const thanosImageRef = evaluator?._thanos ? thanosImage(`${where} globalEvaluator`, evaluator._thanos) : undefined;
   const spec: { [key: string]: unknown } = definedOnly({
     image,
     imagePullPolicy: 'IfNotPresent',
@@ -69,14 +88,16 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     serviceMonitorNamespaceSelector: {},
     podMonitorSelector: selector,
     podMonitorNamespaceSelector: {},
-    ruleSelector: selector,
+    ruleSelector,
     ruleNamespaceSelector: {},
     enforcedNamespaceLabel: (o.enforceNamespaceLabel ?? true) ? 'namespace' : undefined,
-    excludedFromEnforcement: (o.enforceNamespaceLabel ?? true) ? Lazy.any({ produce: () => excluded(trustedRules()) }) : undefined,
+    excludedFromEnforcement: (o.enforceNamespaceLabel ?? true) ? Lazy.any({ produce: () => ruleRefs(trustedRules().filter(r => !isGlobalRules(r))) }) : undefined,
     alerting: alertmanagerService
       ? { alertmanagers: [{ namespace: ctx.namespace, name: alertmanagerService, port: 'web', apiVersion: 'v2' }] }
       : undefined,
-    remoteWrite: o.remoteWrite?.length ? o.remoteWrite.map((rw, i) => remoteWrite(where, `remoteWrite[${i}]`, rw)) : undefined,
+    remoteWrite: remoteWrites.length > 0 ? remoteWrites : undefined,
+    // The Thanos sidecar: serves the shard's series to Thanos Query (the governing Service's grpc port).
+    thanos: thanosImageRef ? { image: thanosImageRef, version: imageVersion(thanosImageRef) } : undefined,
     resources: kubeResources(o.resources ?? resources('500m', 2048, 4096)),
     storage: o.storage ? storage(where, 'storage', o.storage) : undefined,
     securityContext: restrictedOperatedPod(),
@@ -115,16 +136,6 @@ function remoteWrite(where: string, prop: string, rw: RemoteWriteOptions): { [ke
   });
 }
 
-
-/** The library's own PrometheusRules, as the operator's object references; none: undefined. */
-function excluded(rules: ReadonlyArray<ApiObject>): Array<{ [key: string]: string }> | undefined {
-  const refs = new Map<string, { [key: string]: string }>();
-  for (const r of rules) {
-    const namespace = r.metadata.namespace!; // MonitoringStack._trustRules refuses rules without one
-    refs.set(`${namespace}/${r.name}`, { group: 'monitoring.coreos.com', resource: 'prometheusrules', namespace, name: r.name });
-  }
-  return refs.size > 0 ? [...refs.keys()].sort().map(k => refs.get(k)!) : undefined;
-}
 
 /** Remote-write headers: plain in the CRD, so any header that carries a credential (by name or value) is refused. */
 function validateRemoteWriteHeaders(where: string, prop: string, headers: { [key: string]: string } | undefined): void {

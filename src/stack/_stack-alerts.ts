@@ -7,6 +7,7 @@ import { LabelMatcher, selector } from '../common/_promql';
 import { Severity } from '../common/severity';
 import { AlertDefaults, AlertText, emitAlert, heldFor, resolveAlert } from '../ml/alerts/_alert-settings';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { RulePlacement } from '../rules/rule-options';
 import { RuleGroup } from '../rules/rule-group';
 
 /*
@@ -115,10 +116,10 @@ const STACK_ALERTS: ReadonlyArray<StackAlertDefinition> = [
 
 /** The PrometheusRule of an owned stack's self-alerts (the Watchdog and the pipeline's health). @internal */
 export function addStackAlerts(scope: Construct, name: string, namespace: string, labels: { [k: string]: string },
-  t: StackAlertTargets, tuning: StackHealthAlerts = {}): PrometheusRules {
+  t: StackAlertTargets, tuning: StackHealthAlerts = {}, placement?: RulePlacement): PrometheusRules {
   const where = scope.node.path;
   if (typeof tuning !== 'object' || tuning === null) throw invalidProp(where, 'healthAlerts', tuning, 'a StackHealthAlerts object, e.g. { componentDown: { enabled: false } }');
-  const rules = new PrometheusRules(scope, 'HealthRules', { name: `${name}-stack-health`, namespace, labels });
+  const rules = new PrometheusRules(scope, 'HealthRules', { name: `${name}-stack-health`, namespace, labels, placement });
   const group = rules.addGroup(`ml-monitoring.stack.${name}`);
   addWatchdog(group, namespace, t.runbookBaseUrl);
   const common = { alertLabels: {}, identityLabels: { ...MONITORING_LABELS, namespace }, runbookBaseUrl: t.runbookBaseUrl };

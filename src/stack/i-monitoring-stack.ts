@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { AlertRouting } from '../alerting/alert-routing';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { RulePlacement } from '../rules/rule-options';
 
 /**
  * The contract between the constructs that monitor something and the stack that does the monitoring:
@@ -30,6 +31,11 @@ export interface IMonitoringStack extends IConstruct {
    * @default - unknown
    */
   readonly prometheusUrl?: string;
+  /**
+   * How the rules made for the stack are split between its Prometheus shards and its global evaluator.
+   * @default - not split: the stack's Prometheus evaluates every rule
+   */
+  readonly rulePlacement?: RulePlacement;
   /** The routing tree of the stack's Alertmanager: add receivers, routes and inhibitions to it. */
   readonly alerting: AlertRouting;
   /**

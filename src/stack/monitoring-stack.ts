@@ -1,4 +1,4 @@
-import { ApiObject, Include } from 'cdk8s';
+import { ApiObject, Duration, Include } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { addAlertmanager } from './_alertmanager';
@@ -11,6 +11,7 @@ import { addOperator } from './_operator';
 import { STACK_KIND } from './_placement';
 import { addPrometheus } from './_prometheus';
 import { addStackAlerts, WatchedComponent } from './_stack-alerts';
+import { EVALUATION_LABEL, addThanosQuery, addThanosRuler, isGlobalRules } from './_thanos';
 import { IMonitoringStack } from './i-monitoring-stack';
 import { ComponentParts, StackComponent } from './stack-component';
 import {
@@ -20,11 +21,13 @@ import {
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
 import { invalidProp } from '../common/_errors';
+import { promInterval } from '../common/_duration';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
-import { shortObjectName, validateKubeLabels, validateNamespace, validateUrl } from '../common/_names';
+import { shortObjectName, validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';
 import { refuseUnencodableText } from '../common/_text';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
+import { RulePlacement } from '../rules/rule-options';
 
 /** The operator release whose CRDs the stack's objects are written against. */
 export const OPERATOR_CRDS_URL = 'https://github.com/prometheus-operator/prometheus-operator/releases/download/v0.93.0/stripped-down-crds.yaml';
@@ -253,6 +256,21 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
    * @default - undefined with `kubelet: false`
    */
   public readonly kubelet?: StackComponent;
+  /**
+   * Thanos Query over the Prometheus shards and the Thanos Ruler: the stack's query endpoint.
+   * @default - undefined unless `prometheus.globalEvaluator` is `GlobalEvaluator.thanos()`
+   */
+  public readonly thanosQuery?: StackComponent;
+  /**
+   * The `ThanosRuler` that evaluates the global rules.
+   * @default - undefined unless `prometheus.globalEvaluator` is `GlobalEvaluator.thanos()`
+   */
+  public readonly thanosRuler?: StackComponent;
+  /**
+   * How the rules made for the stack are split between the Prometheus shards and the global evaluator.
+   * @default - undefined without `prometheus.globalEvaluator`: the Prometheus evaluates every rule
+   */
+  public readonly rulePlacement?: RulePlacement;
 
   private readonly ownedGrafana?: OwnedGrafana;
   private readonly trustedRules = new Set<ApiObject>();
@@ -314,6 +332,34 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     this.enforcesNamespace = props.prometheus?.enforceNamespaceLabel ?? true;
     this.prometheus = component('Prometheus', c => addPrometheus(c, props.prometheus ?? {}, this.alertmanager.service!.name, () => [...this.trustedRules]));
     this.prometheusUrl = this.prometheus.url!;
+    // Beside shards, a global evaluator: rules split by scope, and the queries go to the global endpoint.
+    const evaluator = props.prometheus?.globalEvaluator;
+    if (evaluator !== undefined) {
+      if (props.networkPolicies) {
+        throw invalidProp(where, 'networkPolicies', true, 'false with prometheus.globalEvaluator: the policies of the Thanos and remote-write flows are not written yet, '
+          + 'and policies without them would cut the global evaluator off');
+      }
+      this.rulePlacement = {
+        globalLabels: { [EVALUATION_LABEL]: 'global', ...evaluator._remoteWrite?.ruleLabels },
+        localLabels: { [EVALUATION_LABEL]: 'local' },
+      };
+      if (evaluator._thanos) {
+        const thanos = evaluator._thanos;
+        const ruler = component('ThanosRuler', c => addThanosRuler(c, `${where} prometheus.globalEvaluator`, thanos, {
+          queryService: `${this.name}-thanos-query`,
+          alertmanagerUrl: this.alertmanagerUrl,
+          evaluationInterval: promInterval(props.prometheus?.evaluationInterval ?? Duration.seconds(30), where, 'prometheus.evaluationInterval'),
+          externalLabels: validatePromLabels(where, 'prometheus.externalLabels', props.prometheus?.externalLabels),
+          enforceNamespaceLabel: this.enforcesNamespace,
+          trustedRules: () => [...this.trustedRules].filter(isGlobalRules),
+        }));
+        this.thanosRuler = ruler;
+        this.thanosQuery = component('ThanosQuery', c => addThanosQuery(c, `${where} prometheus.globalEvaluator`, thanos, 'thanos-ruler-operated'));
+        this.prometheusUrl = this.thanosQuery.url!;
+      } else {
+        this.prometheusUrl = evaluator._remoteWrite!.queryUrl;
+      }
+    }
 
     const grafanaOptions = props.grafana ?? {};
     const grafanaEnabled = grafanaOptions.enabled ?? true;
@@ -347,8 +393,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       alertmanager: components[1].matchers,
       components,
       runbookBaseUrl: DEFAULT_RUNBOOK_BASE_URL,
-    }, props.healthAlerts);
-    this._trustRules(health.resource);
+    }, props.healthAlerts, this.rulePlacement);
+    health._onEachObject(o => this._trustRules(o));
 
     const nodePorts: Array<[string, number | undefined]> = [
       ['prometheus.nodePort', props.prometheus?.nodePort], ['alertmanager.nodePort', props.alertmanager?.nodePort],

@@ -1,5 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { ContainerResources } from 'cdk8s-plus-28';
+import { GlobalEvaluator } from './global-evaluator';
 import { SecretKey } from '../common/secret-key';
 import { AlertTuning } from '../ml/alert-tuning';
 
@@ -63,9 +64,20 @@ export interface PrometheusOptions {
   readonly enforceNamespaceLabel?: boolean;
   /**
    * Shards: targets are split between shards by hash, for more targets than one Prometheus can scrape.
+   * Each shard sees only its part of the targets, so more than one needs a `globalEvaluator` for the
+   * rules that aggregate across targets (an Error otherwise).
    * @default 1
    */
   readonly shards?: number;
+  /**
+   * What evaluates the rules that need every target's series (a service's ratios and quantiles over its
+   * pods, SLO windows, absent and traffic alerts): Thanos (sidecars, Thanos Query, a ThanosRuler) or a
+   * remote-write store with a ruler (Grafana Mimir). Every PrometheusRule made for the stack is split: the
+   * rules that read one target's series stay on the shards, the others go to the global evaluator; Grafana
+   * and the autoscalers query the global endpoint.
+   * @default - none: the Prometheus evaluates every rule (one shard only)
+   */
+  readonly globalEvaluator?: GlobalEvaluator;
   /**
    * How long samples are kept.
    * @default Duration.days(15)

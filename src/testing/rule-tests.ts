@@ -11,6 +11,7 @@ import { outFolder } from '../common/_outdir';
 import { MlInferenceMonitoring } from '../ml/ml-inference-monitoring';
 import { ModelQualityMonitoring } from '../ml/quality/model-quality-monitoring';
 import { SloAlert } from '../ml/slo-alert';
+import { PrometheusRules } from '../rules/prometheus-rules';
 
 /** Options of `RuleTests.synth`. */
 export interface RuleTestsOptions {
@@ -126,21 +127,24 @@ export class RuleTests {
 function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSuite } | undefined {
   if (c instanceof MlInferenceMonitoring) {
     const json = c.rules.resource.toJson();
-    const rules = rulesOf(json);
+    const local = localOf(c.rules);
+    const rules = rulesOf(json, ...local);
     const src = c._testSource((alert, labels = {}) => only(rules.filter(r => r.alert === alert && having(r, labels))));
-    return { json, reads: [], result: inferenceCases(src) };
+    return { json, reads: local, result: inferenceCases(src) };
   }
   if (c instanceof ModelQualityMonitoring) {
     const json = c.rules.resource.toJson();
-    const rules = rulesOf(json);
+    const local = localOf(c.rules);
+    const rules = rulesOf(json, ...local);
     const src = c._testSource((alert, labels) => only(rules.filter(r => r.alert === alert && having(r, labels))));
-    return { json, reads: [], result: qualityCases(src) };
+    return { json, reads: local, result: qualityCases(src) };
   }
   if (c instanceof SloAlert) {
     const json = c.rules.resource.toJson();
-    const rules = rulesOf(json);
+    const local = [...localOf(c.rules), ...localOf(c.sliRules)];
+    const rules = rulesOf(json, ...local);
     const sli = c.sliRules.resource.toJson();
-    const sliRules = rulesOf(sli);
+    const sliRules = rulesOf(sli, ...localOf(c.sliRules));
     const src = c._testSource((alert: string, tier: string) => only(rules.filter(r => r.alert === alert && r.labels?.slo_tier === tier)),
       (alert: string) => only(sliRules.filter(r => r.alert === alert)));
     const result = sloCases(src);
@@ -149,7 +153,7 @@ function suiteOf(c: IConstruct): { json: any; reads: any[]; result: GeneratedSui
     const blindSpots = [...new Set(sliRules.filter(r => r.alert && !covered.has(r.alert)).map(r => r.alert as string))].map(alert => ({
       alert, reason: `an alert of the SLI's rules (${sli.metadata.name}) the generator has no test for`, cannotFire: false,
     }));
-    return { json, reads: [sli], result: { ...result, notGenerated: [...result.notGenerated, ...blindSpots] } };
+    return { json, reads: [sli, ...local], result: { ...result, notGenerated: [...result.notGenerated, ...blindSpots] } };
   }
   return undefined;
 }
@@ -159,8 +163,16 @@ function having(rule: any, labels: { [k: string]: string }): boolean {
   return Object.entries(labels).every(([k, v]) => rule.labels?.[k] === v);
 }
 
-function rulesOf(json: any): any[] {
-  return (json.spec.groups as any[]).flatMap(g => g.rules as any[]);
+function rulesOf(...jsons: any[]): any[] {
+  return jsons.flatMap(json => (json.spec.groups as any[]).flatMap(g => g.rules as any[]));
+}
+
+/**
+ * The PrometheusRule of the local rules, when a stack's placement split the construct's rules between its
+ * shards and its global evaluator: promtool loads both, as one Prometheus over every target would.
+ */
+function localOf(rules: PrometheusRules): any[] {
+  return rules.localResource ? [rules.localResource.toJson()] : [];
 }
 
 /** The static labels of the one rule found; undefined when none or several are. */

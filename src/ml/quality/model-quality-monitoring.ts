@@ -138,7 +138,7 @@ export class ModelQualityMonitoring extends Construct {
     const modelSlug = model.toLowerCase().replace(/[^a-z0-9.-]/g, '-').replace(/^[^a-z0-9]+/, '');
     const slug = `${modelSlug}-quality`.replace(/^-/, '');
     const uid = shortUid(`ml-quality-${namespace}-${model}`);
-    this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels });
+    this.rules = new PrometheusRules(this, 'Rules', { name: slug, namespace: place.rulesNamespace, labels: place.selectorLabels, placement: place.rulePlacement });
     placeRules(place, this.rules);
     routeTenants(place, [namespace]);
     this.scrapeTargets = this.addScrapeTargets(where, props.scrape ?? [], namespace, modelSlug, place.selectorLabels);
