@@ -1,7 +1,7 @@
 import { App, AppProps, Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  DriftDetector, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance,
+  DriftDetector, GlobalEvaluator, IMonitoringStack, InferenceAutoscaler, InferenceRuntime, MatchOperator, MlInferenceMonitoring, ModelPerformance,
   ModelQualityMonitoring, MonitoringStack, Objective, Ratio, Receiver, ScalingSignal, SecretKey, Severity, SloAlert,
 } from '../src';
 
@@ -100,6 +100,35 @@ export function buildKubePrometheusStackExampleApp(props: AppProps = {}): App {
     namespace: 'monitoring',
     grafanaUrl: 'https://grafana.example.com',
     alerting: { defaultReceiver: DEFAULT_RECEIVER, receiverDefaults: RECEIVER_DEFAULTS },
+  });
+  addMlMonitoring(chart, stack);
+  return app;
+}
+
+/**
+ * The third example: the same monitoring past one Prometheus. The targets are split between two
+ * Prometheus shards (two replicas each), each with a Thanos sidecar; Thanos Query reads them all, and a
+ * ThanosRuler evaluates every rule that needs all of a service's pods. The rules that read one target's
+ * series (the target-down alerts, the stack's own per-target checks) stay on the shards; Grafana and KEDA
+ * query Thanos Query. NetworkPolicies allow the Thanos flows.
+ */
+export function buildShardedExampleApp(props: AppProps = {}): App {
+  const app = new App(props);
+  const chart = new Chart(app, 'ml-monitoring-sharded');
+  const stack = new MonitoringStack(chart, 'stack', {
+    namespace: 'monitoring',
+    prometheus: {
+      shards: 2,
+      replicas: 2,
+      globalEvaluator: GlobalEvaluator.thanos({ rulerReplicas: 2, queryReplicas: 2 }),
+      storage: { size: Size.gibibytes(50) },
+      externalLabels: { cluster: 'ml-prod' },
+    },
+    alertmanager: { replicas: 2 },
+    grafana: { adminPassword: SecretKey.of('grafana-admin', 'password'), externalUrl: 'https://grafana.example.com' },
+    alerting: { defaultReceiver: DEFAULT_RECEIVER, receiverDefaults: RECEIVER_DEFAULTS },
+    networkPolicies: true,
+    network: { kedaNamespace: 'keda' },
   });
   addMlMonitoring(chart, stack);
   return app;

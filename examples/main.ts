@@ -1,12 +1,17 @@
 import { RuleTests, SloBackfill } from '../src';
-import { buildExampleApp, buildKubePrometheusStackExampleApp } from './app';
+import { buildExampleApp, buildKubePrometheusStackExampleApp, buildShardedExampleApp } from './app';
 
 // `npx projen example`: the owned stack into dist/example/, the adopted kube-prometheus-stack variant into
-// dist/example-kube-prometheus-stack/; beside each app's manifests, in rule-tests/, the promtool tests of
+// dist/example-kube-prometheus-stack/, the sharded stack behind Thanos into dist/example-sharded/; beside
+// each app's manifests, in rule-tests/, the promtool tests of
 // its alerts (run them with `promtool test rules dist/example/rule-tests/*.test.yaml`), and in slo-backfill/,
 // the rules that give the SLOs' windows their history on a first install (promtool tsdb create-blocks-from rules).
 const outdir = process.env.CDK8S_OUTDIR ?? 'dist/example';
-for (const app of [buildExampleApp({ outdir }), buildKubePrometheusStackExampleApp({ outdir: `${outdir}-kube-prometheus-stack` })]) {
+for (const app of [
+  buildExampleApp({ outdir }),
+  buildKubePrometheusStackExampleApp({ outdir: `${outdir}-kube-prometheus-stack` }),
+  buildShardedExampleApp({ outdir: `${outdir}-sharded` }),
+]) {
   app.synth();
   const tests = RuleTests.synth(app);
   console.log(`${app.outdir}/rule-tests: ${tests.testCount} promtool tests in ${tests.files.filter(f => f.endsWith('.test.yaml')).length} files` +

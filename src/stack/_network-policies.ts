@@ -11,6 +11,10 @@ interface Flags {
   readonly prometheusNodePort: boolean;
   readonly alertmanagerNodePort: boolean;
   readonly grafanaNodePort: boolean;
+  /** Thanos beside the shards: the sidecars, Thanos Query and the Thanos Ruler. */
+  readonly thanos: boolean;
+  /** A remote-write store's query endpoint that Grafana reads (its port), instead of the Prometheus. */
+  readonly externalQueryPort?: number;
 }
 
 type Port = kplus.k8s.NetworkPolicyPort;
@@ -49,6 +53,18 @@ export function validateCidr(where: string, prop: string, value: string): string
  * | Grafana's client namespaces | Grafana | 3000 |
  * | `nodePortSources` | a component with a NodePort | its web port |
  *
+ * With Thanos beside the shards (`GlobalEvaluator.thanos()`), Grafana and KEDA query Thanos Query instead:
+ *
+ * | from | to | port |
+ * | --- | --- | --- |
+ * | Grafana, KEDA's namespace, the Thanos Ruler | Thanos Query | 10902 |
+ * | Thanos Query | the Prometheus sidecars, the Thanos Ruler (store API) | 10901 |
+ * | Thanos Query, the Thanos Ruler | DNS (the governing Services' SRV records) | 53 |
+ * | the Thanos Ruler | Alertmanager | 9093 |
+ *
+ * With a remote-write store (`GlobalEvaluator.remoteWriteRuler()`), Grafana reaches any address on its
+ * query URL's port (the store is outside the stack); the shards' egress is open already.
+ *
  * node-exporter runs in the host's network, where NetworkPolicies do not apply.
  */
 export function addNetworkPolicies(ctx: StackContext, where: string, o: StackNetworkOptions, f: Flags): void {
@@ -80,12 +96,26 @@ export function addNetworkPolicies(ctx: StackContext, where: string, o: StackNet
       spec: { podSelector: { matchLabels: podSelector(ctx, component) }, policyTypes: ['Ingress', 'Egress'], ingress, egress },
     });
 
+  // Who queries: Grafana and KEDA ask Thanos Query when there is one, else the Prometheus.
+  const queriers = [...(f.grafana ? [pod('grafana')] : []), namespace(kedaNamespace)];
   policy('prometheus', [
-    { from: [pod('prometheus'), ...(f.grafana ? [pod('grafana')] : []), namespace(kedaNamespace)], ports: tcp(9090) },
+    { from: [pod('prometheus'), ...(f.thanos ? [] : queriers)], ports: tcp(9090) },
+    ...(f.thanos ? [{ from: [pod('thanos-query')], ports: tcp(10901) }] : []),
     ...(f.prometheusNodePort ? [{ from: external, ports: tcp(9090) }] : []),
   ], [{}]);
+  if (f.thanos) {
+    policy('thanos-query', [{ from: [...queriers, pod('thanos-ruler')], ports: tcp(10902) }], [
+      { to: [pod('prometheus'), pod('thanos-ruler')], ports: tcp(10901) },
+      dns,
+    ]);
+    policy('thanos-ruler', [{ from: [pod('thanos-query')], ports: tcp(10901) }], [
+      { to: [pod('thanos-query')], ports: tcp(10902) },
+      { to: [pod('alertmanager')], ports: tcp(9093) },
+      dns,
+    ]);
+  }
   policy('alertmanager', [
-    { from: [pod('prometheus'), ...(f.grafana ? [pod('grafana')] : [])], ports: tcp(9093) },
+    { from: [pod('prometheus'), ...(f.thanos ? [pod('thanos-ruler')] : []), ...(f.grafana ? [pod('grafana')] : [])], ports: tcp(9093) },
     { from: [pod('alertmanager')], ports: [port('TCP', 9094), port('UDP', 9094)] },
     ...(f.alertmanagerNodePort ? [{ from: external, ports: tcp(9093) }] : []),
   ], [{}]);
@@ -94,7 +124,8 @@ export function addNetworkPolicies(ctx: StackContext, where: string, o: StackNet
       { from: grafanaClients === undefined ? [{ namespaceSelector: {} }] : grafanaClients.map(namespace), ports: tcp(3000) },
       ...(f.grafanaNodePort ? [{ from: external, ports: tcp(3000) }] : []),
     ], [
-      { to: [pod('prometheus')], ports: tcp(9090) },
+      f.thanos ? { to: [pod('thanos-query')], ports: tcp(10902) }
+        : f.externalQueryPort !== undefined ? { ports: tcp(f.externalQueryPort) } : { to: [pod('prometheus')], ports: tcp(9090) },
       { to: [pod('alertmanager')], ports: tcp(9093) },
       dns,
     ]);

@@ -335,10 +335,6 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     // Beside shards, a global evaluator: rules split by scope, and the queries go to the global endpoint.
     const evaluator = props.prometheus?.globalEvaluator;
     if (evaluator !== undefined) {
-      if (props.networkPolicies) {
-        throw invalidProp(where, 'networkPolicies', true, 'false with prometheus.globalEvaluator: the policies of the Thanos and remote-write flows are not written yet, '
-          + 'and policies without them would cut the global evaluator off');
-      }
       this.rulePlacement = {
         globalLabels: { [EVALUATION_LABEL]: 'global', ...evaluator._remoteWrite?.ruleLabels },
         localLabels: { [EVALUATION_LABEL]: 'local' },
@@ -411,6 +407,8 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
         prometheusNodePort: props.prometheus?.nodePort !== undefined,
         alertmanagerNodePort: props.alertmanager?.nodePort !== undefined,
         grafanaNodePort: grafanaEnabled && grafanaOptions.nodePort !== undefined,
+        thanos: evaluator?._thanos !== undefined,
+        externalQueryPort: evaluator?._remoteWrite ? urlPort(evaluator._remoteWrite.queryUrl) : undefined,
       });
     }
   }
@@ -440,4 +438,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
     if (!this.ownedGrafana) return;
     this.ownedGrafana.addDashboard(dashboard);
   }
+}
+
+/** The port a URL is reached on: its own, or its scheme's. */
+function urlPort(url: string): number {
+  const u = new URL(url);
+  return u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
 }

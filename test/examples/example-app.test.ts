@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
+import { buildExampleApp, buildKubePrometheusStackExampleApp, buildShardedExampleApp } from '../../examples/app';
 import { checkAlertmanagerConfig, routesTest } from '../util/promtool';
 import { proveAll } from '../util/prove';
 import { synthApp } from '../util/synth';
@@ -93,6 +93,23 @@ describe('example app', () => {
     expect(docs.find(d => d.kind === 'Alertmanager')!.spec.secrets).toEqual(['argo-events', 'healthchecks', 'pagerduty', 'slack', 'smtp', 'teams']);
     // The escape hatch on stack.prometheus reaches the Prometheus object (and the schema, checked by proveAll).
     expect(docs.find(d => d.kind === 'Prometheus')!.spec.podMetadata.annotations).toEqual({ 'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false' });
+  });
+
+  test('the third example runs the same monitoring on two shards behind Thanos: the shards select the local rules, the ThanosRuler the global ones, Grafana and KEDA read Thanos Query', () => {
+    const docs = synthApp(buildShardedExampleApp());
+    proveAll(docs);
+    const prometheus = docs.find(d => d.kind === 'Prometheus')!;
+    const ruler = docs.find(d => d.kind === 'ThanosRuler')!;
+    expect(prometheus.spec).toMatchObject({ shards: 2, replicas: 2, thanos: { version: 'v0.39.2' } });
+    const rules = docs.filter(d => d.kind === 'PrometheusRule');
+    const global = rules.filter(d => d.metadata.labels?.['ml-monitoring.cdk8s.io/evaluation'] === 'global');
+    const local = rules.filter(d => d.metadata.labels?.['ml-monitoring.cdk8s.io/evaluation'] === 'local');
+    expect(global.length + local.length).toBe(rules.length);
+    for (const d of global) for (const [k, v] of Object.entries(ruler.spec.ruleSelector.matchLabels)) expect(d.metadata.labels?.[k]).toBe(v);
+    expect(local.map(d => d.metadata.name)).toEqual(expect.arrayContaining(['ml-inference-inference-local', 'ml-monitoring-stack-health-local']));
+    const so = docs.find(d => d.kind === 'ScaledObject')!;
+    expect(so.spec.triggers[0].metadata.serverAddress).toBe('http://ml-monitoring-thanos-query.monitoring.svc:10902');
+    expect(docs.filter(d => d.kind === 'NetworkPolicy').map(d => d.metadata.name)).toEqual(expect.arrayContaining(['ml-monitoring-thanos-query', 'ml-monitoring-thanos-ruler']));
   });
 
   test('the second example adopts a kube-prometheus-stack: release labels, sidecar labels, an AlertmanagerConfig', () => {

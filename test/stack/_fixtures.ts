@@ -1,6 +1,6 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import {
-  DriftDetector, IMonitoringStack, InferenceRuntime, MlInferenceMonitoring, ModelQualityMonitoring, MonitoringStack, Objective, Receiver,
+  DriftDetector, GlobalEvaluator, IMonitoringStack, InferenceRuntime, MlInferenceMonitoring, ModelQualityMonitoring, MonitoringStack, Objective, Receiver,
   ScrapeScheme, SecretKey, Severity, SloAlert,
 } from '../../src';
 
@@ -47,6 +47,7 @@ export function fullStack(chart: Chart): MonitoringStack {
     prometheus: {
       replicas: 2,
       shards: 2,
+      globalEvaluator: GlobalEvaluator.thanos(),
       retention: Duration.days(30),
       retentionSize: Size.gibibytes(45),
       storage: { size: Size.gibibytes(50), storageClassName: 'fast-ssd' },

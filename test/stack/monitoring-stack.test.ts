@@ -72,23 +72,33 @@ describe('MonitoringStack (owned)', () => {
       'Secret', 'ConfigMap', 'ServiceMonitor', 'PrometheusRule', 'NetworkPolicy']) {
       expect(kinds).toContain(k);
     }
-    expect(byKind(docs, 'Deployment').map(d => d.metadata.name).sort()).toEqual(['ml-monitoring-grafana', 'ml-monitoring-kube-state-metrics', 'ml-monitoring-operator']);
+    expect(byKind(docs, 'Deployment').map(d => d.metadata.name).sort())
+      .toEqual(['ml-monitoring-grafana', 'ml-monitoring-kube-state-metrics', 'ml-monitoring-operator', 'ml-monitoring-thanos-query']);
     proveAll(docs);
   });
 
-  test('the Prometheus selects every monitor and rule made through the stack, in any namespace, and nothing made outside it', () => {
+  test('the Prometheus (its shards) selects every monitor and local rule made through the stack, the ThanosRuler every global rule, in any namespace, and nothing made outside it', () => {
     const through = docs.filter(d => SELECTED_KINDS.includes(d.kind) && d.metadata.name !== 'outside' && d.metadata.name !== 'outside-inference'
       && !String(d.metadata.name).startsWith('test-outside-rules'));
     const outside = docs.filter(d => SELECTED_KINDS.includes(d.kind) && !through.includes(d));
     expect(through.length).toBeGreaterThanOrEqual(12);
     expect(outside.length).toBe(3); // the ServiceMonitor and PrometheusRule of 'outside', and 'outside-rules'
+    // The fixture's Prometheus has shards beside Thanos: the global rules are the ThanosRuler's, and only its.
+    const ruler = byKind(docs, 'ThanosRuler')[0];
+    const global = (d: Doc) => d.kind === 'PrometheusRule' && d.metadata.labels?.['ml-monitoring.cdk8s.io/evaluation'] === 'global';
+    expect(through.filter(global).length).toBeGreaterThanOrEqual(4);
     for (const d of through) {
       const s = selectorFor(prometheus, d.kind);
       expect(s.namespaces).toEqual({}); // {} = every namespace; null would mean the Prometheus's own only
-      expect({ obj: `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`, selected: selects(s.objects, d.metadata.labels) })
-        .toEqual({ obj: `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`, selected: true });
+      const by = { prometheus: selects(s.objects, d.metadata.labels), ruler: d.kind === 'PrometheusRule' && selects(ruler.spec.ruleSelector, d.metadata.labels) };
+      expect({ obj: `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`, ...by })
+        .toEqual({ obj: `${d.kind} ${d.metadata.namespace}/${d.metadata.name}`, prometheus: !global(d), ruler: global(d) });
     }
-    for (const d of outside) expect(selects(selectorFor(prometheus, d.kind).objects, d.metadata.labels)).toBe(false);
+    expect(ruler.spec.ruleNamespaceSelector).toEqual({});
+    for (const d of outside) {
+      expect(selects(selectorFor(prometheus, d.kind).objects, d.metadata.labels)).toBe(false);
+      expect(selects(ruler.spec.ruleSelector, d.metadata.labels)).toBe(false);
+    }
     // The tenants' objects live in their own namespaces, not the stack's.
     expect(new Set(through.map(d => d.metadata.namespace))).toEqual(new Set(['monitoring', 'tenant-a', 'tenant-b']));
     // Probes and ScrapeConfigs are left null: the operator selects none of them.
@@ -137,7 +147,8 @@ describe('MonitoringStack (owned)', () => {
     expect(env.GF_SECURITY_ADMIN_USER.valueFrom.secretKeyRef).toEqual({ name: 'grafana-admin', key: 'user' });
     expect(env.GF_SERVER_ROOT_URL.value).toBe('https://grafana.example.com');
     const ds = YAML.parse(docs.find(d => d.metadata.name === 'ml-monitoring-grafana-datasources')!.data['datasources.yaml']);
-    expect(ds.datasources[0]).toMatchObject({ type: 'prometheus', url: 'http://ml-monitoring-prometheus.monitoring.svc:9090', isDefault: true });
+    // The fixture's shards are read through Thanos Query.
+    expect(ds.datasources[0]).toMatchObject({ type: 'prometheus', url: 'http://ml-monitoring-thanos-query.monitoring.svc:10902', isDefault: true });
     const dashboards = docs.filter(d => d.kind === 'ConfigMap' && Object.keys(d.data ?? {}).some(k => k.endsWith('.json')));
     const providers = YAML.parse(docs.find(d => d.metadata.name === 'ml-monitoring-grafana-dashboard-providers')!.data['providers.yaml']).providers;
     const volumes = grafana.spec.template.spec.volumes;
@@ -160,7 +171,7 @@ describe('MonitoringStack (owned)', () => {
 
   test('every pod template meets the restricted Pod Security Standard (node-exporter: documented host-access exception)', () => {
     const templates = docs.filter(d => ['Deployment', 'DaemonSet', 'StatefulSet'].includes(d.kind));
-    expect(templates.length).toBe(4);
+    expect(templates.length).toBe(5);
     for (const d of templates) {
       const pod = d.spec.template.spec;
       const where = `${d.kind} ${d.metadata.name}`;

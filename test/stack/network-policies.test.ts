@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { MonitoringStack, MonitoringStackProps, SecretKey } from '../../src';
+import { GlobalEvaluator, MonitoringStack, MonitoringStackProps, SecretKey } from '../../src';
 import { Endpoint, Flow, Policy, allowed, podIn, selects } from '../util/network-policy';
 import { byKind, synthChart } from '../util/synth';
 
@@ -70,7 +70,7 @@ describe('the evaluator follows the NetworkPolicy semantics of the Kubernetes do
 
 const NETWORK_STACK: MonitoringStackProps = {
   namespace: 'monitoring',
-  prometheus: { replicas: 2, shards: 2, nodePort: 30090 },
+  prometheus: { replicas: 2, shards: 2, nodePort: 30090, globalEvaluator: GlobalEvaluator.thanos() },
   alertmanager: { replicas: 3 },
   grafana: { adminPassword: SecretKey.of('grafana-admin', 'password') },
   networkPolicies: true,
@@ -92,6 +92,8 @@ function stackPods(props: MonitoringStackProps) {
     grafana: props.grafana?.enabled === false ? undefined : podIn('monitoring', 'grafana', deployed('grafana'), '10.244.1.30'),
     kubeStateMetrics: podIn('monitoring', 'kube-state-metrics', deployed('kube-state-metrics'), '10.244.1.40'),
     operator: podIn('monitoring', 'prometheus-operator', deployed('operator'), '10.244.1.50'),
+    thanosQuery: byKind(docs, 'ThanosRuler').length ? podIn('monitoring', 'thanos-query', deployed('thanos-query'), '10.244.1.60') : undefined,
+    thanosRuler: byKind(docs, 'ThanosRuler').length ? podIn('monitoring', 'thanos-ruler-0', operated('ThanosRuler'), '10.244.1.61') : undefined,
     keda: podIn('keda', 'keda-operator', { app: 'keda-operator' }, '10.244.3.5'),
     tenant: podIn('tenant-a', 'fraud-model', { app: 'fraud' }, '10.244.4.2'),
     ingress: podIn('ingress-nginx', 'controller', { 'app.kubernetes.io/name': 'ingress-nginx' }, '10.244.5.2'),
@@ -113,7 +115,13 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
   const { docs, policies, pods: k, outside: x } = stackPods(NETWORK_STACK);
   const flow = (from: Endpoint | undefined, to: Endpoint | undefined, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): Flow => ({ from: from!, to: to!, port, protocol });
   const needed: Array<[string, Flow]> = [
-    ['Grafana → Prometheus :9090 (queries)', flow(k.grafana, k.prometheus, 9090)],
+    ['Grafana → Thanos Query :10902 (queries)', flow(k.grafana, k.thanosQuery, 10902)],
+    ['Thanos Query → a Prometheus sidecar :10901 (store API)', flow(k.thanosQuery, k.prometheusShard, 10901)],
+    ['Thanos Query → the Thanos Ruler :10901 (its recorded series)', flow(k.thanosQuery, k.thanosRuler, 10901)],
+    ['Thanos Ruler → Thanos Query :10902 (rule queries)', flow(k.thanosRuler, k.thanosQuery, 10902)],
+    ['Thanos Ruler → Alertmanager :9093 (global alerts)', flow(k.thanosRuler, k.alertmanager, 9093)],
+    ['Thanos Query → DNS :53 UDP (SRV records of the shards)', flow(k.thanosQuery, k.dns, 53, 'UDP')],
+    ['KEDA (namespace keda) → Thanos Query :10902 (scaler queries)', flow(k.keda, k.thanosQuery, 10902)],
     ['Grafana → Alertmanager :9093 (alert list, silences)', flow(k.grafana, k.alertmanager, 9093)],
     ['Prometheus → Prometheus peer :9090 (self-scrape of each replica)', flow(k.prometheus, k.prometheusShard, 9090)],
     ['Prometheus shard → Prometheus :9090', flow(k.prometheusShard, k.prometheus, 9090)],
@@ -123,7 +131,6 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
     ['Prometheus → a model pod in a tenant namespace :8000', flow(k.prometheus, k.tenant, 8000)],
     ['Prometheus → the API server :443 (service discovery)', flow(k.prometheus, x.apiServer, 443)],
     ['Prometheus → a remote-write endpoint :443', flow(k.prometheus, x.remoteWrite, 443)],
-    ['KEDA (namespace keda) → Prometheus :9090 (scaler queries)', flow(k.keda, k.prometheus, 9090)],
     ['Alertmanager → Alertmanager peer :9094 TCP (cluster)', flow(k.alertmanager, k.alertmanagerPeer, 9094)],
     ['Alertmanager → Alertmanager peer :9094 UDP (gossip)', flow(k.alertmanager, k.alertmanagerPeer, 9094, 'UDP')],
     ['Alertmanager → a receiver :443', flow(k.alertmanager, x.slack, 443)],
@@ -137,6 +144,10 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
   ];
   const forbidden: Array<[string, Flow]> = [
     ['a tenant pod → Prometheus :9090 (every tenant\'s series)', flow(k.tenant, k.prometheus, 9090)],
+    ['a tenant pod → Thanos Query :10902 (every tenant\'s series)', flow(k.tenant, k.thanosQuery, 10902)],
+    ['a tenant pod → a Prometheus sidecar :10901', flow(k.tenant, k.prometheus, 10901)],
+    ['Grafana → a Prometheus sidecar :10901 (past Thanos Query)', flow(k.grafana, k.prometheus, 10901)],
+    ['a tenant pod → the Thanos Ruler :10901', flow(k.tenant, k.thanosRuler, 10901)],
     ['a pod in default → Prometheus :9090', flow(k.stranger, k.prometheus, 9090)],
     ['another pod of the monitoring namespace → Prometheus :9090', flow(k.otherMonitoringPod, k.prometheus, 9090)],
     ['an address outside nodePortSources → Prometheus :9090', flow(x.internet, k.prometheus, 9090)],
@@ -162,10 +173,10 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
 
   test('every policy selects pods of a component that exists, and every component has one', () => {
     const selected = (pod: Endpoint) => policies.filter(p => selects(p.spec.podSelector, pod.labels));
-    for (const pod of [k.prometheus, k.alertmanager, k.grafana!, k.kubeStateMetrics, k.operator]) {
+    for (const pod of [k.prometheus, k.alertmanager, k.grafana!, k.kubeStateMetrics, k.operator, k.thanosQuery!, k.thanosRuler!]) {
       expect({ pod: pod.name, policies: selected(pod).length }).toEqual({ pod: pod.name, policies: 1 });
     }
-    expect(byKind(docs, 'NetworkPolicy').length).toBe(5);
+    expect(byKind(docs, 'NetworkPolicy').length).toBe(7);
   });
 
   test('apiServerCidrs narrow the API-server rule: kube-state-metrics and the operator reach nothing else on 443', () => {
@@ -182,16 +193,39 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
     const narrowed = stackPods({ ...NETWORK_STACK, network: { ...NETWORK_STACK.network, grafanaClientNamespaces: ['ingress-nginx'], kedaNamespace: 'autoscaling' } });
     expect(allowed(narrowed.policies, { from: narrowed.pods.ingress, to: narrowed.pods.grafana!, port: 3000 })).toBe(true);
     expect(allowed(narrowed.policies, { from: narrowed.pods.tenant, to: narrowed.pods.grafana!, port: 3000 })).toBe(false);
-    expect(allowed(narrowed.policies, { from: narrowed.pods.keda, to: narrowed.pods.prometheus, port: 9090 })).toBe(false);
+    expect(allowed(narrowed.policies, { from: narrowed.pods.keda, to: narrowed.pods.thanosQuery!, port: 10902 })).toBe(false);
     const moved = podIn('autoscaling', 'keda-operator', { app: 'keda-operator' }, '10.244.7.7');
-    expect(allowed(narrowed.policies, { from: moved, to: narrowed.pods.prometheus, port: 9090 })).toBe(true);
+    expect(allowed(narrowed.policies, { from: moved, to: narrowed.pods.thanosQuery!, port: 10902 })).toBe(true);
   });
 
   test('without Grafana the flows that need it are gone, and nothing else changes', () => {
     const bare = stackPods({ ...NETWORK_STACK, grafana: { enabled: false } });
     expect(byKind(bare.docs, 'NetworkPolicy').map(d => d.metadata.name)).not.toContain('ml-monitoring-grafana');
-    expect(allowed(bare.policies, { from: bare.pods.keda, to: bare.pods.prometheus, port: 9090 })).toBe(true);
+    expect(allowed(bare.policies, { from: bare.pods.keda, to: bare.pods.thanosQuery!, port: 10902 })).toBe(true);
     expect(allowed(bare.policies, { from: bare.pods.tenant, to: bare.pods.prometheus, port: 9090 })).toBe(false);
+  });
+
+  test('one Prometheus (no global evaluator): Grafana and KEDA query it on 9090, and nothing of Thanos is written', () => {
+    const one = stackPods({ ...NETWORK_STACK, prometheus: { replicas: 2, nodePort: 30090 } });
+    expect(byKind(one.docs, 'NetworkPolicy').map(d => d.metadata.name).filter(n => n.includes('thanos'))).toEqual([]);
+    expect(allowed(one.policies, { from: one.pods.grafana!, to: one.pods.prometheus, port: 9090 })).toBe(true);
+    expect(allowed(one.policies, { from: one.pods.keda, to: one.pods.prometheus, port: 9090 })).toBe(true);
+    expect(allowed(one.policies, { from: one.pods.grafana!, to: one.pods.prometheus, port: 10901 })).toBe(false);
+    expect(allowed(one.policies, { from: one.pods.tenant, to: one.pods.prometheus, port: 9090 })).toBe(false);
+  });
+
+  test('a remote-write store: Grafana reaches its query port, and no longer the Prometheus', () => {
+    const mimir = stackPods({
+      ...NETWORK_STACK,
+      prometheus: {
+        shards: 2, nodePort: 30090,
+        globalEvaluator: GlobalEvaluator.remoteWriteRuler({ remoteWrite: { url: 'https://mimir.example.com/api/v1/push' }, queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus' }),
+      },
+    });
+    const frontend = podIn('mimir', 'query-frontend', { app: 'mimir-query-frontend' }, '10.244.8.8');
+    expect(allowed(mimir.policies, { from: mimir.pods.grafana!, to: frontend, port: 8080 })).toBe(true);
+    expect(allowed(mimir.policies, { from: mimir.pods.grafana!, to: mimir.pods.prometheus, port: 9090 })).toBe(false);
+    expect(allowed(mimir.policies, { from: mimir.pods.prometheus, to: mimir.outside.remoteWrite, port: 443 })).toBe(true);
   });
 });
 

@@ -20,7 +20,9 @@ describe('the stack as constructs', () => {
     expect(stack.kubeStateMetrics!.resource.kind).toBe('Deployment');
     expect(stack.nodeExporter!.resource.kind).toBe('DaemonSet');
     expect(stack.kubelet!.resource.kind).toBe('ServiceMonitor');
-    expect(stack.prometheus.url).toBe(stack.prometheusUrl);
+    expect(stack.prometheus.url).toBe('http://ml-monitoring-prometheus.monitoring.svc:9090');
+    expect(stack.thanosQuery!.url).toBe(stack.prometheusUrl); // the fixture's shards are read through Thanos Query
+    expect(stack.thanosRuler!.resource.kind).toBe('ThanosRuler');
     expect(stack.alertmanager.url).toBe(stack.alertmanagerUrl);
     expect(stack.prometheus.serviceAccount!.name).toBe('ml-monitoring-prometheus');
 
@@ -36,11 +38,13 @@ describe('the stack as constructs', () => {
     // No object is written by two components, and none of the components' objects sits loose in the stack.
     const components = [
       stack.operator, stack.prometheus, stack.alertmanager, stack.grafana!, stack.kubeStateMetrics!, stack.nodeExporter!, stack.kubelet!,
+      stack.thanosQuery!, stack.thanosRuler!,
     ];
     const owned = components.flatMap(c => objectsUnder(c));
     expect(new Set(owned).size).toBe(owned.length);
     expect(stack.node.children.map(c => c.node.id)).toEqual([
-      'Namespace', 'Operator', 'Alerting', 'Alertmanager', 'Prometheus', 'Grafana', 'KubeStateMetrics', 'Kubelet', 'NodeExporter', 'HealthRules', 'NetworkPolicies',
+      'Namespace', 'Operator', 'Alerting', 'Alertmanager', 'Prometheus', 'ThanosRuler', 'ThanosQuery', 'Grafana', 'KubeStateMetrics', 'Kubelet', 'NodeExporter',
+      'HealthRules', 'NetworkPolicies',
     ]);
   });
 
@@ -62,7 +66,8 @@ describe('the stack as constructs', () => {
     fullStack(chart);
     const docs = synthChart(chart);
     const workloads = docs.filter(d => d.kind === 'Deployment' || d.kind === 'DaemonSet');
-    expect(workloads.map(w => w.metadata.name).sort()).toEqual(['ml-monitoring-grafana', 'ml-monitoring-kube-state-metrics', 'ml-monitoring-node-exporter', 'ml-monitoring-operator']);
+    expect(workloads.map(w => w.metadata.name).sort())
+      .toEqual(['ml-monitoring-grafana', 'ml-monitoring-kube-state-metrics', 'ml-monitoring-node-exporter', 'ml-monitoring-operator', 'ml-monitoring-thanos-query']);
     for (const w of workloads) {
       const selector = w.spec.selector.matchLabels;
       expect([w.metadata.name, Object.keys(selector).sort()]).toEqual([w.metadata.name, ['app.kubernetes.io/instance', 'app.kubernetes.io/name']]);
