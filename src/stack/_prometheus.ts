@@ -4,9 +4,9 @@ import {
   IMAGES, StackContext, bindClusterRole, componentLabels, imageVersion, kubeResources, mebibytes, res, resources, restrictedOperatedPod,
   stackDisruptionBudget, stackScrape, storage, stackService, stackServiceAccount, validateImage, validateNodePort, validateReplicas, validateSize,
 } from './_common';
-import { ComponentParts } from './stack-component';
 import { EVALUATION_LABEL, isGlobalRules, ruleRefs, thanosImage } from './_thanos';
 import { GlobalEvaluator } from './global-evaluator';
+import { ComponentParts } from './stack-component';
 import { PrometheusOptions, RemoteWriteOptions } from './stack-options';
 import { headerCarriesCredential, headerNamesCredential } from '../common/_credentials';
 import { promDuration, promInterval } from '../common/_duration';
@@ -91,7 +91,9 @@ export function addPrometheus(ctx: StackContext, o: PrometheusOptions, alertmana
     ruleSelector,
     ruleNamespaceSelector: {},
     enforcedNamespaceLabel: (o.enforceNamespaceLabel ?? true) ? 'namespace' : undefined,
-    excludedFromEnforcement: (o.enforceNamespaceLabel ?? true) ? Lazy.any({ produce: () => ruleRefs(trustedRules().filter(r => !isGlobalRules(r))) }) : undefined,
+    // The library's rules the shards evaluate (a global evaluator lists the global ones itself).
+    excludedFromEnforcement: (o.enforceNamespaceLabel ?? true)
+      ? Lazy.any({ produce: () => ruleRefs(trustedRules().filter(r => !isGlobalRules(r))) }) : undefined,
     alerting: alertmanagerService
       ? { alertmanagers: [{ namespace: ctx.namespace, name: alertmanagerService, port: 'web', apiVersion: 'v2' }] }
       : undefined,

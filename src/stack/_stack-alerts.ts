@@ -7,8 +7,8 @@ import { LabelMatcher, selector } from '../common/_promql';
 import { Severity } from '../common/severity';
 import { AlertDefaults, AlertText, emitAlert, heldFor, resolveAlert } from '../ml/alerts/_alert-settings';
 import { PrometheusRules } from '../rules/prometheus-rules';
-import { RulePlacement } from '../rules/rule-options';
 import { RuleGroup } from '../rules/rule-group';
+import { RulePlacement } from '../rules/rule-options';
 
 /*
  * The stack's alerts on itself: the pipeline that carries every other alert. Silence of the whole pipeline

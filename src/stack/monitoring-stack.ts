@@ -20,8 +20,8 @@ import {
 } from './stack-options';
 import { AlertRouting, AlertRoutingOptions, RoutingOutput } from '../alerting/alert-routing';
 import { AppRegistry } from '../common/_app-registry';
-import { invalidProp } from '../common/_errors';
 import { promInterval } from '../common/_duration';
+import { invalidProp } from '../common/_errors';
 import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { shortObjectName, validateKubeLabels, validateNamespace, validatePromLabels, validateUrl } from '../common/_names';
 import { LabelMatcher } from '../common/_promql';

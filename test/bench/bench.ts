@@ -19,7 +19,7 @@ import { CASES } from './cases';
 const ROOT = path.resolve(__dirname, '..', '..');
 const FLOOR = process.env.ML_MONITORING_FLOOR ?? path.resolve(ROOT, '..', 'shared', 'bench', 'floor.js');
 
-interface Measure { ms: number; heapMB: number; rssMB: number; bytes: number }
+interface Measure { ms: number; heapMB: number; rssMB: number; bytes: number; detail?: { [key: string]: number | string } }
 
 /** Template mode: one service of the case, synthesized to JSON, for the same-content floor. */
 function writeTemplate(caseName: string, file: string): void {
@@ -27,7 +27,8 @@ function writeTemplate(caseName: string, file: string): void {
   if (!c) throw new Error(`unknown bench case ${caseName}`);
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-template-')) });
   c.build(app, 1);
-  fs.writeFileSync(file, JSON.stringify(app.charts.flatMap(ch => ch.toJson())));
+  // A shared stack's objects are written once per app, not per service: the template leaves them out.
+  fs.writeFileSync(file, JSON.stringify(app.charts.filter(ch => ch.node.id !== 'stack').flatMap(ch => ch.toJson())));
 }
 
 /** Child mode: run one case once and print its measure. */
@@ -44,7 +45,7 @@ function runOne(caseName: string, n: number): void {
   const heapMB = process.memoryUsage().heapUsed / 1e6;
   const bytes = fs.readdirSync(outdir).reduce((s, f) => s + fs.statSync(path.join(outdir, f)).size, 0);
   fs.rmSync(outdir, { recursive: true, force: true });
-  const m: Measure = { ms, heapMB, rssMB: process.resourceUsage().maxRSS / 1024, bytes };
+  const m: Measure = { ms, heapMB, rssMB: process.resourceUsage().maxRSS / 1024, bytes, detail: c.detail?.(app, n) };
   process.stdout.write(JSON.stringify(m) + '\n');
 }
 
@@ -117,6 +118,7 @@ function main(): void {
         ratioToSameContent: +(om / sm).toFixed(2),
         heapToSameContent: +(median(o.map(m => m.heapMB)) / median(s.map(m => m.heapMB))).toFixed(2),
         sameContentBytesPerObject: Math.round(s[0].bytes / n),
+        ...o[0].detail,
       };
       rows.push(JSON.stringify(row));
       console.log(JSON.stringify(row));

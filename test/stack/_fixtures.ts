@@ -1,7 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import {
-  DriftDetector, GlobalEvaluator, IMonitoringStack, InferenceRuntime, MlInferenceMonitoring, ModelQualityMonitoring, MonitoringStack, Objective, Receiver,
-  ScrapeScheme, SecretKey, Severity, SloAlert,
+  DriftDetector, GlobalEvaluator, IMonitoringStack, InferenceRuntime, MlInferenceMonitoring, ModelQualityMonitoring, MonitoringStack, Objective,
+  Receiver, ScrapeScheme, SecretKey, Severity, SloAlert,
 } from '../../src';
 
 /** Credential values of the test's Secrets: none may appear in any synthesized output. */

@@ -218,7 +218,8 @@ describe('the stack\'s NetworkPolicies allow exactly the flows its components ne
     const mimir = stackPods({
       ...NETWORK_STACK,
       prometheus: {
-        shards: 2, nodePort: 30090,
+        shards: 2,
+        nodePort: 30090,
         globalEvaluator: GlobalEvaluator.remoteWriteRuler({ remoteWrite: { url: 'https://mimir.example.com/api/v1/push' }, queryUrl: 'http://mimir-query-frontend.mimir.svc:8080/prometheus' }),
       },
     });
