@@ -11,6 +11,7 @@ import { DEFAULT_RUNBOOK_BASE_URL } from '../common/_monitoring';
 import { validateKubeLabels, validateLabelValue, validateNamespace, validateObjectName, validateUrl } from '../common/_names';
 import { GrafanaDashboard } from '../dashboards/grafana-dashboard';
 import { PrometheusRules } from '../rules/prometheus-rules';
+import { RulePlacement } from '../rules/rule-options';
 
 /** A kube-prometheus-stack installed by Helm, adopted: see `MonitoringStack.fromKubePrometheusStack`. */
 export class AdoptedKubePrometheusStack extends Construct implements IMonitoringStack {
@@ -20,6 +21,7 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
   public readonly dashboardNamespace: string;
   public readonly grafanaUrl?: string;
   public readonly prometheusUrl?: string;
+  public readonly rulePlacement?: RulePlacement;
   public readonly alerting: AlertRouting;
 
   constructor(scope: Construct, id: string, o: KubePrometheusStackOptions) {
@@ -43,6 +45,15 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
     this.prometheusUrl = o.prometheusUrl !== undefined
       ? validateUrl(where, 'prometheusUrl', o.prometheusUrl)
       : `http://${fullname}-prometheus.${this.namespace}.svc:9090`;
+    if (o.rulePlacement !== undefined) {
+      if (typeof o.rulePlacement !== 'object' || o.rulePlacement === null) {
+        throw invalidProp(where, 'rulePlacement', o.rulePlacement, 'a RulePlacement: { globalLabels: {...}, localLabels: {...} }');
+      }
+      this.rulePlacement = {
+        globalLabels: validateKubeLabels(where, 'rulePlacement.globalLabels', o.rulePlacement.globalLabels),
+        localLabels: validateKubeLabels(where, 'rulePlacement.localLabels', o.rulePlacement.localLabels),
+      };
+    }
     const strategy = o.alertmanagerConfigMatcherStrategy ?? AlertmanagerConfigMatcherStrategy.ON_NAMESPACE;
     if (!Object.values(AlertmanagerConfigMatcherStrategy).includes(strategy)) {
       throw invalidProp(where, 'alertmanagerConfigMatcherStrategy', strategy, 'an AlertmanagerConfigMatcherStrategy, e.g. AlertmanagerConfigMatcherStrategy.ON_NAMESPACE');
@@ -58,7 +69,9 @@ export class AdoptedKubePrometheusStack extends Construct implements IMonitoring
     // The release has a Watchdog, but its AlertmanagerConfig routes cannot see it (no namespace label) and the
     // chart routes it nowhere: with a dead man's switch, a heartbeat of our own that the routing sends there.
     if (o.alerting?.deadMansSwitch !== undefined) {
-      const rules = new PrometheusRules(this, 'Heartbeat', { name: `${this.alerting.resource.name}-heartbeat`, namespace: this.namespace, labels: this.selectorLabels });
+      const rules = new PrometheusRules(this, 'Heartbeat', {
+        name: `${this.alerting.resource.name}-heartbeat`, namespace: this.namespace, labels: this.selectorLabels, placement: this.rulePlacement,
+      });
       addWatchdog(rules.addGroup('ml-monitoring.heartbeat'), this.namespace, DEFAULT_RUNBOOK_BASE_URL);
     }
   }

@@ -182,6 +182,14 @@ export interface KubePrometheusStackOptions {
    * release name, with "-kube-prometheus-stack" appended unless it contains it, cut to 26 characters
    */
   readonly prometheusUrl?: string;
+  /**
+   * When the release's Prometheus is sharded beside a global evaluator (a Thanos Ruler, Mimir's ruler):
+   * how the rules made through the stack are split between them, by the labels your shards' `ruleSelector`
+   * and your global evaluator's selector tell apart (README "Scaling out"). Give `prometheusUrl` the global
+   * query endpoint too.
+   * @default - not split: the release's Prometheus evaluates every rule
+   */
+  readonly rulePlacement?: RulePlacement;
 }
 
 /**

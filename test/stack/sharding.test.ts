@@ -155,6 +155,22 @@ describe('a sharded MonitoringStack', () => {
     for (const d of global) expect(d.metadata.labels).toEqual({ ...stack.selectorLabels, [EVAL]: 'global', 'mimir.rules/sync': 'true' });
   });
 
+  test('an adopted kube-prometheus-stack splits the rules by the user\'s own labels', () => {
+    const chart = testChart();
+    const stack = MonitoringStack.fromKubePrometheusStack(chart, 'kps', {
+      release: 'kube-prometheus-stack', namespace: 'monitoring', prometheusUrl: 'http://thanos-query.monitoring.svc:9090',
+      rulePlacement: { globalLabels: { 'thanos-ruler': 'true' }, localLabels: { shard: 'true' } },
+    });
+    new MlInferenceMonitoring(chart, 'fraud', { stack, namespace: 'tenant-a', selector: { app: 'fraud' }, runtime: InferenceRuntime.fastApi() });
+    const docs = synthChart(chart).filter(d => d.kind === 'PrometheusRule');
+    expect(docs.map(d => [d.metadata.name, d.metadata.labels]).sort()).toEqual([
+      ['fraud-inference', { 'release': 'kube-prometheus-stack', 'thanos-ruler': 'true' }],
+      ['fraud-inference-local', { release: 'kube-prometheus-stack', shard: 'true' }],
+    ]);
+    expect(() => MonitoringStack.fromKubePrometheusStack(testChart(), 'kps', { release: 'kps', namespace: 'monitoring', rulePlacement: { globalLabels: { 'a b': 'x' }, localLabels: {} } }))
+      .toThrow(/invalid rulePlacement.globalLabels/);
+  });
+
   test('bad evaluator options name the prop', () => {
     expect(() => GlobalEvaluator.remoteWriteRuler({ remoteWrite: { url: 'http://m/api/v1/push' }, queryUrl: 'not a url' }))
       .toThrow(/GlobalEvaluator.remoteWriteRuler\(\): invalid queryUrl/);
