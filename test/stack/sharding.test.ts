@@ -158,7 +158,9 @@ describe('a sharded MonitoringStack', () => {
   test('an adopted kube-prometheus-stack splits the rules by the user\'s own labels', () => {
     const chart = testChart();
     const stack = MonitoringStack.fromKubePrometheusStack(chart, 'kps', {
-      release: 'kube-prometheus-stack', namespace: 'monitoring', prometheusUrl: 'http://thanos-query.monitoring.svc:9090',
+      release: 'kube-prometheus-stack',
+      namespace: 'monitoring',
+      prometheusUrl: 'http://thanos-query.monitoring.svc:9090',
       rulePlacement: { globalLabels: { 'thanos-ruler': 'true' }, localLabels: { shard: 'true' } },
     });
     new MlInferenceMonitoring(chart, 'fraud', { stack, namespace: 'tenant-a', selector: { app: 'fraud' }, runtime: InferenceRuntime.fastApi() });
