@@ -93,8 +93,9 @@ export class AppRegistry {
     for (const m of identity) values.set(m.name, valuesOf(m));
     for (const [k, v] of Object.entries(staticLabels)) values.set(k, [v]);
     const claim: SeriesClaim = { owner: owner.node.path, values: [...values], definition: createHash('sha1').update(definition).digest('base64') };
-    // Claims of one record are grouped by the labels they fix, and each group indexed by the values of its
-    // first such label: a new claim is compared with the few claims that can share a series, never all.
+    // Claims of one record are grouped by the labels they fix, and each group indexed by the values of one
+    // such label (the one that tells its claims apart best): a new claim is compared with the few claims
+    // that can share a series, never all.
     const fixed = [...values.keys()].filter(l => values.get(l) !== undefined).sort();
     const groups = this.series.get(`${prometheus}\u0000${record}`) ?? new Map<string, ClaimGroup>();
     this.series.set(`${prometheus}\u0000${record}`, groups);
@@ -114,21 +115,57 @@ export class AppRegistry {
     const signature = fixed.join(',');
     let group = groups.get(signature);
     if (!group) {
-      group = { label: fixed[0], byValue: new Map() };
+      group = { label: fixed[0], labels: fixed, byValue: new Map(), reindexAt: REINDEX_FROM };
       groups.set(signature, group);
     }
-    for (const v of group.label !== undefined ? values.get(group.label)! : ['']) {
-      const list = group.byValue.get(v) ?? [];
-      list.push(claim);
-      group.byValue.set(v, list);
-    }
+    index(group, claim);
+    // A label that every claim gives the same value (an SLO's error budget, a shared model name) indexes
+    // nothing: once a bucket grows, the group is indexed again by the label with the most distinct values.
+    const bucket = group.label !== undefined ? group.byValue.get(values.get(group.label)![0])! : group.byValue.get('')!;
+    if (bucket.length >= group.reindexAt && group.labels.length > 1) reindex(group);
   }
 }
 
-/** The claims of one record that fix the same labels, indexed by the values of the first of them. */
+/** The claims of one record that fix the same labels (`labels`), indexed by the values of one of them. */
 interface ClaimGroup {
-  readonly label?: string;
-  readonly byValue: Map<string, SeriesClaim[]>;
+  label?: string;
+  readonly labels: ReadonlyArray<string>;
+  byValue: Map<string, SeriesClaim[]>;
+  /** The bucket size at which the group is indexed again (doubled each time: amortised linear). */
+  reindexAt: number;
+}
+
+const REINDEX_FROM = 16;
+
+function valuesIn(claim: SeriesClaim, label: string | undefined): ReadonlyArray<string> {
+  return label === undefined ? [''] : claim.values.find(([l]) => l === label)?.[1] ?? [''];
+}
+
+function index(group: ClaimGroup, claim: SeriesClaim): void {
+  for (const v of valuesIn(claim, group.label)) {
+    const list = group.byValue.get(v) ?? [];
+    list.push(claim);
+    group.byValue.set(v, list);
+  }
+}
+
+/** Indexes a group by the label whose values tell its claims apart best. */
+function reindex(group: ClaimGroup): void {
+  const claims = [...new Set([...group.byValue.values()].flat())];
+  let best = group.label;
+  let most = 0;
+  for (const label of group.labels) {
+    const distinct = new Set(claims.flatMap(c => valuesIn(c, label))).size;
+    if (distinct > most) {
+      most = distinct;
+      best = label;
+    }
+  }
+  group.reindexAt *= 2;
+  if (best === group.label) return;
+  group.label = best;
+  group.byValue = new Map();
+  for (const c of claims) index(group, c);
 }
 
 function valuesOf(m: LabelMatcher): ReadonlyArray<string> | undefined {

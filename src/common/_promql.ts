@@ -4,9 +4,17 @@ import { validateRe2 } from './_regex';
 // The package's typings are ESM-only while this library compiles to CommonJS; its CommonJS build is
 // loaded with require(), typed by the few members used here.
 interface SyntaxNodeRef { readonly name: string; readonly from: number; readonly to: number; readonly type: { readonly isError: boolean } }
+/** A node of the PromQL syntax tree: its grammar name, its span in the text, its children. @internal */
+export interface PromQLNode {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly firstChild: PromQLNode | null;
+  readonly nextSibling: PromQLNode | null;
+}
 interface PromQLParser {
   parse(input: string): {
-    readonly topNode: { readonly firstChild: { readonly name: string; readonly from: number; readonly to: number } | null };
+    readonly topNode: PromQLNode;
     iterate(spec: { enter(node: SyntaxNodeRef): boolean | undefined; leave?(node: SyntaxNodeRef): void }): void;
   };
 }
@@ -37,7 +45,7 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
   }
   // Whether an expression parses never depends on the contents of its string literals, so the outcome is
   // cached by the expression's shape with them blanked: the same rule for a thousand services parses once.
-  const shape = text.replace(STRING_LITERAL, '""');
+  const shape = promqlShape(text);
   if (VALID_SHAPES.has(shape)) return text;
   const errorAt = firstError(text);
   if (errorAt < 0) {
@@ -47,6 +55,19 @@ export function parsePromQL(expr: string, where: string, prop: string): string {
   }
   const reason = errorAt >= text.length ? 'the expression ends too early' : `unexpected input at column ${errorAt + 1}`;
   throw new Error(`${where}: invalid PromQL in ${prop}: ${reason}\n${caret(text, errorAt)}`);
+}
+
+/**
+ * An expression with its string literals blanked: what its syntax, and the shape of its reads, depend on
+ * (the same rule of a thousand services has one shape). @internal
+ */
+export function promqlShape(expr: string): string {
+  return expr.replace(STRING_LITERAL, '""');
+}
+
+/** The syntax tree of an expression, by Prometheus' own grammar (a syntax error shows as error nodes). @internal */
+export function promqlTree(expr: string): PromQLNode {
+  return parser.parse(expr).topNode;
 }
 
 /**

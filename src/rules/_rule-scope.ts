@@ -1,15 +1,4 @@
-// The package's typings are ESM-only while this library compiles to CommonJS (see _promql.ts): its
-// CommonJS build is loaded with require(), typed by the few members used here.
-interface SyntaxNode {
-  readonly name: string;
-  readonly from: number;
-  readonly to: number;
-  readonly firstChild: SyntaxNode | null;
-  readonly nextSibling: SyntaxNode | null;
-}
-interface PromQLParser { parse(input: string): { readonly topNode: SyntaxNode } }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { parser } = require('@prometheus-io/lezer-promql') as { parser: PromQLParser };
+import { PromQLNode, promqlShape, promqlTree } from '../common/_promql';
 
 /**
  * Where a rule can be evaluated when the targets are split between Prometheus shards.
@@ -33,23 +22,38 @@ const GLOBAL_FUNCTIONS = new Set(['absent', 'absent_over_time', 'scalar', 'vecto
  * @internal
  */
 export function ruleScope(expr: string, localRecords: ReadonlySet<string>): RuleScope {
-  return isGlobal(parser.parse(expr).topNode, expr, localRecords) ? 'global' : 'local';
+  // The scope never depends on string literals: judged once per shape (the same rule of a thousand services
+  // parses once), keeping the recorded series read, whose scope depends on the object's local records.
+  const shape = promqlShape(expr);
+  let found = SHAPES.get(shape);
+  if (found === undefined) {
+    const records = new Set<string>();
+    const structural = isGlobal(promqlTree(shape), shape, records);
+    found = { structural, records: [...records] };
+    if (SHAPES.size > 50_000) SHAPES.clear();
+    SHAPES.set(shape, found);
+  }
+  return found.structural || found.records.some(r => !localRecords.has(r)) ? 'global' : 'local';
 }
 
-function children(n: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
+/** Per expression shape: whether its structure is global, and the recorded series it reads. */
+const SHAPES = new Map<string, { readonly structural: boolean; readonly records: ReadonlyArray<string> }>();
+
+function children(n: PromQLNode): PromQLNode[] {
+  const out: PromQLNode[] = [];
   for (let c = n.firstChild; c; c = c.nextSibling) out.push(c);
   return out;
 }
 
 /** Whether the subtree reads a vector (holds a selector outside scalar()). */
-function readsVector(n: SyntaxNode, expr: string): boolean {
+function readsVector(n: PromQLNode, expr: string): boolean {
   if (n.name === 'VectorSelector') return true;
   if (n.name === 'FunctionCall' && n.firstChild && expr.slice(n.firstChild.from, n.firstChild.to) === 'scalar') return false;
   return children(n).some(c => readsVector(c, expr));
 }
 
-function isGlobal(n: SyntaxNode, expr: string, localRecords: ReadonlySet<string>): boolean {
+/** Whether the structure is global; the recorded series read are added to `records`. */
+function isGlobal(n: PromQLNode, expr: string, records: Set<string>): boolean {
   switch (n.name) {
     case 'AggregateExpr':
       return true;
@@ -57,7 +61,8 @@ function isGlobal(n: SyntaxNode, expr: string, localRecords: ReadonlySet<string>
       return GLOBAL_FUNCTIONS.has(expr.slice(n.from, n.to));
     case 'VectorSelector': {
       const id = n.firstChild?.name === 'Identifier' ? expr.slice(n.firstChild.from, n.firstChild.to) : '';
-      return id.includes(':') && !localRecords.has(id);
+      if (id.includes(':')) records.add(id);
+      break;
     }
     case 'BinaryExpr': {
       // Two operands that read vectors: a join of series that may come from different targets.
@@ -68,5 +73,8 @@ function isGlobal(n: SyntaxNode, expr: string, localRecords: ReadonlySet<string>
     default:
       break;
   }
-  return children(n).some(c => isGlobal(c, expr, localRecords));
+  // Every child is walked (not `some`): the recorded series read must all be found.
+  let global = false;
+  for (const c of children(n)) if (isGlobal(c, expr, records)) global = true;
+  return global;
 }
