@@ -158,6 +158,19 @@ describe('two constructs never silently write the same thing', () => {
     }
     expect(() => synthApp(ok.app)).not.toThrow();
   });
+
+  test('past a thousand SLOs of one objective (a label every claim shares), a series written twice is still caught', () => {
+    // The claims of slo:info all carry error_budget=0.001: the registry re-indexes them by the label that
+    // tells them apart, and a late conflict on another label must still be found.
+    const { chart, stack } = setup();
+    for (let i = 0; i < 1200; i++) {
+      const sli = Sli.errorRatio({ name: `svc-${i}`, errors: `e_total{svc="${i}"}`, total: `t_total{svc="${i}"}` });
+      new SloAlert(chart, `slo-${i}`, { stack, sli, sloName: `svc-${i}`, rulesNamespace: 'tenant-a', objective: Objective.percent(99.9), dashboard: { enabled: false } });
+    }
+    const again = Sli.errorRatio({ name: 'svc-7', errors: 'e_total{svc="7"}', total: 't_total{svc="7"}' });
+    expect(() => new SloAlert(chart, 'late', { stack, sli: again, sloName: 'svc-7', rulesNamespace: 'tenant-a', objective: Objective.percent(99) }))
+      .toThrow(/c\/late\/Rules: the recorded series slo:error_budget_remaining:ratio\{slo=svc-7, sli=svc-7\} is also written by c\/slo-7\/Rules/);
+  });
 });
 
 describe('tenant identity', () => {
