@@ -172,7 +172,9 @@ export class RuleGroup {
   }
 
   /**
-   * The group as written; with `scope`, only its rules of that scope (undefined when it has none).
+   * The group as written; with `scope`, only its rules of that scope (undefined when it has none). The
+   * local part is named `<name>.local`: one name per group wherever both parts are loaded together (a
+   * Prometheus over every target, promtool's evaluation order) and in the rule-group metrics.
    * @internal
    */
   public _render(scope?: RuleScope): PrometheusRuleSpecGroups | undefined {
@@ -181,7 +183,7 @@ export class RuleGroup {
     const rules = this.recordsFirst
       ? [...own.filter(r => r.record !== undefined), ...own.filter(r => r.record === undefined)]
       : own;
-    return { name: this.name, interval: this.intervalText, limit: this.limit, rules };
+    return { name: scope === 'local' ? `${this.name}.local` : this.name, interval: this.intervalText, limit: this.limit, rules };
   }
 }
 

@@ -121,8 +121,8 @@ export interface RulePlacement {
    */
   readonly globalLabels: { [key: string]: string };
   /**
-   * Labels added to the object of the local rules (the object's name with `-local`), which every shard
-   * selects. The object is written only when there are local rules.
+   * Labels added to the object of the local rules (the object's name with `-local`, each group's with
+   * `.local`), which every shard selects. The object is written only when there are local rules.
    */
   readonly localLabels: { [key: string]: string };
 }

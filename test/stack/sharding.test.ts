@@ -36,7 +36,7 @@ describe('rule scope', () => {
 });
 
 describe('PrometheusRules placement', () => {
-  test('global rules stay in the object, local rules go to <name>-local with their labels; the groups keep their names and order', () => {
+  test('global rules stay in the object, local rules go to <name>-local with their labels, in <group>.local; the order is kept', () => {
     const chart = testChart('team');
     const rules = new PrometheusRules(chart, 'r', { name: 'svc', labels: { a: 'b' }, placement: { globalLabels: { [EVAL]: 'global' }, localLabels: { [EVAL]: 'local' } } });
     const g = rules.addGroup('g');
@@ -50,7 +50,7 @@ describe('PrometheusRules placement', () => {
     expect(byName.svc.metadata.labels).toEqual({ a: 'b', [EVAL]: 'global' });
     expect(byName['svc-local'].metadata.labels).toEqual({ a: 'b', [EVAL]: 'local' });
     const names = (d: Doc) => d.spec.groups.map((x: any) => `${x.name}: ${x.rules.map((r: any) => r.record ?? r.alert).join(',')}`);
-    expect(names(byName['svc-local'])).toEqual(['g: pod:x:rate5m,PodHot']);
+    expect(names(byName['svc-local'])).toEqual(['g.local: pod:x:rate5m,PodHot']);
     expect(names(byName.svc)).toEqual(['g: svc:x:rate5m,SvcHot']);
     expect(rules.localResource?.name).toBe('svc-local');
     for (const d of docs) expect(checkRules(d).ok).toBe(true);

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as YAML from 'yaml';
-import { buildExampleApp, buildKubePrometheusStackExampleApp } from '../../examples/app';
+import { buildExampleApp, buildKubePrometheusStackExampleApp, buildShardedExampleApp } from '../../examples/app';
 import { GpuMetrics, InferenceRuntime, MlInferenceMonitoring, Ratio, RuleTests } from '../../src';
 import { DCGM } from '../../src/ml/_dcgm-exports';
 import { Fixture } from '../util/exposition';
@@ -223,10 +223,10 @@ describe.each([
 });
 
 describe('the example apps\' generated tests', () => {
-  test('pass with promtool (each distinct file once: the adopted kube-prometheus-stack app writes the owned app\'s files, but for the header)', () => {
+  test('pass with promtool (each distinct file once: the adopted kube-prometheus-stack app writes the owned app\'s files, but for the header; the sharded app loads its local rules beside its global ones)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-rule-tests-'));
     try {
-      const written = [buildExampleApp, buildKubePrometheusStackExampleApp].map((build, i) => {
+      const written = [buildExampleApp, buildKubePrometheusStackExampleApp, buildShardedExampleApp].map((build, i) => {
         const app = build({ outdir: path.join(dir, String(i)) });
         app.synth();
         const result = RuleTests.synth(app);
@@ -236,11 +236,14 @@ describe('the example apps\' generated tests', () => {
         const body = (f: string) => fs.readFileSync(path.join(dir, String(i), 'rule-tests', f), 'utf8').replace(/^#.*\n/gm, '');
         return { result, bodies: new Map(result.files.map(f => [f, body(f)])) };
       });
-      const [owned, adopted] = written;
-      // The adopted app's test files that differ from the owned app's (with the rule files they load).
-      const distinct = ruleTestFiles(adopted.result).filter(f => adopted.bodies.get(f) !== owned.bodies.get(f)
-        || YAML.parse(adopted.bodies.get(f)!).rule_files.some((r: string) => adopted.bodies.get(r) !== owned.bodies.get(r)));
-      for (const [i, files] of [[0, ruleTestFiles(owned.result)], [1, distinct]] as const) {
+      const [owned, adopted, sharded] = written;
+      // Another app's test files that differ from the owned app's (with the rule files they load).
+      const distinct = (other: typeof owned) => ruleTestFiles(other.result).filter(f => other.bodies.get(f) !== owned.bodies.get(f)
+        || YAML.parse(other.bodies.get(f)!).rule_files.some((r: string) => other.bodies.get(r) !== owned.bodies.get(r)));
+      // The sharded app's inference tests load the service's local rules (ModelTargetDown) beside the global ones.
+      const shardedInference = distinct(sharded).filter(f => YAML.parse(sharded.bodies.get(f)!).rule_files.some((r: string) => r.endsWith('-local.rules.yaml')));
+      expect(shardedInference.length).toBeGreaterThanOrEqual(1);
+      for (const [i, files] of [[0, ruleTestFiles(owned.result)], [1, distinct(adopted)], [2, distinct(sharded)]] as const) {
         for (const f of files) {
           const r = promtoolTestRules(path.join(dir, String(i), 'rule-tests'), f);
           if (!r.ok) throw new Error(r.output);
