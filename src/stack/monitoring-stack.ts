@@ -349,6 +349,10 @@ export class MonitoringStack extends Construct implements IMonitoringStack {
       };
       if (evaluator._thanos) {
         const thanos = evaluator._thanos;
+        // Thanos Query finds sidecars and rulers through the operator's governing Services, one per namespace.
+        AppRegistry.of(this).claim('the Thanos stores of namespace', this.namespace, this,
+          'Thanos Query finds the Prometheus sidecars and Thanos Rulers through the operator\'s governing Services (prometheus-operated, '
+          + 'thanos-ruler-operated), one per namespace: each stack\'s Query would read the other\'s series. Give each stack with Thanos its own namespace');
         const ruler = component('ThanosRuler', c => addThanosRuler(c, `${where} prometheus.globalEvaluator`, thanos, {
           queryService: `${this.name}-thanos-query`,
           alertmanagerUrl: this.alertmanagerUrl,

@@ -173,6 +173,17 @@ describe('a sharded MonitoringStack', () => {
       .toThrow(/invalid rulePlacement.globalLabels/);
   });
 
+  test('two stacks with Thanos in one namespace are an Error (their Query would read each other\'s shards); in two namespaces they are apart', () => {
+    const chart = testChart();
+    new MonitoringStack(chart, 'a', { name: 'a', grafana: GRAFANA, prometheus: { shards: 2, globalEvaluator: GlobalEvaluator.thanos() } });
+    expect(() => new MonitoringStack(chart, 'b', { name: 'b', grafana: GRAFANA, prometheus: { shards: 2, globalEvaluator: GlobalEvaluator.thanos() } }))
+      .toThrow(/test\/b: the Thanos stores of namespace "monitoring" is already used by test\/a: .*Give each stack with Thanos its own namespace/);
+    const ok = testChart();
+    new MonitoringStack(ok, 'a', { name: 'a', grafana: GRAFANA, prometheus: { shards: 2, globalEvaluator: GlobalEvaluator.thanos() } });
+    expect(() => new MonitoringStack(ok, 'b', { name: 'b', namespace: 'monitoring-b', grafana: GRAFANA, prometheus: { shards: 2, globalEvaluator: GlobalEvaluator.thanos() } }))
+      .not.toThrow();
+  });
+
   test('bad evaluator options name the prop', () => {
     expect(() => GlobalEvaluator.remoteWriteRuler({ remoteWrite: { url: 'http://m/api/v1/push' }, queryUrl: 'not a url' }))
       .toThrow(/GlobalEvaluator.remoteWriteRuler\(\): invalid queryUrl/);
