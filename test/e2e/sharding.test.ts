@@ -17,13 +17,13 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
-import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration } from 'cdk8s';
 import * as YAML from 'yaml';
 import { httpOk, loadFactor, sleep, startProcess, stopAll, waitFor } from './_processes';
 import { GlobalEvaluator, InferenceRuntime, MlInferenceMonitoring, MonitoringStack, Objective, SloAlert } from '../../src';
+import { freePort } from '../util/net';
 import { Doc, synthApp } from '../util/synth';
 import { requireTool } from '../util/tools';
 
@@ -72,10 +72,7 @@ async function startPods(service: string, want: number[]): Promise<Pod[]> {
   const pods: Pod[] = [];
   for (const [i, shard] of want.entries()) {
     for (;;) {
-      const probe = net.createServer();
-      await new Promise<void>(r => probe.listen(0, '127.0.0.1', () => r()));
-      const port = (probe.address() as net.AddressInfo).port;
-      await new Promise(r => probe.close(r));
+      const port = await freePort();
       const address = `127.0.0.1:${port}`;
       if (shardOf(address) !== shard) continue;
       const pod: Pod = { service, name: `${service}-${i}`, address, shard, failing: 0, ok: 0, failed: 0, server: undefined as any };
@@ -100,13 +97,7 @@ const env = {
 };
 
 async function startPrometheus(name: string, config: object, extraArgs: string[] = []): Promise<Engine> {
-  const port = await (async () => {
-    const s = net.createServer();
-    await new Promise<void>(r => s.listen(0, '127.0.0.1', () => r()));
-    const p = (s.address() as net.AddressInfo).port;
-    await new Promise(r => s.close(r));
-    return p;
-  })();
+  const port = await freePort();
   const dir = path.join(env.dir, name);
   fs.mkdirSync(dir);
   fs.writeFileSync(path.join(dir, 'prometheus.yaml'), YAML.stringify(config));
